@@ -1,0 +1,110 @@
+"""Plain dataclasses the device layer hands to its callers (the contract with the HA glue)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+
+class ChargerState(StrEnum):
+    """Quasar 1 charger state (register 537), as a stable string for the UI."""
+
+    NO_CAR = "no_car"
+    CHARGING = "charging"
+    WAITING_FOR_CAR = "waiting_for_car"
+    CONTROLLED_BY_SCHEDULE = "controlled_by_schedule"
+    PAUSED = "paused"
+    END_OF_SCHEDULE = "end_of_schedule"
+    NO_CAR_LOCKED = "no_car_locked"
+    ERROR = "error"
+    QUEUE_POWER_SHARING = "queue_power_sharing"
+    POWER_SHARING_UNCONFIGURED = "power_sharing_unconfigured"
+    QUEUE_POWER_BOOST = "queue_power_boost"
+    DISCHARGING = "discharging"
+    UNKNOWN = "unknown"
+
+
+class PackState(StrEnum):
+    """Stationary pack state, normalised across SunSpec and profile packs."""
+
+    IDLE = "idle"
+    CHARGING = "charging"
+    DISCHARGING = "discharging"
+    HOLDING = "holding"
+    STANDBY = "standby"
+    FAULT = "fault"
+    OFF = "off"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceIdentity:
+    """What the device registry shows."""
+
+    manufacturer: str
+    model: str
+    serial: str
+    firmware: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SocReading:
+    """A filtered state of charge: the last good value and when it was read."""
+
+    soc_pct: float | None
+    measured_at: datetime | None
+    rejected_last: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargerReading:
+    """One full poll of a Quasar 1 and the car behind it. Power: + charges the car, − discharges."""
+
+    state: ChargerState
+    raw_state: int
+    car_soc_raw_pct: int
+    power_kw: float
+    max_power_kw: float
+    ac_current_a: float
+    ac_voltage_v: float
+    dc_voltage_v: float
+    dc_current_a: float
+    unrecoverable_error: int
+    recoverable_error: int
+    remote_control: bool
+    setpoint_a: int | None
+    setpoint_w: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackReading:
+    """One full poll of a stationary pack. Power: + charges the pack, − discharges."""
+
+    soc_pct: float | None
+    soh_pct: float | None
+    power_kw: float | None
+    capacity_kwh: float | None
+    state: PackState
+    energy_charged_kwh: float | None = None
+    energy_discharged_kwh: float | None = None
+
+
+class StorageDriver(Protocol):
+    """What the glue needs from any driver (charger or pack)."""
+
+    async def connect(self) -> None:
+        """Open the connection (raises DeviceConnectionError)."""
+
+    async def close(self) -> None:
+        """Close the connection; never raises."""
+
+    async def identify(self) -> DeviceIdentity:
+        """Read manufacturer, model, serial and firmware."""
+
+    async def set_power_kw(self, power_kw: float) -> float:
+        """Command a signed power (+ charge, − discharge); return what was actually set."""
+
+    async def release(self) -> None:
+        """Hand control back to the device's own logic."""

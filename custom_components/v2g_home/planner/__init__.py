@@ -1,0 +1,1 @@
+"""Planner: models, optimiser, accounting and backtest (pure Python, never imports homeassistant)."""
