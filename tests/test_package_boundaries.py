@@ -38,7 +38,10 @@ def test_pure_package_never_imports_homeassistant(package: str) -> None:
         for name in _imported_modules(path)
         if name == "homeassistant"
         or name.startswith("homeassistant.")
-        or (name.startswith("custom_components.v2g_home.") and name.split(".")[2] not in PURE_PACKAGES)
+        or (
+            name.startswith("custom_components.v2g_home.")
+            and name.split(".")[2] not in PURE_PACKAGES
+        )
     }
     assert not offenders, offenders
 
@@ -46,5 +49,7 @@ def test_pure_package_never_imports_homeassistant(package: str) -> None:
 def test_boundary_check_catches_an_import(tmp_path: Path) -> None:
     """The checker itself flags an import of homeassistant (so the test above can fail)."""
     bad = tmp_path / "bad.py"
-    bad.write_text("from homeassistant.core import HomeAssistant\nimport homeassistant\n")
+    bad.write_text(
+        "from homeassistant.core import HomeAssistant\nimport homeassistant\n"
+    )
     assert _imported_modules(bad) == {"homeassistant.core", "homeassistant"}

@@ -60,7 +60,7 @@ class SocReading:
 
 @dataclass(frozen=True, kw_only=True)
 class ChargerReading:
-    """One full poll of a Quasar 1 and the car behind it. Power: + charges the car, − discharges."""
+    """One full poll of a Quasar 1 and the car behind it. Power: + charges the car, - discharges."""
 
     state: ChargerState
     raw_state: int
@@ -80,7 +80,7 @@ class ChargerReading:
 
 @dataclass(frozen=True, kw_only=True)
 class PackReading:
-    """One full poll of a stationary pack. Power: + charges the pack, − discharges."""
+    """One full poll of a stationary pack. Power: + charges the pack, - discharges."""
 
     soc_pct: float | None
     soh_pct: float | None
@@ -104,7 +104,7 @@ class StorageDriver(Protocol):
         """Read manufacturer, model, serial and firmware."""
 
     async def set_power_kw(self, power_kw: float) -> float:
-        """Command a signed power (+ charge, − discharge); return what was actually set."""
+        """Command a signed power (+ charge, - discharge); return what was actually set."""
 
     async def release(self) -> None:
         """Hand control back to the device's own logic."""
