@@ -1,0 +1,127 @@
+"""Nissan Leaf seen through the charger: usable capacity presets and a SoC glitch filter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .models import ChargerReading, ChargerState, SocReading
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+# Usable kWh per nominal pack (new car; packs age, so this is only the default of a setting):
+# 24: owners report 22.6 kWh usable; 40: owners report about 37 kWh usable;
+# 30 and 62: no owner figure, so new-car GIDs x 80 Wh (28.5, 62.0) scaled by the 40 kWh pack's
+# usable/GID ratio (37 / 40.2), rounded down - an estimate that under- rather than over-promises.
+LEAF_PACKS: dict[str, float] = {"24": 22.6, "30": 26.2, "40": 37.0, "62": 57.0}
+
+_NO_CAR = {ChargerState.NO_CAR, ChargerState.NO_CAR_LOCKED}
+_UNKNOWN_PLUG = {ChargerState.ERROR, ChargerState.UNKNOWN}
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeafState:
+    """The car as the planner and the UI see it."""
+
+    soc: SocReading
+    capacity_kwh: float
+    plugged_in: bool | None
+    stored_energy_kwh: float | None
+
+
+class SocFilter:
+    """Keeps the last good SoC; rejects the charger's known bogus readings unless confirmed."""
+
+    def __init__(
+        self,
+        *,
+        max_rate_pct_per_h: float = 40.0,
+        jump_tolerance_pct: float = 5.0,
+        glitch_low_pct: float = 1.0,
+        glitch_high_pct: float = 97.0,
+    ) -> None:
+        """Limits: the fastest plausible change per hour and the allowance for BMS steps."""
+        self.max_rate_pct_per_h = max_rate_pct_per_h
+        self.jump_tolerance_pct = jump_tolerance_pct
+        self.glitch_low_pct = glitch_low_pct
+        self.glitch_high_pct = glitch_high_pct
+        self._good: SocReading = SocReading(soc_pct=None, measured_at=None)
+        self._pending: float | None = None
+
+    @property
+    def last_good(self) -> SocReading:
+        """The last accepted reading."""
+        return self._good
+
+    def update(
+        self, raw_pct: float, charger_state: ChargerState, now: datetime
+    ) -> SocReading:
+        """Feed one raw register value; 0 (idle or no car) means unknown, not empty."""
+        del (
+            charger_state
+        )  # 0 means "no reading" in every state: a Leaf never reports 0 % itself.
+        if raw_pct <= 0 or raw_pct > 100:
+            self._pending = None
+            return self._good
+        pending, self._pending = self._pending, None
+        if pending is not None and abs(raw_pct - pending) <= 1.0:
+            return self._accept(raw_pct, now)
+        if self._suspicious(raw_pct, now):
+            self._pending = raw_pct
+            return SocReading(
+                soc_pct=self._good.soc_pct,
+                measured_at=self._good.measured_at,
+                rejected_last=True,
+            )
+        return self._accept(raw_pct, now)
+
+    def _suspicious(self, raw_pct: float, now: datetime) -> bool:
+        if raw_pct <= self.glitch_low_pct or raw_pct > self.glitch_high_pct:
+            return True
+        if self._good.soc_pct is None or self._good.measured_at is None:
+            return False
+        hours = max(0.0, (now - self._good.measured_at).total_seconds() / 3600)
+        allowed = self.jump_tolerance_pct + self.max_rate_pct_per_h * hours
+        return abs(raw_pct - self._good.soc_pct) > allowed
+
+    def _accept(self, raw_pct: float, now: datetime) -> SocReading:
+        self._good = SocReading(soc_pct=float(raw_pct), measured_at=now)
+        return self._good
+
+
+def plugged_in(state: ChargerState) -> bool | None:
+    """Whether a car is on the gun, from the charger state (None when the charger cannot tell)."""
+    if state in _NO_CAR:
+        return False
+    if state in _UNKNOWN_PLUG:
+        return None
+    return True
+
+
+class LeafMonitor:
+    """Turns charger readings into a LeafState with a filtered SoC."""
+
+    def __init__(
+        self, capacity_kwh: float, soc_filter: SocFilter | None = None
+    ) -> None:
+        """Usable capacity (kWh): a LEAF_PACKS preset or the owner's own figure."""
+        if not 5.0 <= capacity_kwh <= 100.0:
+            raise ValueError(f"usable capacity {capacity_kwh} kWh is not a Leaf's")
+        self.capacity_kwh = capacity_kwh
+        self.soc_filter = soc_filter or SocFilter()
+
+    def update(self, reading: ChargerReading, now: datetime) -> LeafState:
+        """Fold one charger poll into the car's state."""
+        soc = self.soc_filter.update(reading.car_soc_raw_pct, reading.state, now)
+        stored = (
+            None
+            if soc.soc_pct is None
+            else round(self.capacity_kwh * soc.soc_pct / 100, 3)
+        )
+        return LeafState(
+            soc=soc,
+            capacity_kwh=self.capacity_kwh,
+            plugged_in=plugged_in(reading.state),
+            stored_energy_kwh=stored,
+        )

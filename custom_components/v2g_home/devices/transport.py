@@ -1,0 +1,132 @@
+"""Modbus TCP transport: pymodbus underneath, the device error tree on top."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from pymodbus.client import AsyncModbusTcpClient
+from pymodbus.exceptions import ConnectionException, ModbusException, ModbusIOException
+
+from .errors import DeviceConnectionError, DeviceProtocolError, DeviceTimeoutError
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+MODBUS_EXCEPTIONS = {
+    1: "illegal function",
+    2: "illegal data address",
+    3: "illegal data value",
+    4: "server device failure",
+    5: "acknowledge",
+    6: "server device busy",
+    10: "gateway path unavailable",
+    11: "gateway target failed to respond",
+}
+
+
+class ModbusTransport:
+    """One Modbus TCP connection to one unit id; every failure becomes a DeviceError."""
+
+    def __init__(
+        self, host: str, port: int, unit_id: int, *, timeout_s: float = 3.0
+    ) -> None:
+        """Prepare the client; nothing is opened until connect()."""
+        self.host = host
+        self.port = port
+        self.unit_id = unit_id
+        self.timeout_s = timeout_s
+        self.request_count = 0
+        # Reconnection is the caller's decision (it backs off), so pymodbus must not retry on its own.
+        self._client = AsyncModbusTcpClient(
+            host, port=port, timeout=timeout_s, retries=0, reconnect_delay=0
+        )
+
+    @property
+    def connected(self) -> bool:
+        """Whether the TCP connection is open."""
+        return bool(self._client.connected)
+
+    async def connect(self) -> None:
+        """Open the TCP connection (DeviceConnectionError when the host does not accept it)."""
+        if self.connected:
+            return
+        try:
+            async with asyncio.timeout(self.timeout_s + 1.0):
+                ok = await self._client.connect()
+        except TimeoutError as err:
+            raise DeviceTimeoutError(
+                f"{self.host}:{self.port} did not accept a connection in time"
+            ) from err
+        except (OSError, ModbusException) as err:
+            raise DeviceConnectionError(
+                f"cannot connect to {self.host}:{self.port}: {err}"
+            ) from err
+        if not ok:
+            raise DeviceConnectionError(f"cannot connect to {self.host}:{self.port}")
+
+    async def close(self) -> None:
+        """Close the connection; never raises."""
+        self._client.close()
+
+    async def read_holding(self, address: int, count: int) -> list[int]:
+        """Read `count` holding registers (FC03) starting at `address`."""
+        reply = await self._execute(
+            "read",
+            address,
+            lambda: self._client.read_holding_registers(
+                address, count=count, slave=self.unit_id
+            ),
+        )
+        registers = getattr(reply, "registers", None)
+        if not isinstance(registers, list) or len(registers) != count:
+            raise DeviceProtocolError(
+                f"read of {count} registers at {address} got {registers!r}"
+            )
+        return [int(word) for word in registers]
+
+    async def write_register(self, address: int, value: int) -> None:
+        """Write one holding register (FC06); value is the raw 16-bit word."""
+        if not 0 <= value <= 0xFFFF:
+            raise ValueError(f"{value} is not a 16-bit register value")
+        # The echo is not compared here: drivers verify writes by reading the register back.
+        await self._execute(
+            "write",
+            address,
+            lambda: self._client.write_register(address, value, slave=self.unit_id),
+        )
+
+    async def _execute(
+        self, what: str, address: int, request: Callable[[], Awaitable[Any]]
+    ) -> Any:
+        if not self.connected:
+            await self.connect()
+        self.request_count += 1
+        try:
+            async with asyncio.timeout(self.timeout_s + 1.0):
+                reply = await request()
+        except (TimeoutError, ModbusIOException) as err:
+            if not self.connected:
+                raise DeviceConnectionError(
+                    f"{self.host}:{self.port} dropped the connection ({what} {address})"
+                ) from err
+            # A late reply would be taken for the answer to the next request; start afresh instead.
+            self._client.close()
+            raise DeviceTimeoutError(
+                f"{self.host}:{self.port} did not answer the {what} at {address}"
+            ) from err
+        except ConnectionException as err:
+            raise DeviceConnectionError(
+                f"{self.host}:{self.port} is not connected ({what} {address})"
+            ) from err
+        except ModbusException as err:
+            raise DeviceProtocolError(f"{what} at {address} failed: {err}") from err
+        if reply is None or not hasattr(reply, "isError"):
+            raise DeviceProtocolError(f"{what} at {address} got no usable reply")
+        if reply.isError():
+            code = int(getattr(reply, "exception_code", 0))
+            meaning = MODBUS_EXCEPTIONS.get(code, "unknown exception")
+            raise DeviceProtocolError(
+                f"{what} at {address}: Modbus exception {code} ({meaning})"
+            )
+        return reply
