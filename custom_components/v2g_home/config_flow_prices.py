@@ -1,0 +1,202 @@
+"""Config flow pieces for the price source and tariffs (called by the site config flow)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.selector import (
+    EntitySelector,
+    EntitySelectorConfig,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+)
+import voluptuous as vol
+
+from .prices.entity_adapters import detect_entity_format
+from .prices.tariffs import TariffError, available_presets, parse_custom_table
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from homeassistant.core import HomeAssistant
+
+CONF_PRICE_SOURCE: Final = "price_source"
+CONF_PRICE_AREA: Final = "price_area"
+CONF_CURRENCY: Final = "currency"
+CONF_PRICE_ENTITY: Final = "price_entity"
+CONF_TARIFF_PRESET: Final = "tariff_preset"
+CONF_CUSTOM_TOU: Final = "custom_tou_table"
+CONF_SUPPLIER_MARKUP: Final = "supplier_markup_per_kwh"
+CONF_ENERGINET_TARIFF: Final = "energinet_tariff_per_kwh"
+CONF_ELECTRICITY_TAX: Final = "electricity_tax_per_kwh"
+CONF_VAT_PCT: Final = "vat_pct"
+CONF_EXPORT_FEE: Final = "export_fee_per_kwh"
+CONF_FEED_IN_TARIFF: Final = "feed_in_tariff_per_kwh"
+
+SOURCE_ENERGIDATASERVICE: Final = "energidataservice"
+SOURCE_ENTITY: Final = "entity"
+PRICE_AREAS: Final = ("DK1", "DK2")
+CURRENCIES: Final = ("DKK", "EUR")
+PRESET_NONE: Final = "none"
+PRESET_CUSTOM: Final = "custom"
+
+# Current Danish defaults (DKK/kWh excl. VAT, 2026): Energinet transmission 0.043 + system 0.072,
+# elafgift 0.008 (lowered from 0.72 on 2026-01-01), Energinet production tariffs 0.005 + 0.0053.
+DEFAULTS: Final[Mapping[str, Any]] = {
+    CONF_PRICE_SOURCE: SOURCE_ENERGIDATASERVICE,
+    CONF_PRICE_AREA: "DK1",
+    CONF_CURRENCY: "DKK",
+    CONF_TARIFF_PRESET: PRESET_NONE,
+    CONF_CUSTOM_TOU: "",
+    CONF_SUPPLIER_MARKUP: 0.0,
+    CONF_ENERGINET_TARIFF: 0.115,
+    CONF_ELECTRICITY_TAX: 0.008,
+    CONF_VAT_PCT: 25.0,
+    CONF_EXPORT_FEE: 0.0,
+    CONF_FEED_IN_TARIFF: 0.0103,
+}
+
+# Read the preset files once, when HA imports the integration (in its import executor).
+PRESET_IDS: Final = (PRESET_NONE, *sorted(available_presets()), PRESET_CUSTOM)
+
+
+def _select(options: tuple[str, ...], translation_key: str) -> SelectSelector:
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=list(options),
+            translation_key=translation_key,
+            mode=SelectSelectorMode.DROPDOWN,
+        )
+    )
+
+
+def _money(maximum: float = 10.0) -> NumberSelector:
+    return NumberSelector(
+        NumberSelectorConfig(
+            min=-maximum,
+            max=maximum,
+            step=0.0001,
+            mode=NumberSelectorMode.BOX,
+            unit_of_measurement="DKK/kWh",
+        )
+    )
+
+
+def _default(defaults: Mapping[str, Any], key: str) -> Any:
+    return defaults.get(key, DEFAULTS.get(key))
+
+
+def price_source_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+    """Return the form for the price source: Energi Data Service (area, currency) or an existing entity."""
+    schema: dict[vol.Marker, Any] = {
+        vol.Required(
+            CONF_PRICE_SOURCE, default=_default(defaults, CONF_PRICE_SOURCE)
+        ): _select((SOURCE_ENERGIDATASERVICE, SOURCE_ENTITY), CONF_PRICE_SOURCE),
+        vol.Required(
+            CONF_PRICE_AREA, default=_default(defaults, CONF_PRICE_AREA)
+        ): _select(PRICE_AREAS, CONF_PRICE_AREA),
+        vol.Required(CONF_CURRENCY, default=_default(defaults, CONF_CURRENCY)): _select(
+            CURRENCIES, CONF_CURRENCY
+        ),
+    }
+    entity_key = (
+        vol.Optional(
+            CONF_PRICE_ENTITY,
+            description={"suggested_value": defaults[CONF_PRICE_ENTITY]},
+        )
+        if defaults.get(CONF_PRICE_ENTITY)
+        else vol.Optional(CONF_PRICE_ENTITY)
+    )
+    schema[entity_key] = EntitySelector(EntitySelectorConfig(domain="sensor"))
+    return vol.Schema(schema)
+
+
+def tariff_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+    """Return the form for the tariff preset and the price components (DKK/kWh excl. VAT)."""
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_TARIFF_PRESET, default=_default(defaults, CONF_TARIFF_PRESET)
+            ): _select(PRESET_IDS, CONF_TARIFF_PRESET),
+            vol.Optional(
+                CONF_CUSTOM_TOU, default=_default(defaults, CONF_CUSTOM_TOU)
+            ): TextSelector(TextSelectorConfig(multiline=True)),
+            vol.Required(
+                CONF_SUPPLIER_MARKUP, default=_default(defaults, CONF_SUPPLIER_MARKUP)
+            ): _money(),
+            vol.Required(
+                CONF_ENERGINET_TARIFF, default=_default(defaults, CONF_ENERGINET_TARIFF)
+            ): _money(),
+            vol.Required(
+                CONF_ELECTRICITY_TAX, default=_default(defaults, CONF_ELECTRICITY_TAX)
+            ): _money(),
+            vol.Required(
+                CONF_VAT_PCT, default=_default(defaults, CONF_VAT_PCT)
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=0,
+                    max=100,
+                    step=0.1,
+                    mode=NumberSelectorMode.BOX,
+                    unit_of_measurement="%",
+                )
+            ),
+            vol.Required(
+                CONF_EXPORT_FEE, default=_default(defaults, CONF_EXPORT_FEE)
+            ): _money(),
+            vol.Required(
+                CONF_FEED_IN_TARIFF, default=_default(defaults, CONF_FEED_IN_TARIFF)
+            ): _money(),
+        }
+    )
+
+
+def _entity_platform(hass: HomeAssistant, entity_id: str) -> str | None:
+    entry = er.async_get(hass).async_get(entity_id)
+    return entry.platform if entry else None
+
+
+async def validate_price_source(
+    hass: HomeAssistant, user_input: Mapping[str, Any]
+) -> dict[str, str]:
+    """Check the price source form; return HA-style errors keyed by field (empty when fine)."""
+    errors: dict[str, str] = {}
+    if user_input.get(CONF_PRICE_AREA) not in PRICE_AREAS:
+        errors[CONF_PRICE_AREA] = "invalid_price_area"
+    if user_input.get(CONF_CURRENCY) not in CURRENCIES:
+        errors[CONF_CURRENCY] = "invalid_currency"
+    if user_input.get(CONF_PRICE_SOURCE) != SOURCE_ENTITY:
+        return errors
+    entity_id = user_input.get(CONF_PRICE_ENTITY)
+    if not entity_id:
+        errors[CONF_PRICE_ENTITY] = "price_entity_required"
+        return errors
+    state = hass.states.get(entity_id)
+    if state is None:
+        errors[CONF_PRICE_ENTITY] = "price_entity_not_found"
+    elif (
+        detect_entity_format(state.attributes) is None
+        and _entity_platform(hass, entity_id) != "nordpool"
+    ):
+        # Core Nord Pool keeps no forecast in attributes; its get_prices_for_date action serves it.
+        errors[CONF_PRICE_ENTITY] = "unknown_price_format"
+    return errors
+
+
+def validate_tariffs(user_input: Mapping[str, Any]) -> dict[str, str]:
+    """Check the tariff form; return HA-style errors keyed by field (empty when fine)."""
+    if user_input.get(CONF_TARIFF_PRESET) not in PRESET_IDS:
+        return {CONF_TARIFF_PRESET: "unknown_tariff_preset"}
+    if user_input.get(CONF_TARIFF_PRESET) == PRESET_CUSTOM:
+        try:
+            parse_custom_table(str(user_input.get(CONF_CUSTOM_TOU, "")))
+        except TariffError:
+            return {CONF_CUSTOM_TOU: "invalid_tou_table"}
+    return {}
