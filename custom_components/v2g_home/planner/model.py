@@ -1,0 +1,200 @@
+"""Planner inputs and outputs: slots, storage devices, the site, and the resulting plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+@dataclass(frozen=True, kw_only=True)
+class Slot:
+    """One time slot with its prices and forecasts (power values are averages over the slot)."""
+
+    start: datetime  # timezone-aware UTC
+    duration: timedelta
+    buy_price_per_kwh: float
+    sell_price_per_kwh: float
+    house_load_kw: float = 0.0
+    solar_kw: float = 0.0
+
+    @property
+    def end(self) -> datetime:
+        """The end of the slot (exclusive)."""
+        return self.start + self.duration
+
+    @property
+    def hours(self) -> float:
+        """The slot's length in hours."""
+        return self.duration.total_seconds() / 3600.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class AvailabilityWindow:
+    """A period in which a device can be controlled (a car: plugged in)."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Departure:
+    """A trip: the SoC wanted when the car leaves and the energy the trip takes from the battery."""
+
+    time: datetime
+    target_soc: float  # fraction of usable capacity
+    trip_energy_kwh: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class StorageDevice:
+    """A battery the planner may charge and discharge (a car on a bidirectional charger or a pack).
+
+    Power limits are at the grid side and both positive numbers; the setpoint sign convention is
+    positive = charging, negative = discharging. SoC values are fractions of the usable capacity.
+    """
+
+    device_id: str
+    capacity_kwh: float
+    initial_soc: float
+    max_charge_kw: float
+    max_discharge_kw: float
+    soc_min: float = 0.0
+    soc_max: float = 1.0
+    reserve_soc: float = (
+        0.0  # the user never goes below this (the floor is max(soc_min, reserve_soc))
+    )
+    min_power_kw: float = (
+        0.0  # dead band: a setpoint is 0 or at least this in either direction
+    )
+    charge_efficiency: float = 1.0
+    discharge_efficiency: float = 1.0
+    wear_per_kwh: float = 0.0  # per kWh discharged, measured at the grid side
+    availability: tuple[AvailabilityWindow, ...] | None = None  # None: always available
+    departures: tuple[Departure, ...] = ()
+    end_soc_min: float | None = (
+        None  # e.g. "end with at least the starting SoC" in backtests
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Site:
+    """The connection point: main fuse, export cap and whether export is allowed at all."""
+
+    import_limit_kw: float = float("inf")
+    export_limit_kw: float = float("inf")
+    export_allowed: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class TerminalValue:
+    """How energy left in storage after the last known price is valued (per kWh stored).
+
+    With `price_per_kwh` set, that value is used as is. Otherwise the value is the `quantile` of the
+    horizon's sell prices (the buy price where it is lower) times the device's discharge efficiency,
+    minus its wear, floored at 0: the price a typical later hour would pay for the energy.
+    """
+
+    price_per_kwh: float | None = None
+    quantile: float = 0.5
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanningProblem:
+    """Everything `plan()` needs: slots in time order, the devices, the site and the terminal value."""
+
+    slots: tuple[Slot, ...]
+    devices: tuple[StorageDevice, ...]
+    site: Site = field(default_factory=Site)
+    terminal_value: TerminalValue = field(default_factory=TerminalValue)
+
+
+class Reason(StrEnum):
+    """Why a device does what it does in a slot (machine-readable, for the UI)."""
+
+    CHARGE_CHEAP = "charge_cheap"
+    CHARGE_NEGATIVE_PRICE = "charge_negative_price"
+    CHARGE_SOLAR = "charge_solar"
+    CHARGE_FOR_DEPARTURE = "charge_for_departure"
+    CHARGE_TO_RESERVE = "charge_to_reserve"
+    SERVE_HOME = "serve_home"
+    EXPORT_PEAK = "export_peak"
+    HOLD_FOR_DEPARTURE = "hold_for_departure"
+    IDLE = "idle"
+    UNAVAILABLE = "unavailable"
+
+
+class InfeasibilityKind(StrEnum):
+    """What could not be met; the plan then does the best it can."""
+
+    DEPARTURE_TARGET = "departure_target"  # the target SoC cannot be reached in time
+    SOC_FLOOR = "soc_floor"  # the SoC starts (or returns from a trip) below its floor
+    END_SOC = "end_soc"  # end_soc_min cannot be reached
+    IMPORT_LIMIT = "import_limit"  # the house needs more than the fuse allows
+    EXPORT_LIMIT = (
+        "export_limit"  # solar or discharge beyond the export cap cannot be avoided
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Infeasibility:
+    """One requirement the plan cannot meet, with how far off the best plan stays."""
+
+    kind: InfeasibilityKind
+    device_id: str | None
+    at: datetime
+    shortfall: float  # kWh below a SoC requirement, or kW beyond a site limit
+
+
+@dataclass(frozen=True, kw_only=True)
+class DevicePlan:
+    """One device's schedule: a signed setpoint per slot and the SoC at every slot boundary."""
+
+    device_id: str
+    setpoint_kw: tuple[
+        float, ...
+    ]  # len(slots); + charging, - discharging, at the grid side
+    soc: tuple[float, ...]  # len(slots) + 1; fractions, soc[0] is the starting SoC
+    reasons: tuple[Reason, ...]  # len(slots)
+    wear_cost: float
+    terminal_value: float  # per kWh stored, as used by the optimiser
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanTotals:
+    """Money over the horizon (in the price series' currency)."""
+
+    import_cost: float
+    export_revenue: float
+    wear_cost: float
+    baseline_cost: float  # import cost minus export revenue without any storage
+    net_cost: float  # import_cost - export_revenue + wear_cost
+    savings: float  # baseline_cost - net_cost
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan:
+    """The optimiser's answer."""
+
+    slots: tuple[Slot, ...]
+    devices: tuple[DevicePlan, ...]
+    grid_import_kw: tuple[float, ...]  # len(slots), >= 0
+    grid_export_kw: tuple[float, ...]  # len(slots), >= 0
+    totals: PlanTotals
+    objective: (
+        float  # net_cost minus the terminal value of stored energy (what was minimised)
+    )
+    relaxed_objective: float  # the same without the dead band (the linear optimum)
+    infeasibilities: tuple[Infeasibility, ...] = ()
+
+    @property
+    def feasible(self) -> bool:
+        """Whether every requirement is met."""
+        return not self.infeasibilities
+
+    def device(self, device_id: str) -> DevicePlan:
+        """The plan of one device by its id."""
+        for device_plan in self.devices:
+            if device_plan.device_id == device_id:
+                return device_plan
+        raise KeyError(device_id)
