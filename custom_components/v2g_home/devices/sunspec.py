@@ -1,0 +1,270 @@
+"""SunSpec battery packs: discovery of the model chain, model 802 readings and model 124 control."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+import math
+from typing import TYPE_CHECKING
+
+from . import sunspec_map as sm
+from .errors import DeviceProtocolError, UnsupportedDeviceError, WriteVerificationError
+from .models import DeviceIdentity, PackReading, PackState
+from .registers import (
+    MODBUS_MAX_READ,
+    Register,
+    Value,
+    decode,
+    encode,
+    plan_blocks,
+    words_by_address,
+)
+from .sunspec_discovery import ModelLocation, discover, require, select_points
+
+if TYPE_CHECKING:
+    from .transport import ModbusTransport
+
+
+CHARGE_LIMIT = 1  # StorCtl_Mod bit 0: InWRte governs charging
+DISCHARGE_LIMIT = 2  # StorCtl_Mod bit 1: OutWRte governs discharging
+
+_CHA_ST_DISCHARGING = 3
+_CHA_ST_CHARGING = 4
+_CHA_ST = {
+    1: PackState.OFF,
+    2: PackState.IDLE,
+    3: PackState.DISCHARGING,
+    4: PackState.CHARGING,
+    5: PackState.IDLE,
+    6: PackState.HOLDING,
+    7: PackState.STANDBY,
+}
+_STATE = {
+    1: PackState.OFF,
+    2: PackState.STANDBY,
+    4: PackState.STANDBY,
+    5: PackState.HOLDING,
+    6: PackState.STANDBY,
+}
+_STATE_CONNECTED = 3
+_STATE_FAULT = 99
+_IDLE_KW = 0.05
+
+_READ_802 = (
+    "WHRtg",
+    "WHRtg_SF",
+    "SoC",
+    "SoC_SF",
+    "SoH",
+    "SoH_SF",
+    "ChaSt",
+    "State",
+    "W",
+    "W_SF",
+)
+_READ_124 = (
+    "WChaMax",
+    "WChaMax_SF",
+    "StorCtl_Mod",
+    "ChaSt",
+    "OutWRte",
+    "InWRte",
+    "InOutWRte_SF",
+)
+_CONTROL_124 = ("StorCtl_Mod", "OutWRte", "InWRte")
+
+
+class PowerSign(StrEnum):
+    """How model 802's W is signed (the standard leaves it open)."""
+
+    AUTO = "auto"
+    POSITIVE_CHARGE = "positive_charge"
+    POSITIVE_DISCHARGE = "positive_discharge"
+
+
+class SunSpecPack:
+    """A stationary pack speaking SunSpec: reads model 802, controls through model 124."""
+
+    def __init__(
+        self, transport: ModbusTransport, *, power_sign: PowerSign = PowerSign.AUTO
+    ) -> None:
+        """Wrap a transport; discovery runs on connect()."""
+        self.transport = transport
+        self.power_sign = power_sign
+        self.models: dict[int, ModelLocation] = {}
+        self._poll: dict[str, Register] = {}
+        self._learned_sign = 0
+        self._last: dict[str, Value] = {}
+
+    async def connect(self) -> None:
+        """Open the connection and discover the models (model 802 is required)."""
+        await self.transport.connect()
+        self.models = await discover(self.transport)
+        battery = require(self.models, 802)
+        self._poll = select_points(sm.MODEL_802, _READ_802, battery, "b.")
+        if 124 in self.models:
+            self._poll |= select_points(sm.MODEL_124, _READ_124, self.models[124], "s.")
+
+    async def close(self) -> None:
+        """Close the connection; never raises."""
+        await self.transport.close()
+
+    async def identify(self) -> DeviceIdentity:
+        """Read model 1: manufacturer, model, serial number and version."""
+        await self._ensure_connected()
+        common = require(self.models, 1)
+        values = await self._read(
+            select_points(sm.MODEL_1, ("Mn", "Md", "SN", "Vr"), common, "")
+        )
+        if not values.get("SN") or not values.get("Mn"):
+            raise DeviceProtocolError("model 1 has no manufacturer or serial number")
+        return DeviceIdentity(
+            manufacturer=str(values["Mn"]),
+            model=str(values.get("Md") or "SunSpec battery"),
+            serial=str(values["SN"]),
+            firmware=None if values.get("Vr") is None else str(values["Vr"]),
+        )
+
+    async def read(self) -> PackReading:
+        """Poll model 802 (and 124 when present) in as few requests as the layout allows."""
+        await self._ensure_connected()
+        values = self._last = await self._read(self._poll)
+        soc = _number(values.get("b.SoC"))
+        if soc is not None and not 0 <= soc <= 100:
+            raise DeviceProtocolError(f"SoC reads {soc} %")
+        cha_st = (
+            values.get("b.ChaSt")
+            if values.get("b.ChaSt") is not None
+            else values.get("s.ChaSt")
+        )
+        power_kw = self._signed_power_kw(_number(values.get("b.W")), cha_st)
+        capacity_wh = _number(values.get("b.WHRtg"))
+        return PackReading(
+            soc_pct=soc,
+            soh_pct=_number(values.get("b.SoH")),
+            power_kw=power_kw,
+            capacity_kwh=None if capacity_wh is None else capacity_wh / 1000,
+            state=_pack_state(values.get("b.State"), cha_st, power_kw),
+        )
+
+    async def set_power_kw(self, power_kw: float) -> float:
+        """Charge (+) or discharge (-) at a power limited to WChaMax; 0 holds. Returns the kW set."""
+        if not math.isfinite(power_kw):
+            raise ValueError(f"power {power_kw} is not a number")
+        control = await self._control_registers()
+        max_w = _number(self._last.get("s.WChaMax"))
+        if not max_w:
+            raise UnsupportedDeviceError("model 124 reports no WChaMax")
+        sf = self._last.get("s.InOutWRte_SF")
+        exponent = sf if isinstance(sf, int) else 0
+        pct = min(100.0, abs(power_kw) * 1000 / max_w * 100)
+        (pct_word,) = encode(control["s.InWRte"], pct, exponent)
+        pct_set = pct_word * 10.0**exponent
+        if power_kw > 0 and pct_word:
+            words = {
+                "s.StorCtl_Mod": CHARGE_LIMIT,
+                "s.InWRte": pct_word,
+                "s.OutWRte": 0,
+            }
+        elif power_kw < 0 and pct_word:
+            words = {
+                "s.StorCtl_Mod": DISCHARGE_LIMIT,
+                "s.OutWRte": pct_word,
+                "s.InWRte": 0,
+            }
+            pct_set = -pct_set
+        else:
+            words = {
+                "s.StorCtl_Mod": CHARGE_LIMIT | DISCHARGE_LIMIT,
+                "s.InWRte": 0,
+                "s.OutWRte": 0,
+            }
+            pct_set = 0.0
+        await self._write_verified(control, words)
+        return round(pct_set * max_w / 100 / 1000, 4)
+
+    async def release(self) -> None:
+        """Clear StorCtl_Mod so the pack follows its own logic again."""
+        control = await self._control_registers()
+        await self._write_verified(control, {"s.StorCtl_Mod": 0})
+
+    async def _ensure_connected(self) -> None:
+        if not self.models:
+            await self.connect()
+
+    async def _control_registers(self) -> dict[str, Register]:
+        await self._ensure_connected()
+        if 124 not in self.models:
+            raise UnsupportedDeviceError("model 124 (storage control) not found")
+        if not self._last:
+            await self.read()
+        return {
+            name: self._poll[name]
+            for name in ("s." + n for n in _CONTROL_124)
+            if name in self._poll
+        }
+
+    async def _write_verified(
+        self, control: dict[str, Register], words: dict[str, int]
+    ) -> None:
+        missing = sorted(
+            name.removeprefix("s.") for name in words if name not in control
+        )
+        if missing:
+            raise UnsupportedDeviceError(f"model 124 lacks {', '.join(missing)}")
+        for name, word in words.items():
+            await self.transport.write_register(control[name].address, word)
+        blocks = plan_blocks(control, max_gap=MODBUS_MAX_READ)
+        replies = [
+            await self.transport.read_holding(block.address, block.count)
+            for block in blocks
+        ]
+        echoed = words_by_address(blocks, replies)
+        for name, word in words.items():
+            if echoed[control[name].address] != word:
+                raise WriteVerificationError(
+                    f"{name.removeprefix('s.')} reads {echoed[control[name].address]} after writing {word}"
+                )
+
+    async def _read(self, registers: dict[str, Register]) -> dict[str, Value]:
+        blocks = plan_blocks(registers, max_gap=MODBUS_MAX_READ)
+        replies = [
+            await self.transport.read_holding(block.address, block.count)
+            for block in blocks
+        ]
+        return decode(registers, words_by_address(blocks, replies), sunspec=True)
+
+    def _signed_power_kw(self, watts: float | None, cha_st: Value) -> float | None:
+        if watts is None:
+            return None
+        if self.power_sign is PowerSign.POSITIVE_CHARGE:
+            return watts / 1000
+        if self.power_sign is PowerSign.POSITIVE_DISCHARGE:
+            return -watts / 1000
+        if watts and cha_st in (_CHA_ST_CHARGING, _CHA_ST_DISCHARGING):
+            direction = 1 if cha_st == _CHA_ST_CHARGING else -1
+            # Remember the device's convention for moments when it reports no charge status.
+            self._learned_sign = direction * (1 if watts > 0 else -1)
+            return direction * abs(watts) / 1000
+        return (self._learned_sign or 1) * watts / 1000
+
+
+def _number(value: Value) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _pack_state(state: Value, cha_st: Value, power_kw: float | None) -> PackState:
+    if state == _STATE_FAULT:
+        return PackState.FAULT
+    if isinstance(state, int) and state in _STATE:
+        return _STATE[state]
+    if state not in (None, _STATE_CONNECTED):
+        return PackState.UNKNOWN
+    if isinstance(cha_st, int) and cha_st in _CHA_ST:
+        return _CHA_ST[cha_st]
+    if power_kw is None:
+        return PackState.UNKNOWN
+    if power_kw > _IDLE_KW:
+        return PackState.CHARGING
+    if power_kw < -_IDLE_KW:
+        return PackState.DISCHARGING
+    return PackState.IDLE
