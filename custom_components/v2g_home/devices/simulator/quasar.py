@@ -1,0 +1,346 @@
+"""A Wallbox Quasar 1 with a Nissan Leaf behind it, at the register level.
+
+Register addresses and meanings follow the public Quasar 1 map (firmware 1, serial 2-3, control 81,
+auto-start 82, setpoint type 83, fail-safe 88, action 257, setpoints 258/260, max power 514, AC 519/522/526,
+state 537, SoC 538, errors 539-542, DC 547/548). Choices where the public facts are silent:
+
+- Writes to 82, 83, 88, 257, 258, 260 and 514 while register 81 is 0 (user control) are accepted on the wire
+  but ignored, so the register keeps its old value and a read-back shows the write did not take.
+- Out-of-range values (81/82/83 not 0/1, |258| > 32 A, |260| > 7400 W, 514 outside 1380..7400, unknown action)
+  are answered with Modbus exception 3; writes to read-only or unknown registers with exception 2.
+- A setpoint under 6 A (current mode) or 1380 W (power mode) is stored but nothing flows.
+- Register 538 reports the SoC only while energy flows (state 1 or 11); otherwise it reads 0.
+- Fail-safe: with 88 > 0 and remote control on, 88 simulated seconds without any Modbus request stop the session
+  and hand control back to the user (81 = 0, 82 = 1, setpoints 0).
+- In user control the charger charges at `user_current_a` when that is at least 6 A (the owner's app setting),
+  otherwise it stays paused.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+import logging
+import math
+from typing import TYPE_CHECKING
+
+from .base import (
+    ILLEGAL_ADDRESS,
+    ILLEGAL_VALUE,
+    EnergyMeter,
+    ModbusExceptionReply,
+    to_int16,
+    to_word,
+)
+from .quasar_registers import (
+    ADDRESS_SPACE,
+    ALLOWED_VALUES,
+    GRID_VOLTAGE_V,
+    MAX_POWER_W,
+    MIN_CURRENT_A,
+    MIN_POWER_W,
+    REMOTE_ONLY,
+    SIGNED_REGISTERS,
+    QuasarAction,
+    QuasarRegister,
+    QuasarState,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from .clock import SimClock
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class SimulatedQuasar:
+    """A Quasar 1 charger with a Leaf plugged in; physics advance lazily to the clock on every access."""
+
+    def __init__(
+        self,
+        clock: SimClock,
+        *,
+        capacity_kwh: float = 37.0,
+        soc_pct: float = 50.0,
+        efficiency: float = 0.92,
+        plugged_in: bool = True,
+        serial: int = 0x0001_E240,
+        firmware: int = 517,
+        user_current_a: int = 0,
+    ) -> None:
+        """Make a charger whose car holds `soc_pct` of `capacity_kwh`; `efficiency` applies each way."""
+        if capacity_kwh <= 0 or not 0 < efficiency <= 1 or not 0 <= soc_pct <= 100:
+            raise ValueError(
+                "capacity must be positive, efficiency in (0, 1], SoC in [0, 100]"
+            )
+        self.clock = clock
+        self.capacity_kwh = capacity_kwh
+        self.efficiency = efficiency
+        self.serial = serial
+        self.firmware = firmware
+        self.user_current_a = user_current_a
+        self.unrecoverable_error = 0
+        self.recoverable_error = 0
+        self._stored_kwh = capacity_kwh * soc_pct / 100.0
+        self._plugged_in = plugged_in
+        self._meter = EnergyMeter()
+        self._glitches: deque[int] = deque()
+        self._time_s = clock.now()
+        self._last_request_s = self._time_s
+        self._holding: dict[int, int] = {
+            QuasarRegister.CONTROL: 0,
+            QuasarRegister.AUTOSTART: 1,
+            QuasarRegister.SETPOINT_TYPE: 0,
+            QuasarRegister.FAILSAFE_TIMEOUT: 0,
+            QuasarRegister.LOCKED: 0,
+            QuasarRegister.ACTION: 0,
+            QuasarRegister.CURRENT_SETPOINT: 0,
+            QuasarRegister.POWER_SETPOINT: 0,
+            QuasarRegister.MAX_POWER: MAX_POWER_W,
+        }
+        self.session_running = False
+
+    # --- what tests and the demo look at -------------------------------------------------------------
+    @property
+    def soc_pct(self) -> float:
+        """The car's true state of charge, percent."""
+        self.step()
+        return self._stored_kwh / self.capacity_kwh * 100.0
+
+    @soc_pct.setter
+    def soc_pct(self, value: float) -> None:
+        self.step()
+        self._stored_kwh = self.capacity_kwh * min(max(value, 0.0), 100.0) / 100.0
+
+    @property
+    def stored_energy_kwh(self) -> float:
+        """Energy in the car's battery."""
+        self.step()
+        return self._stored_kwh
+
+    @property
+    def power_kw(self) -> float:
+        """AC power at the grid side: + charges the car, - discharges it."""
+        self.step()
+        return self._flow_w() / 1000.0
+
+    @property
+    def meter(self) -> EnergyMeter:
+        """AC-side energy in and out since the simulator was made."""
+        self.step()
+        return self._meter
+
+    @property
+    def remote_control(self) -> bool:
+        """Register 81 is 1."""
+        return self._holding[QuasarRegister.CONTROL] == 1
+
+    @property
+    def plugged_in(self) -> bool:
+        """Whether the car is connected."""
+        return self._plugged_in
+
+    @plugged_in.setter
+    def plugged_in(self, value: bool) -> None:
+        self.step()
+        self._plugged_in = value
+        # Register 82: the charger starts by itself when the gun is connected.
+        self.session_running = (
+            value
+            and self.remote_control
+            and self._holding[QuasarRegister.AUTOSTART] == 1
+        )
+
+    def register(self, address: int) -> int:
+        """Raw value of one register as the stored setting or live reading (no side effects)."""
+        self.step()
+        return self._read_one(address, consume_glitch=False)
+
+    def inject_soc_glitch(self, soc_pct: int) -> None:
+        """Make the next read of register 538 return `soc_pct` once."""
+        self._glitches.append(soc_pct)
+
+    # --- physics ---------------------------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance the battery, the meter and the fail-safe to clock.now(), exactly, piece by piece."""
+        now = self.clock.now()
+        while self._time_s < now:
+            deadline = self._failsafe_deadline()
+            if deadline is not None and deadline <= self._time_s:
+                self._return_to_user()
+                continue
+            flow_w = self._flow_w()
+            rate_kwh_per_s = self._stored_rate_kwh_per_s(flow_w)
+            limit_kwh = self.capacity_kwh if rate_kwh_per_s > 0 else 0.0
+            limit_s = math.inf
+            if rate_kwh_per_s != 0:
+                limit_s = self._time_s + (limit_kwh - self._stored_kwh) / rate_kwh_per_s
+            end = min(now, limit_s, math.inf if deadline is None else deadline)
+            seconds = end - self._time_s
+            self._meter.add(flow_w / 1000.0, seconds)
+            self._stored_kwh += rate_kwh_per_s * seconds
+            if end == limit_s:
+                self._stored_kwh = limit_kwh
+            self._time_s = end
+
+    def note_request(self) -> None:
+        """A Modbus request arrived: settle physics with the old timer, then restart the fail-safe timer."""
+        self.step()
+        self._last_request_s = self.clock.now()
+
+    def _failsafe_deadline(self) -> float | None:
+        timeout_s = self._holding[QuasarRegister.FAILSAFE_TIMEOUT]
+        if not self.remote_control or timeout_s == 0:
+            return None
+        return self._last_request_s + timeout_s
+
+    def _return_to_user(self) -> None:
+        _LOGGER.info(
+            "Fail-safe: no Modbus request for %s s, control back to user",
+            self._holding[QuasarRegister.FAILSAFE_TIMEOUT],
+        )
+        self.session_running = False
+        self._holding[QuasarRegister.CONTROL] = 0
+        self._holding[QuasarRegister.AUTOSTART] = 1
+        self._holding[QuasarRegister.CURRENT_SETPOINT] = 0
+        self._holding[QuasarRegister.POWER_SETPOINT] = 0
+
+    def _requested_w(self) -> int:
+        if not self._plugged_in:
+            return 0
+        if not self.remote_control:
+            amps = self.user_current_a if self.user_current_a >= MIN_CURRENT_A else 0
+            return amps * GRID_VOLTAGE_V
+        if not self.session_running:
+            return 0
+        if self._holding[QuasarRegister.SETPOINT_TYPE] == 0:
+            amps = to_int16(self._holding[QuasarRegister.CURRENT_SETPOINT])
+            return amps * GRID_VOLTAGE_V if abs(amps) >= MIN_CURRENT_A else 0
+        watts = to_int16(self._holding[QuasarRegister.POWER_SETPOINT])
+        return watts if abs(watts) >= MIN_POWER_W else 0
+
+    def _flow_w(self) -> int:
+        requested_w = self._requested_w()
+        max_w = to_int16(self._holding[QuasarRegister.MAX_POWER])
+        flow_w = max(-max_w, min(max_w, requested_w))
+        if flow_w > 0 and self._stored_kwh >= self.capacity_kwh:
+            return 0
+        if flow_w < 0 and self._stored_kwh <= 0:
+            return 0
+        return flow_w
+
+    def _stored_rate_kwh_per_s(self, flow_w: int) -> float:
+        # Charging stores AC x efficiency; discharging delivers stored x efficiency to the grid.
+        factor = self.efficiency if flow_w > 0 else 1.0 / self.efficiency
+        return flow_w * factor / 1000.0 / 3600.0
+
+    # --- registers ---------------------------------------------------------------------------------------
+    def read_registers(self, address: int, count: int) -> list[int]:
+        """Serve a holding-register read; unknown addresses inside the map read 0."""
+        if address not in ADDRESS_SPACE or address + count - 1 not in ADDRESS_SPACE:
+            raise ModbusExceptionReply(
+                ILLEGAL_ADDRESS, f"no registers {address}..{address + count - 1}"
+            )
+        self.step()
+        return [self._read_one(address + i, consume_glitch=True) for i in range(count)]
+
+    def write_registers(self, address: int, values: Sequence[int]) -> None:
+        """Apply writes one register at a time, after settling physics under the old settings."""
+        self.step()
+        for offset, word in enumerate(values):
+            self._write_one(address + offset, word)
+
+    def garbage_registers(self) -> Mapping[int, int]:
+        """Implausible readings: SoC 250 %, 32.7 kW, 300 A, unknown state 99."""
+        return {
+            QuasarRegister.STATE: 99,
+            QuasarRegister.SOC: 250,
+            QuasarRegister.AC_POWER: 0x7FFF,
+            QuasarRegister.AC_CURRENT: 300,
+            QuasarRegister.AC_VOLTAGE: 9999,
+            QuasarRegister.DC_VOLTAGE: 60000,
+            QuasarRegister.DC_CURRENT: to_word(-30000),
+        }
+
+    def _read_one(self, address: int, *, consume_glitch: bool) -> int:
+        if address == QuasarRegister.SOC:
+            if self._glitches:
+                return self._glitches.popleft() if consume_glitch else self._glitches[0]
+            return (
+                round(self._stored_kwh / self.capacity_kwh * 100.0)
+                if self._flow_w()
+                else 0
+            )
+        if address in self._holding:
+            return self._holding[address]
+        return to_word(self._live_value(address))
+
+    def _live_value(self, address: int) -> int:
+        flow_w = self._flow_w()
+        dc_voltage_v = (
+            350.0 + 0.5 * self._stored_kwh / self.capacity_kwh * 100.0
+            if flow_w
+            else 0.0
+        )
+        dc_power_w = self._stored_rate_kwh_per_s(flow_w) * 3_600_000.0
+        values: dict[int, int] = {
+            QuasarRegister.FIRMWARE: self.firmware,
+            QuasarRegister.SERIAL_HIGH: self.serial >> 16,
+            QuasarRegister.SERIAL_LOW: self.serial & 0xFFFF,
+            QuasarRegister.AC_CURRENT: round(flow_w / GRID_VOLTAGE_V),
+            QuasarRegister.AC_VOLTAGE: GRID_VOLTAGE_V,
+            QuasarRegister.AC_POWER: flow_w,
+            QuasarRegister.STATE: self._state(flow_w),
+            QuasarRegister.UNRECOVERABLE_ERROR_HIGH: self.unrecoverable_error >> 16,
+            QuasarRegister.UNRECOVERABLE_ERROR_LOW: self.unrecoverable_error & 0xFFFF,
+            QuasarRegister.RECOVERABLE_ERROR_HIGH: self.recoverable_error >> 16,
+            QuasarRegister.RECOVERABLE_ERROR_LOW: self.recoverable_error & 0xFFFF,
+            QuasarRegister.DC_VOLTAGE: round(dc_voltage_v * 10),
+            QuasarRegister.DC_CURRENT: round(dc_power_w / dc_voltage_v * 10)
+            if flow_w
+            else 0,
+        }
+        return values.get(address, 0)
+
+    def _state(self, flow_w: int) -> QuasarState:
+        if self.unrecoverable_error:
+            return QuasarState.ERROR
+        if not self._plugged_in:
+            return QuasarState.NO_CAR
+        if flow_w > 0:
+            return QuasarState.CHARGING
+        if flow_w < 0:
+            return QuasarState.DISCHARGING
+        return QuasarState.PAUSED
+
+    def _write_one(self, address: int, word: int) -> None:
+        allowed = ALLOWED_VALUES.get(address)
+        if allowed is None:
+            raise ModbusExceptionReply(
+                ILLEGAL_ADDRESS, f"register {address} is not writable"
+            )
+        value = to_int16(word) if address in SIGNED_REGISTERS else word
+        if value not in allowed:
+            raise ModbusExceptionReply(
+                ILLEGAL_VALUE, f"{value} is out of range for register {address}"
+            )
+        if address in REMOTE_ONLY and not self.remote_control:
+            _LOGGER.debug(
+                "Ignoring write %s=%s: register 81 is 0 (user control)", address, value
+            )
+            return
+        if address == QuasarRegister.CONTROL and value == 0:
+            self._return_to_user()
+        self._holding[address] = word
+        if address == QuasarRegister.ACTION:
+            self._act(QuasarAction(value))
+
+    def _act(self, action: QuasarAction) -> None:
+        if action is QuasarAction.START:
+            self.session_running = self._plugged_in
+        elif action is QuasarAction.STOP:
+            self.session_running = False
+        elif action is QuasarAction.RESTART:
+            self._return_to_user()
+            self._holding[QuasarRegister.SETPOINT_TYPE] = 0
+            self.recoverable_error = 0
