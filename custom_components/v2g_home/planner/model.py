@@ -90,9 +90,9 @@ class Site:
 class TerminalValue:
     """How energy left in storage after the last known price is valued (per kWh stored).
 
-    With `price_per_kwh` set, that value is used as is. Otherwise the value is the `quantile` of the
-    horizon's sell prices (the buy price where it is lower) times the device's discharge efficiency,
-    minus its wear, floored at 0: the price a typical later hour would pay for the energy.
+    With `price_per_kwh` set, that value is used as is. Otherwise it is (q - wear) x discharge
+    efficiency, floored at 0, where q is the `quantile` of the horizon's sell prices (the buy price
+    where that is lower): what a typical later hour would pay for the energy, after losses and wear.
     """
 
     price_per_kwh: float | None = None

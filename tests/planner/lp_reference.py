@@ -1,0 +1,160 @@
+"""An independent LP of the planning model, solved by scipy's HiGHS (test and benchmark use only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import time
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import coo_matrix
+
+from custom_components.v2g_home.planner.model import PlanningProblem, StorageDevice
+
+
+@dataclass(frozen=True, kw_only=True)
+class LpResult:
+    """The LP optimum and how long HiGHS took (model building excluded)."""
+
+    objective: float
+    solve_seconds: float
+    setpoint_kw: np.ndarray  # devices x slots, net (charge - discharge)
+    soc: np.ndarray  # devices x (slots + 1), fractions
+
+
+def _available(device: StorageDevice, problem: PlanningProblem) -> list[bool]:
+    if device.availability is None:
+        return [True] * len(problem.slots)
+    return [
+        any(w.start <= s.start and s.end <= w.end for w in device.availability)
+        for s in problem.slots
+    ]
+
+
+def _boundary_index(problem: PlanningProblem, when: object) -> int | None:
+    """Index k of the last slot boundary at or before `when` (None before the horizon)."""
+    boundaries = [s.start for s in problem.slots] + [problem.slots[-1].end]
+    index = None
+    for k, boundary in enumerate(boundaries):
+        if boundary <= when:  # type: ignore[operator]
+            index = k
+    return index
+
+
+def _terminal_value(problem: PlanningProblem, device: StorageDevice) -> float:
+    policy = problem.terminal_value
+    if policy.price_per_kwh is not None:
+        return policy.price_per_kwh
+    sell = [min(s.sell_price_per_kwh, s.buy_price_per_kwh) for s in problem.slots]
+    typical = float(np.quantile(sell, policy.quantile))
+    return max(0.0, (typical - device.wear_per_kwh) * device.discharge_efficiency)
+
+
+def solve_lp(problem: PlanningProblem) -> LpResult:
+    """Minimise import cost - export revenue + wear - terminal value, with hard constraints."""
+    slots = problem.slots
+    n_slots = len(slots)
+    site = problem.site
+    columns: list[tuple[float, float, float]] = []  # (cost, lower, upper)
+
+    def add(cost: float, lower: float, upper: float) -> int:
+        columns.append((cost, lower, upper))
+        return len(columns) - 1
+
+    rows: list[tuple[list[int], list[float], float]] = []  # equality rows
+    grid_terms: list[list[tuple[int, float]]] = [[] for _ in slots]
+    device_columns = []
+    for device in problem.devices:
+        cap = device.capacity_kwh
+        available = _available(device, problem)
+        floor = max(device.soc_min, device.reserve_soc) * cap
+        top = device.soc_max * cap
+        required = [0.0] * (n_slots + 1)
+        trips = [0.0] * (n_slots + 1)
+        for departure in device.departures:
+            k = _boundary_index(problem, departure.time)
+            if k is None:
+                continue
+            required[k] = max(
+                required[k], departure.target_soc * cap, departure.trip_energy_kwh
+            )
+            if k < n_slots:
+                trips[k] += departure.trip_energy_kwh
+        if device.end_soc_min is not None:
+            required[n_slots] = max(required[n_slots], device.end_soc_min * cap)
+        idle = device.initial_soc * cap
+        energy = [add(0.0, idle, idle)]
+        charge, discharge = [], []
+        for t, slot in enumerate(slots):
+            idle -= trips[t]
+            lower = max(0.0, min(floor, idle), required[t + 1])
+            upper = max(top, idle)
+            value = _terminal_value(problem, device) if t == n_slots - 1 else 0.0
+            energy.append(add(-value, lower, upper))
+            c_max = device.max_charge_kw if available[t] else 0.0
+            d_max = device.max_discharge_kw if available[t] else 0.0
+            charge.append(add(0.0, 0.0, c_max))
+            discharge.append(add(device.wear_per_kwh * slot.hours, 0.0, d_max))
+            rows.append(
+                (
+                    [energy[t + 1], energy[t], charge[t], discharge[t]],
+                    [
+                        1.0,
+                        -1.0,
+                        -slot.hours * device.charge_efficiency,
+                        slot.hours / device.discharge_efficiency,
+                    ],
+                    -trips[t],
+                )
+            )
+            grid_terms[t] += [(charge[t], -1.0), (discharge[t], 1.0)]
+        device_columns.append((charge, discharge, energy))
+    for t, slot in enumerate(slots):
+        export_cap = site.export_limit_kw if site.export_allowed else 0.0
+        sell = min(slot.sell_price_per_kwh, slot.buy_price_per_kwh)
+        imp = add(slot.buy_price_per_kwh * slot.hours, 0.0, site.import_limit_kw)
+        exp = add(-sell * slot.hours, 0.0, export_cap)
+        curtail = add(0.0, 0.0, slot.solar_kw)
+        terms = [(imp, 1.0), (exp, -1.0), (curtail, -1.0), *grid_terms[t]]
+        rows.append(
+            (
+                [c for c, _ in terms],
+                [v for _, v in terms],
+                slot.house_load_kw - slot.solar_kw,
+            )
+        )
+    row_index, col_index, values, rhs = [], [], [], []
+    for r, (cols, vals, b) in enumerate(rows):
+        row_index += [r] * len(cols)
+        col_index += cols
+        values += vals
+        rhs.append(b)
+    a_eq = coo_matrix((values, (row_index, col_index)), shape=(len(rows), len(columns)))
+    cost = np.array([c for c, _, _ in columns])
+    bounds = [(lo, None if np.isinf(hi) else hi) for _, lo, hi in columns]
+    started = time.perf_counter()
+    result = linprog(
+        cost, A_eq=a_eq.tocsr(), b_eq=np.array(rhs), bounds=bounds, method="highs"
+    )
+    elapsed = time.perf_counter() - started
+    if result.status != 0:
+        raise AssertionError(f"reference LP failed: {result.message}")
+    x = result.x
+    setpoints = np.array(
+        [
+            [x[c] - x[d] for c, d in zip(ch, dis, strict=True)]
+            for ch, dis, _ in device_columns
+        ]
+    )
+    socs = np.array(
+        [
+            [x[e] / dev.capacity_kwh for e in en]
+            for (_, _, en), dev in zip(device_columns, problem.devices, strict=True)
+        ]
+    )
+    return LpResult(
+        objective=float(result.fun),
+        solve_seconds=elapsed,
+        setpoint_kw=setpoints.reshape(len(problem.devices), n_slots),
+        soc=socs,
+    )
