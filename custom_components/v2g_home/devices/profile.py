@@ -16,6 +16,7 @@ from .profile_schema import (
     ENERGY_UNITS,
     POWER_UNITS,
     PackProfile,
+    WriteStep,
     parse_profile,
 )
 from .registers import (
@@ -31,6 +32,16 @@ if TYPE_CHECKING:
     from .transport import ModbusTransport
 
 _LOGGER = logging.getLogger(__name__)
+
+__all__ = [
+    "PROFILES_DIR",
+    "PackProfile",
+    "ProfilePack",
+    "WriteStep",
+    "available_profiles",
+    "load_profile",
+    "parse_profile",
+]
 
 PROFILES_DIR = Path(__file__).parent.parent / "profiles"
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")

@@ -158,11 +158,12 @@ class QuasarCharger:
         if not self.in_control:
             await self.take_control()
         await self._write_verified(self._setpoint_register, raw)
-        state = await self._state()
-        if raw != 0 and state not in _RUNNING and state not in _NO_CAR:
-            await self.start()
-        elif raw == 0 and state in _RUNNING:
+        if raw == 0:
             await self.stop()
+            return 0.0
+        state = await self._state()
+        if state not in _RUNNING and state not in _NO_CAR:
+            await self.start()
         return actual_kw
 
     async def start(self) -> None:

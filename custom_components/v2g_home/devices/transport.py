@@ -39,8 +39,19 @@ class ModbusTransport:
         self.request_count = 0
         # Reconnection is the caller's decision (it backs off), so pymodbus must not retry on its own.
         self._client = AsyncModbusTcpClient(
-            host, port=port, timeout=timeout_s, retries=0, reconnect_delay=0
+            host,
+            port=port,
+            timeout=timeout_s,
+            retries=0,
+            reconnect_delay=0,
+            trace_connect=self._on_connection_change,
         )
+        self._pending: asyncio.Future[Any] | None = None
+
+    def _on_connection_change(self, connected: bool) -> None:
+        # pymodbus would wait for the full timeout on a dropped connection; end the wait at once.
+        if not connected and self._pending is not None and not self._pending.done():
+            self._pending.cancel()
 
     @property
     def connected(self) -> bool:
@@ -103,8 +114,17 @@ class ModbusTransport:
             await self.connect()
         self.request_count += 1
         try:
+            pending: asyncio.Future[Any] = asyncio.ensure_future(request())
+            self._pending = pending
             async with asyncio.timeout(self.timeout_s + 1.0):
-                reply = await request()
+                reply = await pending
+        except asyncio.CancelledError as err:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise
+            raise DeviceConnectionError(
+                f"{self.host}:{self.port} dropped the connection ({what} {address})"
+            ) from err
         except (TimeoutError, ModbusIOException) as err:
             if not self.connected:
                 raise DeviceConnectionError(
@@ -121,6 +141,8 @@ class ModbusTransport:
             ) from err
         except ModbusException as err:
             raise DeviceProtocolError(f"{what} at {address} failed: {err}") from err
+        finally:
+            self._pending = None
         if reply is None or not hasattr(reply, "isError"):
             raise DeviceProtocolError(f"{what} at {address} got no usable reply")
         if reply.isError():

@@ -1,0 +1,1 @@
+"""Device-layer tests: unit tests and loopback tests against the simulator."""
