@@ -1,1 +1,133 @@
 """V2G Home: vehicle-to-grid and home batteries that earn from spot prices."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.const import Platform
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.helpers import device_registry as dr
+
+from .charger_coordinator import ChargerCoordinator
+from .const import CONF_PACK_DRIVER, DOMAIN, PACK_DRIVER_SUNSPEC, SUBENTRY_CHARGER
+from .device_factory import create_charger, create_leaf, create_pack
+from .devices.errors import ProfileError
+from .devices.profile import PackProfile, available_profiles
+from .entity import device_info, leaf_device_info, site_device_info
+from .pack_coordinator import PackCoordinator
+from .price_coordinator import PriceCoordinator
+from .runtime import RuntimeData, V2GConfigEntry
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from homeassistant.config_entries import ConfigSubentry
+    from homeassistant.core import HomeAssistant
+
+    from .coordinator import DeviceCoordinator
+
+PLATFORMS = [Platform.BINARY_SENSOR, Platform.NUMBER, Platform.SELECT, Platform.SENSOR]
+
+
+def _coordinator(
+    hass: HomeAssistant,
+    entry: V2GConfigEntry,
+    subentry: ConfigSubentry,
+    profiles: Mapping[str, PackProfile],
+) -> DeviceCoordinator[Any]:
+    if subentry.subentry_type == SUBENTRY_CHARGER:
+        return ChargerCoordinator(
+            hass,
+            entry,
+            subentry,
+            create_charger(subentry.data),
+            create_leaf(subentry.data),
+        )
+    try:
+        driver = create_pack(subentry.data, profiles)
+    except ProfileError as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="profile_missing",
+            translation_placeholders={
+                "device": subentry.title,
+                "profile": str(subentry.data[CONF_PACK_DRIVER]),
+            },
+        ) from err
+    return PackCoordinator(hass, entry, subentry, driver)
+
+
+async def _async_first_refresh(coordinator: DeviceCoordinator[Any]) -> None:
+    """First poll; a device that does not answer keeps the site from loading (HA retries)."""
+    try:
+        await coordinator.async_config_entry_first_refresh()
+    except ConfigEntryNotReady as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="device_not_ready",
+            translation_placeholders={
+                "device": coordinator.name,
+                "error": str(err.__cause__ or err),
+            },
+        ) from err
+
+
+def _register_devices(hass: HomeAssistant, entry: V2GConfigEntry) -> None:
+    """Create the site first, then chargers, their Leafs and packs, so every link resolves."""
+    registry = dr.async_get(hass)
+    registry.async_get_or_create(
+        config_entry_id=entry.entry_id, **site_device_info(entry)
+    )
+    coordinators = entry.runtime_data.devices
+    for subentry_id, coordinator in coordinators.items():
+        registry.async_get_or_create(
+            config_entry_id=entry.entry_id,
+            config_subentry_id=subentry_id,
+            **device_info(coordinator),
+        )
+    for subentry_id, coordinator in coordinators.items():
+        if isinstance(coordinator, ChargerCoordinator):
+            registry.async_get_or_create(
+                config_entry_id=entry.entry_id,
+                config_subentry_id=subentry_id,
+                **leaf_device_info(coordinator),
+            )
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
+    """Connect every device of the site, start the price feed, set up the platforms."""
+    profiles: Mapping[str, PackProfile] = {}
+    if any(
+        subentry.data.get(CONF_PACK_DRIVER, PACK_DRIVER_SUNSPEC) != PACK_DRIVER_SUNSPEC
+        for subentry in entry.subentries.values()
+    ):
+        profiles = await hass.async_add_executor_job(available_profiles)
+    devices = {
+        subentry_id: _coordinator(hass, entry, subentry, profiles)
+        for subentry_id, subentry in entry.subentries.items()
+    }
+    results = await asyncio.gather(
+        *(_async_first_refresh(coordinator) for coordinator in devices.values()),
+        return_exceptions=True,
+    )
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    prices = PriceCoordinator(hass, entry)
+    await prices.async_config_entry_first_refresh()
+    entry.runtime_data = RuntimeData(devices=devices, prices=prices)
+    _register_devices(hass, entry)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
+    return True
+
+
+async def _async_reload_on_change(hass: HomeAssistant, entry: V2GConfigEntry) -> None:
+    """Devices added, removed or reconfigured, or price options changed: start afresh."""
+    hass.config_entries.async_schedule_reload(entry.entry_id)
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
+    """Unload the platforms; the coordinators then hand control back and disconnect."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

@@ -1,0 +1,54 @@
+"""Binary sensors: whether the Leaf is plugged in, and the site's price state."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+
+from .charger_coordinator import ChargerCoordinator
+from .entity import V2GEntity
+from .price_entities import async_add_price_binary_sensors
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .runtime import V2GConfigEntry
+
+PARALLEL_UPDATES = 0
+
+PLUGGED_IN = BinarySensorEntityDescription(
+    key="plugged_in", device_class=BinarySensorDeviceClass.PLUG
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001 (Home Assistant's platform signature)
+    entry: V2GConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a plugged-in sensor per Leaf, and the price binary sensors to the site."""
+    for subentry_id, coordinator in entry.runtime_data.devices.items():
+        if isinstance(coordinator, ChargerCoordinator):
+            async_add_entities(
+                [LeafPluggedInSensor(coordinator, PLUGGED_IN, on_leaf=True)],
+                config_subentry_id=subentry_id,
+            )
+    if entry.runtime_data.prices is not None:
+        async_add_price_binary_sensors(
+            entry.runtime_data.prices, entry, async_add_entities
+        )
+
+
+class LeafPluggedInSensor(V2GEntity[ChargerCoordinator], BinarySensorEntity):
+    """On while a car is on the charger's gun (unknown when the charger cannot tell)."""
+
+    @property
+    def is_on(self) -> bool | None:
+        """From the charger state."""
+        return self.coordinator.data.leaf.plugged_in

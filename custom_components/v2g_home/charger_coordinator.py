@@ -1,0 +1,150 @@
+"""The Quasar 1 and its Leaf: polling keeps the fail-safe alive, the control mode drives it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CHARGER_POLL_INTERVAL,
+    DEFAULT_CHARGE_POWER_KW,
+    DEFAULT_DISCHARGE_POWER_KW,
+    LOGGER,
+    ControlMode,
+)
+from .coordinator import DeviceCoordinator
+from .devices.leaf import LeafMonitor, LeafState
+from .devices.models import ChargerReading
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigSubentry
+    from homeassistant.core import HomeAssistant
+
+    from .devices.quasar import QuasarCharger
+    from .runtime import V2GConfigEntry
+
+
+@dataclass(frozen=True, kw_only=True)
+class ControlSettings:
+    """What the user asked the charger to do, and at which power (kW, magnitudes)."""
+
+    mode: ControlMode = ControlMode.OFF
+    charge_power_kw: float = DEFAULT_CHARGE_POWER_KW
+    discharge_power_kw: float = DEFAULT_DISCHARGE_POWER_KW
+
+    @property
+    def setpoint_kw(self) -> float:
+        """Signed setpoint the mode means (+ charges the car, - discharges it)."""
+        if self.mode is ControlMode.CHARGE:
+            return self.charge_power_kw
+        if self.mode is ControlMode.DISCHARGE:
+            return -self.discharge_power_kw
+        return 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargerData:
+    """One poll of the charger and what it means for the car."""
+
+    reading: ChargerReading
+    leaf: LeafState
+
+
+class ChargerCoordinator(DeviceCoordinator[ChargerData]):
+    """Polls a Quasar 1 every few seconds, which also keeps its Modbus fail-safe from firing."""
+
+    driver: QuasarCharger
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: V2GConfigEntry,
+        subentry: ConfigSubentry,
+        driver: QuasarCharger,
+        leaf: LeafMonitor,
+    ) -> None:
+        """Wrap the driver and the Leaf monitor of one charger subentry."""
+        super().__init__(
+            hass, entry, subentry, driver, update_interval=CHARGER_POLL_INTERVAL
+        )
+        self.leaf = leaf
+        self.control = ControlSettings()
+        self._apply_pending = False
+
+    async def _async_read(self) -> ChargerData:
+        """Apply a pending command (after a restart or reconnect), then poll."""
+        if self._apply_pending:
+            await self._async_apply(self.control)
+            self._apply_pending = False
+        reading = await self.driver.read()
+        if self.control.mode is not ControlMode.OFF and not self.driver.in_control:
+            LOGGER.warning(
+                "%s went back to its own control; control mode is now off", self.name
+            )
+            self.control = replace(self.control, mode=ControlMode.OFF)
+        return ChargerData(
+            reading=reading, leaf=self.leaf.update(reading, dt_util.utcnow())
+        )
+
+    def _on_reconnected(self) -> None:
+        """The fail-safe may have fired while the charger was away: command it again."""
+        self._apply_pending = self.control.mode is not ControlMode.OFF
+
+    async def _async_apply(self, control: ControlSettings) -> None:
+        """Make the charger do what the settings say (off hands it back to the user)."""
+        if control.mode is ControlMode.OFF:
+            if self.driver.in_control:
+                await self.driver.release()
+            return
+        await self.driver.set_power_kw(control.setpoint_kw)
+
+    async def async_set_control(
+        self,
+        *,
+        mode: ControlMode | None = None,
+        charge_power_kw: float | None = None,
+        discharge_power_kw: float | None = None,
+    ) -> None:
+        """Change mode or powers; the charger is commanded when the change affects it."""
+        new = self._changed(mode, charge_power_kw, discharge_power_kw)
+        if (
+            new.mode is not self.control.mode
+            or new.setpoint_kw != self.control.setpoint_kw
+        ):
+            await self.async_run_command(lambda: self._async_apply(new))
+        self.control = new
+        self.async_update_listeners()
+
+    def restore_control(
+        self,
+        *,
+        mode: ControlMode | None = None,
+        charge_power_kw: float | None = None,
+        discharge_power_kw: float | None = None,
+    ) -> None:
+        """Take settings restored after a restart; the next poll commands the charger."""
+        self.control = self._changed(mode, charge_power_kw, discharge_power_kw)
+        self._apply_pending = self.control.mode is not ControlMode.OFF
+
+    def _changed(
+        self,
+        mode: ControlMode | None,
+        charge_power_kw: float | None,
+        discharge_power_kw: float | None,
+    ) -> ControlSettings:
+        return ControlSettings(
+            mode=self.control.mode if mode is None else mode,
+            charge_power_kw=self.control.charge_power_kw
+            if charge_power_kw is None
+            else charge_power_kw,
+            discharge_power_kw=self.control.discharge_power_kw
+            if discharge_power_kw is None
+            else discharge_power_kw,
+        )
+
+    async def _async_release(self) -> None:
+        """On unload, give the charger back to the user and its app."""
+        if self.driver.in_control:
+            await self.driver.release()

@@ -1,0 +1,1 @@
+"""Home Assistant layer tests: config flow, setup, entities and diagnostics against the simulator."""
