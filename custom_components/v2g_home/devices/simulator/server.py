@@ -12,7 +12,7 @@ from pymodbus.pdu import ExceptionResponse
 from pymodbus.server import ModbusTcpServer
 from pymodbus.server.requesthandler import ServerRequestHandler
 
-from .base import FaultSwitches, ModbusExceptionReply
+from .base import DEVICE_FAILURE, FaultSwitches, ModbusExceptionReply
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -114,6 +114,10 @@ class _FaultyRequestHandler(ServerRequestHandler):
                 "Answering %s with exception %s: %s", pdu, reply.exception_code, reply
             )
             return ExceptionResponse(pdu.function_code, reply.exception_code)
+        except Exception:
+            # Like pymodbus itself: a broken simulation answers "device failure" rather than going silent.
+            _LOGGER.exception("Simulated device failed on %s", pdu)
+            return ExceptionResponse(pdu.function_code, DEVICE_FAILURE)
 
 
 class _SimTcpServer(ModbusTcpServer):

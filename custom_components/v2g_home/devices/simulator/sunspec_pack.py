@@ -249,9 +249,10 @@ class SimulatedSunSpecPack:
         return words
 
     def _values(self, model_id: int) -> Mapping[str, PointValue]:
+        model = self.models[model_id].model
         settings = {
-            name: value
-            for (mid, name), value in self.settings.items()
+            name: to_int16(word) if model.point(name).type == "int16" else word
+            for (mid, name), word in self.settings.items()
             if mid == model_id
         }
         if model_id == 1:
