@@ -104,6 +104,13 @@ class _Layout:
         return np.concatenate([dual.ravel(), price])
 
 
+def penalty_per_kwh(arrays: ProblemArrays) -> float:
+    """The price of importing beyond the fuse: more than any saving it could enable."""
+    prices = np.concatenate([np.abs(arrays.buy_per_kwh), np.abs(arrays.sell_per_kwh)])
+    others = [abs(d.device.wear_per_kwh) + abs(d.terminal_value_per_kwh) for d in arrays.devices]
+    return 10.0 * (float(prices.max(initial=0.0)) + max(others, default=0.0) + 1.0)
+
+
 def _problem_data(
     arrays: ProblemArrays,
 ) -> tuple[_Layout, FloatArray, FloatArray, FloatArray, FloatArray, float]:
@@ -124,9 +131,7 @@ def _problem_data(
     wear = np.array([d.device.wear_per_kwh for d in devices]).reshape(n, 1)
     terminal = np.zeros((n, n_slots))
     terminal[:, -1] = [-d.terminal_value_per_kwh for d in devices]
-    prices = np.concatenate([np.abs(arrays.buy_per_kwh), np.abs(arrays.sell_per_kwh)])
-    penalty = 10.0 * (prices.max() + float(np.abs(wear).max(initial=0.0)) + 1.0)
-    penalty += 10.0 * float(np.abs(terminal).max(initial=0.0))
+    penalty = penalty_per_kwh(arrays)
     cost = np.concatenate(
         [
             np.zeros(n * n_slots),

@@ -1,0 +1,95 @@
+"""Turn the linear optimum into setpoints a device can follow: one signed power per slot, dead band kept."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .arrays import DeviceArrays, FloatArray
+
+# Flows below this share of the device's power are noise from the interior-point solution.
+_NOISE_SHARE = 1e-3
+
+
+def _guard_bounds(device: DeviceArrays, hours: FloatArray) -> tuple[list[float], list[float]]:
+    """Energy bounds per boundary that also keep every later bound reachable (look-ahead)."""
+    eff_c = device.device.charge_efficiency
+    eff_d = device.device.discharge_efficiency
+    up = (hours * device.max_charge_kw * eff_c).tolist()
+    down = (hours * device.max_discharge_kw / eff_d).tolist()
+    trips = device.trip_kwh.tolist()
+    low = device.energy_min_kwh.tolist()
+    high = device.energy_max_kwh.tolist()
+    for t in range(len(up) - 1, -1, -1):
+        low[t] = max(low[t], low[t + 1] - up[t] + trips[t])
+        high[t] = min(high[t], high[t + 1] + down[t] + trips[t])
+    return low, high
+
+
+def realise(device: DeviceArrays, hours: FloatArray, net_kw: FloatArray) -> FloatArray:
+    """Setpoints following `net_kw` (charge - discharge of the optimum) as closely as the device allows.
+
+    The energy the rounding leaves out is carried into the next slots (error diffusion), so small
+    flows merge into fewer slots at full duty, and flows that cancel out (a little charge, a little
+    discharge, typical at the SoC floor) cancel instead of making the battery flip-flop.
+    """
+    spec = device.device
+    eff_c, eff_d = spec.charge_efficiency, spec.discharge_efficiency
+    dead_band = max(spec.min_power_kw, _NOISE_SHARE * max(spec.max_charge_kw, spec.max_discharge_kw))
+    low, high = _guard_bounds(device, hours)
+    charge_max = device.max_charge_kw.tolist()
+    discharge_max = device.max_discharge_kw.tolist()
+    trips = device.trip_kwh.tolist()
+    energy = low[0]
+    carry_kwh = 0.0
+    setpoints = [0.0] * len(charge_max)
+    for t, (h, wanted) in enumerate(zip(hours.tolist(), net_kw.tolist(), strict=True)):
+        if charge_max[t] <= 0.0 and discharge_max[t] <= 0.0:
+            energy -= trips[t]
+            continue
+        desired = wanted + carry_kwh / h
+        # The power range that keeps the SoC inside its (look-ahead) bounds at the next boundary.
+        room_up = high[t + 1] - energy + trips[t]
+        room_down = energy - trips[t] - low[t + 1]
+        p_max = min(charge_max[t], _power_for(room_up, h, eff_c, eff_d))
+        p_min = max(-discharge_max[t], _power_for(-room_down, h, eff_c, eff_d))
+        power = _choose(desired, p_min, p_max, dead_band, charge_max[t], discharge_max[t])
+        setpoints[t] = power
+        carry_kwh = min(max(carry_kwh + (wanted - power) * h, -dead_band * h), dead_band * h)
+        energy += h * (power * eff_c if power > 0 else power / eff_d) - trips[t]
+    return np.array(setpoints)
+
+
+def _power_for(energy_kwh: float, hours: float, eff_c: float, eff_d: float) -> float:
+    """The grid-side power that moves the stored energy by `energy_kwh` in one slot."""
+    if energy_kwh >= 0:
+        return energy_kwh / (hours * eff_c)
+    return energy_kwh * eff_d / hours
+
+
+def _choose(
+    desired: float,
+    p_min: float,
+    p_max: float,
+    dead_band: float,
+    charge_max: float,
+    discharge_max: float,
+) -> float:
+    """The allowed setpoint nearest to `desired`: 0, or at least the dead band in either direction."""
+    candidates = []
+    if p_min <= 0.0 <= p_max:
+        candidates.append(0.0)
+    charge_low, charge_high = max(dead_band, p_min), min(charge_max, p_max)
+    if charge_low <= charge_high:
+        candidates.append(min(max(desired, charge_low), charge_high))
+    discharge_low, discharge_high = max(-discharge_max, p_min), min(-dead_band, p_max)
+    if discharge_low <= discharge_high:
+        candidates.append(min(max(desired, discharge_low), discharge_high))
+    if candidates:
+        return min(candidates, key=lambda p: (abs(p - desired), abs(p)))
+    # Only a power inside the dead band would keep the SoC bounds: take the nearest legal one.
+    legal = [0.0]
+    if charge_max >= dead_band:
+        legal.append(dead_band)
+    if discharge_max >= dead_band:
+        legal.append(-dead_band)
+    return min(legal, key=lambda p: max(p_min - p, p - p_max))
