@@ -1,0 +1,188 @@
+"""Take a screenshot of the running demo's dashboard in headless Chromium once the values have moved."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from pathlib import Path
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import aiohttp
+from demo_ha import DemoSetupError, HomeAssistantClient, Login
+from PIL import Image
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+ROOT = Path(__file__).resolve().parent.parent
+READY_FILE = ROOT / ".demo" / "ready.json"
+CHROME_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--force-device-scale-factor=1",
+)
+# Counts the dashboard's cards once the frontend is connected; cards live deep inside nested shadow roots.
+CARD_COUNT_JS = """
+const ha = document.querySelector("home-assistant");
+if (!ha || !ha.hass || !ha.hass.connected) { return 0; }
+const count = (root) => {
+  let found = 0;
+  for (const el of root.querySelectorAll("*")) {
+    if (el.tagName.startsWith("HUI-") && el.tagName.endsWith("-CARD")) { found += 1; }
+    if (el.shadowRoot) { found += count(el.shadowRoot); }
+  }
+  return found;
+};
+return count(document);
+"""
+
+
+def parse_args() -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "docs" / "screenshot-demo.png"
+    )
+    parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--height", type=int, default=1000)
+    parser.add_argument(
+        "--min-wait",
+        type=float,
+        default=45.0,
+        help="seconds to let values move before the shot",
+    )
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
+    return parser.parse_args()
+
+
+def wait_for_demo(
+    demo: subprocess.Popen[bytes] | None, timeout_s: float
+) -> dict[str, str]:
+    """Wait for scripts/demo to say it is ready and return its URLs."""
+    deadline = time.monotonic() + timeout_s
+    while not READY_FILE.exists():
+        if demo is not None and demo.poll() is not None:
+            raise DemoSetupError(f"scripts/demo exited with {demo.returncode}")
+        if time.monotonic() > deadline:
+            raise DemoSetupError(f"the demo was not ready within {timeout_s:.0f} s")
+        time.sleep(1)
+    return dict(json.loads(READY_FILE.read_text()))
+
+
+async def moving_values(base_url: str) -> dict[str, str]:
+    """Read the demo's state-of-charge and power sensors."""
+    async with aiohttp.ClientSession() as session:
+        client = HomeAssistantClient(session, base_url)
+        await client.onboard_or_login(Login())
+        states = await client.get_json("/api/states")
+    return {
+        state["entity_id"]: state["state"]
+        for state in states
+        if state["entity_id"].startswith("sensor.")
+        and (
+            "soc" in state["entity_id"]
+            or "state_of_charge" in state["entity_id"]
+            or state["entity_id"].endswith("_power")
+        )
+    }
+
+
+def wait_for_motion(base_url: str, min_wait_s: float, timeout_s: float) -> None:
+    """Wait at least min_wait_s and until some state of charge has changed; print before and after."""
+    before = asyncio.run(moving_values(base_url))
+    print(f"screenshot: before {before}")
+    start = time.monotonic()
+    while True:
+        time.sleep(5)
+        after = asyncio.run(moving_values(base_url))
+        changed = sorted(
+            entity_id
+            for entity_id, value in after.items()
+            if before.get(entity_id) != value
+        )
+        elapsed = time.monotonic() - start
+        if elapsed >= min_wait_s and changed:
+            print(f"screenshot: after {elapsed:.0f} s {after}; changed: {changed}")
+            return
+        if elapsed > timeout_s:
+            raise DemoSetupError(f"no value moved within {timeout_s:.0f} s: {after}")
+
+
+def shoot(args: argparse.Namespace, url: str, user_data_dir: Path) -> None:
+    """Open url in headless Chromium (logged in through trusted_networks) and save a small PNG."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = args.chromium
+    for flag in CHROME_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--window-size={args.width},{args.height}")
+    options.add_argument(f"--user-data-dir={user_data_dir}")
+    driver = webdriver.Chrome(
+        options=options, service=Service(executable_path=args.chromedriver)
+    )
+    try:
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": args.width,
+                "height": args.height,
+                "deviceScaleFactor": 1,
+                "mobile": False,
+            },
+        )
+        driver.get(url)
+        deadline = time.monotonic() + 90
+        while driver.execute_script(CARD_COUNT_JS) < 1:  # type: ignore[no-untyped-call]
+            if time.monotonic() > deadline:
+                raise DemoSetupError(
+                    f"the dashboard did not render within 90 s (at {driver.current_url})"
+                )
+            time.sleep(1)
+        time.sleep(8)  # let the history graph fetch and draw its lines
+        raw = args.out.with_suffix(".raw.png")
+        driver.save_screenshot(str(raw))
+    finally:
+        driver.quit()
+    with Image.open(raw) as image:
+        image.convert("RGB").quantize(colors=128).save(args.out, optimize=True)
+    raw.unlink()
+    print(f"screenshot: wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
+
+
+def main() -> int:
+    """Start the demo unless it runs, wait for motion, take the shot, stop what was started."""
+    args = parse_args()
+    demo = None
+    if not READY_FILE.exists():
+        print("screenshot: starting scripts/demo")
+        demo = subprocess.Popen(  # noqa: S603 - runs our own script
+            [str(ROOT / "scripts" / "demo")], cwd=ROOT, start_new_session=True
+        )
+    try:
+        urls = wait_for_demo(demo, timeout_s=900)
+        wait_for_motion(urls["url"], args.min_wait, timeout_s=300)
+        user_data_dir = ROOT / ".demo" / "chromium-profile"
+        shutil.rmtree(user_data_dir, ignore_errors=True)  # a fresh profile every time
+        shoot(args, urls["dashboard"], user_data_dir)
+    except DemoSetupError as err:
+        print(f"screenshot: {err}", file=sys.stderr)
+        return 1
+    finally:
+        if demo is not None:
+            demo.send_signal(signal.SIGINT)
+            demo.wait(timeout=120)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
