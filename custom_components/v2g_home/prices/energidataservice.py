@@ -183,7 +183,7 @@ class EnergiDataServiceClient:
             except (TimeoutError, aiohttp.ClientError, PriceFetchError) as err:
                 if attempt == self._max_attempts:
                     raise PriceFetchError(
-                        f"{dataset.name}: gave up after {attempt} attempts ({err or type(err).__name__})"
+                        f"{dataset.name}: gave up after {attempt} attempts ({str(err) or type(err).__name__})"
                     ) from err
                 self._next_allowed[dataset.name] = (
                     self._monotonic() + self._min_interval_s * 2 ** (attempt - 1)
