@@ -1,0 +1,1 @@
+"""Tests for the prices package and its Home Assistant glue."""

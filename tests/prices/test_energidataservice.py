@@ -39,6 +39,7 @@ class FakeApi:
     base_url: str = ""
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Answer with the next queued reply for the dataset (the last one repeats)."""
         self.requests.append(request)
         queue = self.replies[request.match_info["dataset"]]
         reply = queue.pop(0) if len(queue) > 1 else queue[0]
@@ -60,9 +61,11 @@ class FakeClock:
     sleeps: list[float] = field(default_factory=list)
 
     def monotonic(self) -> float:
+        """Return the fake time."""
         return self.now
 
     async def sleep(self, seconds: float) -> None:
+        """Record the wait and move the clock."""
         self.sleeps.append(seconds)
         self.now += seconds
 
