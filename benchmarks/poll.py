@@ -1,0 +1,184 @@
+"""Modbus requests and milliseconds per full poll of a Quasar 1 and two SunSpec packs against the simulator.
+
+Goal (printed, never asserted): at most 3 requests per device and at most 50 ms per poll on loopback.
+Run: .venv/bin/python benchmarks/poll.py [--polls 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from dataclasses import dataclass
+import logging
+from pathlib import Path
+import statistics
+import sys
+import time
+from typing import TYPE_CHECKING, Protocol
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from custom_components.v2g_home.devices.quasar import QuasarCharger
+from custom_components.v2g_home.devices.simulator import (
+    ModbusSimulator,
+    SimClock,
+    SimulatedQuasar,
+    SimulatedSunSpecPack,
+)
+from custom_components.v2g_home.devices.sunspec import SunSpecPack
+from custom_components.v2g_home.devices.transport import ModbusTransport
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+HOST = "127.0.0.1"
+GOAL_REQUESTS = 3
+GOAL_MS = 50.0
+
+
+class PolledDriver(Protocol):
+    """What the benchmark needs from a driver."""
+
+    transport: ModbusTransport
+
+    async def connect(self) -> None:
+        """Open the connection."""
+
+    async def close(self) -> None:
+        """Close the connection."""
+
+    def read(self) -> Awaitable[object]:
+        """One full poll."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PollFigures:
+    """Measured requests and times of one device's polls."""
+
+    name: str
+    requests_per_poll: list[int]
+    ms_per_poll: list[float]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered)) - 1))]
+
+
+async def time_polls(name: str, driver: PolledDriver, polls: int) -> PollFigures:
+    """Poll `driver` `polls` times after one warm-up poll; count requests and time each poll."""
+    await driver.read()
+    requests: list[int] = []
+    times_ms: list[float] = []
+    for _ in range(polls):
+        before = driver.transport.request_count
+        start = time.perf_counter()
+        await driver.read()
+        times_ms.append((time.perf_counter() - start) * 1000)
+        requests.append(driver.transport.request_count - before)
+    return PollFigures(name=name, requests_per_poll=requests, ms_per_poll=times_ms)
+
+
+async def time_rounds(drivers: list[PolledDriver], polls: int) -> list[float]:
+    """Time rounds that poll every device concurrently, as Home Assistant's coordinators do."""
+    times_ms = []
+    for _ in range(polls):
+        start = time.perf_counter()
+        await asyncio.gather(*(driver.read() for driver in drivers))
+        times_ms.append((time.perf_counter() - start) * 1000)
+    return times_ms
+
+
+def report_line(name: str, requests: list[int] | None, times_ms: list[float]) -> str:
+    """One table row, with the goal verdict."""
+    median_ms, p95_ms = statistics.median(times_ms), percentile(times_ms, 0.95)
+    if requests is None:
+        req_text, req_ok = "-", True
+    else:
+        req_text = f"{statistics.median(requests):g} (max {max(requests)})"
+        req_ok = max(requests) <= GOAL_REQUESTS
+    verdict = "meets goal" if req_ok and p95_ms <= GOAL_MS else "MISSES goal"
+    return f"{name:<28} {req_text:>14} {median_ms:>10.2f} {p95_ms:>10.2f}   {verdict}"
+
+
+async def run(polls: int) -> None:
+    """Start one simulator per device, poll with the real drivers, print the figures."""
+    clock = SimClock(speed=60)
+    servers = {
+        "Quasar 1 + Leaf": ModbusSimulator(
+            {1: SimulatedQuasar(clock, soc_pct=55.0)}, host=HOST, clock=clock
+        ),
+        "SunSpec pack (base 40000)": ModbusSimulator(
+            {1: SimulatedSunSpecPack(clock, base_address=40000, serial="BENCH-PACK-1")},
+            host=HOST,
+            clock=clock,
+        ),
+        "SunSpec pack (base 50000)": ModbusSimulator(
+            {
+                1: SimulatedSunSpecPack(
+                    clock,
+                    base_address=50000,
+                    serial="BENCH-PACK-2",
+                    w_positive_means_charge=False,
+                )
+            },
+            host=HOST,
+            clock=clock,
+        ),
+    }
+    drivers: dict[str, PolledDriver] = {}
+    try:
+        for server in servers.values():
+            await server.start()
+        makers: dict[str, Callable[[ModbusTransport], PolledDriver]] = {
+            "Quasar 1 + Leaf": QuasarCharger,
+            "SunSpec pack (base 40000)": SunSpecPack,
+            "SunSpec pack (base 50000)": SunSpecPack,
+        }
+        for name, server in servers.items():
+            driver = makers[name](ModbusTransport(HOST, server.port, 1))
+            await driver.connect()
+            drivers[name] = driver
+        quasar = drivers["Quasar 1 + Leaf"]
+        if isinstance(quasar, QuasarCharger):
+            await quasar.set_power_kw(
+                3.7
+            )  # a running session: the poll a user's charger sees most
+        print(
+            f"{polls} polls per device on {HOST} (simulator at x60); goal <= {GOAL_REQUESTS} requests, <= {GOAL_MS:g} ms"
+        )
+        print(f"{'device':<28} {'requests/poll':>14} {'median ms':>10} {'p95 ms':>10}")
+        for name, driver in drivers.items():
+            figures = await time_polls(name, driver, polls)
+            print(
+                report_line(
+                    figures.name, figures.requests_per_poll, figures.ms_per_poll
+                )
+            )
+        rounds = await time_rounds(list(drivers.values()), polls)
+        print(report_line("all three concurrently", None, rounds))
+        served = {name: server.request_count for name, server in servers.items()}
+        print(
+            f"requests the simulators served in total (incl. discovery and set-up): {served}"
+        )
+    finally:
+        for driver in drivers.values():
+            await driver.close()
+        for server in servers.values():
+            await server.stop()
+
+
+def main() -> None:
+    """Parse options and run."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--polls", type=int, default=200)
+    # SunSpec discovery probes absent bases on purpose; pymodbus logs those exception replies as errors.
+    logging.getLogger("pymodbus").setLevel(logging.CRITICAL)
+    asyncio.run(run(parser.parse_args().polls))
+
+
+if __name__ == "__main__":
+    main()
