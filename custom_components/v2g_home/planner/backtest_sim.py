@@ -1,0 +1,356 @@
+"""Simulate storage devices on historical prices: rolling day-ahead or perfect foresight."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from time import perf_counter
+from typing import TYPE_CHECKING
+
+from .backtest_report import Totals
+from .model import (
+    AvailabilityWindow,
+    Departure,
+    Plan,
+    PlanningProblem,
+    Site,
+    Slot,
+    StorageDevice,
+    TerminalValue,
+)
+from .optimise import plan
+from .price_files import DANISH_TIME
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from .backtest_site import DeviceSpec, SiteSpec
+    from .price_files import SpotPrices
+
+PUBLICATION_HOUR = (
+    13  # Nord Pool publishes the next day's prices around 13:00 Danish time
+)
+_SOC_TOLERANCE_KWH = 1e-6
+
+
+@dataclass(frozen=True, kw_only=True)
+class Away:
+    """A car trip aligned to slots: unplugged from slot `leave` up to (not including) slot `back`."""
+
+    leave: int
+    back: int
+    energy_kwh: float
+    target_soc: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class SimulationRun:
+    """What a simulation produced, before formatting."""
+
+    months: tuple[tuple[str, Totals], ...]
+    plan_ms: tuple[float, ...]
+    end_soc: tuple[tuple[str, float, float], ...]
+    days: int
+    period: tuple[date, date]  # first and last Danish day
+    unmet_kwh: float  # trip energy the car did not have, or SoC targets missed
+    setpoints_kw: tuple[
+        tuple[float, ...], ...
+    ]  # per slot, per device: what was executed
+
+
+def market_slots(prices: SpotPrices, site: SiteSpec) -> tuple[Slot, ...]:
+    """Turn spot prices into planner slots with buy and sell prices and the house load."""
+    return tuple(
+        Slot(
+            start=spot.start,
+            duration=spot.duration,
+            buy_price_per_kwh=site.tariff.buy_price(spot.price_per_kwh, spot.start),
+            sell_price_per_kwh=site.tariff.sell_price(spot.price_per_kwh),
+            house_load_kw=site.house_load.kw_at(spot.start),
+        )
+        for spot in prices.slots
+    )
+
+
+def known_until(moment: datetime) -> datetime:
+    """The end of the prices known at a moment: end of today (Danish time), or of tomorrow from 13:00."""
+    local = moment.astimezone(DANISH_TIME)
+    days = 2 if local.hour >= PUBLICATION_HOUR else 1
+    return datetime.combine(
+        local.date() + timedelta(days=days), time(), tzinfo=DANISH_TIME
+    ).astimezone(UTC)
+
+
+def trips_on_slots(device: DeviceSpec, slots: Sequence[Slot]) -> tuple[Away, ...]:
+    """A device's weekly trips over the slots; a trip takes the whole slots it touches."""
+    if not device.trips or not slots:
+        return ()
+    starts = [slot.start for slot in slots]
+    first = slots[0].start.astimezone(DANISH_TIME).date()
+    last = slots[-1].start.astimezone(DANISH_TIME).date()
+    result: list[Away] = []
+    day = first
+    while day <= last:
+        for trip in device.trips:
+            if day.weekday() not in trip.weekdays:
+                continue
+            leave = datetime.combine(day, trip.leave, tzinfo=DANISH_TIME).astimezone(
+                UTC
+            )
+            back = datetime.combine(day, trip.back, tzinfo=DANISH_TIME).astimezone(UTC)
+            leave_index = max(0, bisect_right(starts, leave) - 1)
+            back_index = bisect_left(starts, back)
+            if leave >= slots[0].start and back_index > leave_index:
+                result.append(
+                    Away(
+                        leave=leave_index,
+                        back=back_index,
+                        energy_kwh=trip.energy_kwh,
+                        target_soc=trip.target_soc,
+                    )
+                )
+        day += timedelta(days=1)
+    return tuple(sorted(result, key=lambda away: away.leave))
+
+
+def simulate(
+    slots: Sequence[Slot],
+    site: SiteSpec,
+    *,
+    perfect_foresight: bool = False,
+    replan_every_slot: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> SimulationRun:
+    """Run the devices slot by slot, planning as the chosen mode allows, and account for every kWh."""
+    runner = _Runner(
+        slots,
+        site,
+        perfect_foresight=perfect_foresight,
+        replan_every_slot=replan_every_slot,
+    )
+    for index in range(len(slots)):
+        runner.step(index)
+        if on_progress is not None:
+            on_progress(index + 1, len(slots))
+    return runner.result()
+
+
+class _Runner:
+    """The mutable state of one simulation."""
+
+    def __init__(
+        self,
+        slots: Sequence[Slot],
+        site: SiteSpec,
+        *,
+        perfect_foresight: bool,
+        replan_every_slot: bool,
+    ) -> None:
+        self.slots = tuple(slots)
+        self.site = site
+        self.perfect_foresight = perfect_foresight
+        self.replan_every_slot = replan_every_slot
+        self.starts = [slot.start for slot in self.slots]
+        self.soc_kwh = [
+            device.soc_start * device.capacity_kwh for device in site.devices
+        ]
+        self.trips = [trips_on_slots(device, self.slots) for device in site.devices]
+        self.leaving = [{away.leave: away for away in trips} for trips in self.trips]
+        self.plan: Plan | None = None
+        self.plan_start = 0
+        self.plan_end = 0
+        self.diverged = False
+        self.plan_ms: list[float] = []
+        self.months: dict[str, Totals] = {}
+        self.unmet_kwh = 0.0
+        self.executed: list[tuple[float, ...]] = []
+
+    def step(self, index: int) -> None:
+        """Execute one slot."""
+        slot = self.slots[index]
+        self._depart(index)
+        horizon_end = (
+            len(self.slots) if self.perfect_foresight else self._known_end(index)
+        )
+        current = self.plan
+        if (
+            current is None
+            or self.diverged
+            or self.replan_every_slot
+            or horizon_end != self.plan_end
+        ):
+            current = self._replan(index, horizon_end)
+        offset = index - self.plan_start
+        setpoints = [device_plan.setpoint_kw[offset] for device_plan in current.devices]
+        self.executed.append(tuple(setpoints))
+        self.diverged = False
+        for number, (device, power_kw) in enumerate(
+            zip(self.site.devices, setpoints, strict=True)
+        ):
+            self.soc_kwh[number] += _stored_energy_kwh(device, power_kw, slot.hours)
+            planned_kwh = current.devices[number].soc[offset + 1] * device.capacity_kwh
+            if abs(planned_kwh - self.soc_kwh[number]) > _SOC_TOLERANCE_KWH:
+                self.diverged = True
+        month = slot.start.astimezone(DANISH_TIME).strftime("%Y-%m")
+        self.months[month] = self.months.get(month, Totals()) + _account(
+            slot, self.site.devices, setpoints
+        )
+
+    def result(self) -> SimulationRun:
+        """The totals once every slot ran."""
+        days = {slot.start.astimezone(DANISH_TIME).date() for slot in self.slots}
+        return SimulationRun(
+            months=tuple(sorted(self.months.items())),
+            plan_ms=tuple(self.plan_ms),
+            end_soc=tuple(
+                (device.name, device.soc_start, soc_kwh / device.capacity_kwh)
+                for device, soc_kwh in zip(self.site.devices, self.soc_kwh, strict=True)
+            ),
+            days=len(days),
+            period=(min(days), max(days)),
+            unmet_kwh=self.unmet_kwh,
+            setpoints_kw=tuple(self.executed),
+        )
+
+    def _known_end(self, index: int) -> int:
+        return bisect_left(self.starts, known_until(self.slots[index].start))
+
+    def _depart(self, index: int) -> None:
+        for number, device in enumerate(self.site.devices):
+            away = self.leaving[number].get(index)
+            if away is None:
+                continue
+            target_kwh = away.target_soc * device.capacity_kwh
+            self.unmet_kwh += max(
+                0.0, target_kwh - self.soc_kwh[number] - _SOC_TOLERANCE_KWH
+            )
+            used_kwh = min(away.energy_kwh, self.soc_kwh[number])
+            self.unmet_kwh += away.energy_kwh - used_kwh
+            self.soc_kwh[number] -= used_kwh
+
+    def _replan(self, start: int, end: int) -> Plan:
+        final = end == len(self.slots)
+        devices = tuple(
+            _planner_device(
+                device,
+                self.soc_kwh[number],
+                self.trips[number],
+                self.slots,
+                start,
+                end,
+                final=final,
+            )
+            for number, device in enumerate(self.site.devices)
+        )
+        problem = PlanningProblem(
+            slots=self.slots[start:end],
+            devices=devices,
+            site=Site(
+                import_limit_kw=self.site.import_limit_kw
+                if self.site.import_limit_kw is not None
+                else float("inf"),
+                export_limit_kw=self.site.export_limit_kw
+                if self.site.export_limit_kw is not None
+                else float("inf"),
+                export_allowed=self.site.export_allowed,
+            ),
+            # At the end of the data, energy beyond the start SoC is worth nothing: the backtest stops there.
+            terminal_value=TerminalValue(price_per_kwh=0.0)
+            if final
+            else TerminalValue(),
+        )
+        began = perf_counter()
+        new_plan = plan(problem)
+        self.plan_ms.append((perf_counter() - began) * 1000.0)
+        self.plan, self.plan_start, self.plan_end = new_plan, start, end
+        return new_plan
+
+
+def _planner_device(
+    device: DeviceSpec,
+    soc_kwh: float,
+    trips: Sequence[Away],
+    slots: Sequence[Slot],
+    start: int,
+    end: int,
+    *,
+    final: bool,
+) -> StorageDevice:
+    within = [away for away in trips if away.back > start and away.leave < end]
+    availability: tuple[AvailabilityWindow, ...] | None = None
+    if device.trips:
+        windows: list[AvailabilityWindow] = []
+        cursor = start
+        for away in within:
+            if away.leave > cursor:
+                windows.append(
+                    AvailabilityWindow(
+                        start=slots[cursor].start, end=slots[away.leave].start
+                    )
+                )
+            cursor = max(cursor, away.back)
+        if cursor < end:
+            windows.append(
+                AvailabilityWindow(start=slots[cursor].start, end=slots[end - 1].end)
+            )
+        availability = tuple(windows)
+    return StorageDevice(
+        device_id=device.name,
+        capacity_kwh=device.capacity_kwh,
+        initial_soc=soc_kwh / device.capacity_kwh,
+        max_charge_kw=device.charge_power_kw,
+        max_discharge_kw=device.discharge_power_kw,
+        soc_min=device.soc_min,
+        soc_max=device.soc_max,
+        min_power_kw=device.min_power_kw,
+        charge_efficiency=device.charge_efficiency,
+        discharge_efficiency=device.discharge_efficiency,
+        wear_per_kwh=device.wear_per_kwh,
+        availability=availability,
+        departures=tuple(
+            Departure(
+                time=slots[away.leave].start,
+                target_soc=away.target_soc,
+                trip_energy_kwh=away.energy_kwh,
+            )
+            for away in within
+            if away.leave >= start
+        ),
+        end_soc_min=device.soc_start if final else None,
+    )
+
+
+def _stored_energy_kwh(device: DeviceSpec, power_kw: float, hours: float) -> float:
+    """Energy into the battery for a grid-side setpoint, after conversion losses."""
+    if power_kw >= 0:
+        return power_kw * hours * device.charge_efficiency
+    return power_kw * hours / device.discharge_efficiency
+
+
+def _account(
+    slot: Slot, devices: Sequence[DeviceSpec], setpoints: Sequence[float]
+) -> Totals:
+    """One slot's energy and money, measured at the grid side.
+
+    Revenue is what discharged energy was worth: exported at the sell price, or used at home at the buy
+    price it saved. Import cost is the price of the grid energy that went into storage.
+    """
+    hours = slot.hours
+    charged_kwh = sum(max(power, 0.0) for power in setpoints) * hours
+    discharged = [max(-power, 0.0) * hours for power in setpoints]
+    net_kwh = sum(setpoints) * hours
+    to_home_kwh = min(max(-net_kwh, 0.0), slot.house_load_kw * hours)
+    sold_kwh = max(-net_kwh, 0.0) - to_home_kwh
+    return Totals(
+        energy_charged_kwh=charged_kwh,
+        energy_sold_kwh=sold_kwh,
+        energy_to_home_kwh=to_home_kwh,
+        revenue=sold_kwh * slot.sell_price_per_kwh
+        + to_home_kwh * slot.buy_price_per_kwh,
+        import_cost=max(net_kwh, 0.0) * slot.buy_price_per_kwh,
+        wear_cost=sum(
+            kwh * device.wear_per_kwh
+            for kwh, device in zip(discharged, devices, strict=True)
+        ),
+    )
