@@ -109,6 +109,9 @@ async def test_pack_without_model_124(sim_clock: SimClock) -> None:
         with pytest.raises(ModbusExceptionAnswer):
             await read(client, STORAGE, 3)
         assert pack.wcha_max_w() == 5000
+        pack.local_power_kw = 2.0  # without 124 only the local logic moves it
+        sim_clock.advance(1800)
+        assert pack.meter.energy_in_kwh == pytest.approx(1.0)
 
 
 async def test_charge_command_and_exact_meter(
