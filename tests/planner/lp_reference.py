@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import time
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_matrix
 
 from custom_components.v2g_home.planner.model import PlanningProblem, StorageDevice
@@ -50,8 +50,12 @@ def _terminal_value(problem: PlanningProblem, device: StorageDevice) -> float:
     return max(0.0, (typical - device.wear_per_kwh) * device.discharge_efficiency)
 
 
-def solve_lp(problem: PlanningProblem) -> LpResult:
-    """Minimise import cost - export revenue + wear - terminal value, with hard constraints."""
+def solve_lp(problem: PlanningProblem, *, single_setpoint: bool = False) -> LpResult:
+    """Minimise import cost - export revenue + wear - terminal value, with hard constraints.
+
+    With `single_setpoint`, a binary per device and slot forbids charging and discharging in the
+    same slot (a MILP: one setpoint per slot cannot do both).
+    """
     slots = problem.slots
     n_slots = len(slots)
     site = problem.site
@@ -133,9 +137,12 @@ def solve_lp(problem: PlanningProblem) -> LpResult:
     cost = np.array([c for c, _, _ in columns])
     bounds = [(lo, None if np.isinf(hi) else hi) for _, lo, hi in columns]
     started = time.perf_counter()
-    result = linprog(
-        cost, A_eq=a_eq.tocsr(), b_eq=np.array(rhs), bounds=bounds, method="highs"
-    )
+    if single_setpoint:
+        result = _solve_milp(cost, a_eq, np.array(rhs), columns, device_columns)
+    else:
+        result = linprog(
+            cost, A_eq=a_eq.tocsr(), b_eq=np.array(rhs), bounds=bounds, method="highs"
+        )
     elapsed = time.perf_counter() - started
     if result.status != 0:
         raise AssertionError(f"reference LP failed: {result.message}")
@@ -158,3 +165,37 @@ def solve_lp(problem: PlanningProblem) -> LpResult:
         setpoint_kw=setpoints.reshape(len(problem.devices), n_slots),
         soc=socs,
     )
+
+
+def _solve_milp(cost, a_eq, rhs, columns, device_columns):  # type: ignore[no-untyped-def]
+    """The same model with one direction per device and slot (binary `charging` variables)."""
+    n_cont = len(columns)
+    pairs = [
+        (c, d) for charge, discharge, _ in device_columns for c, d in zip(charge, discharge, strict=True)
+    ]
+    n_bin = len(pairs)
+    rows, cols, vals, upper = [], [], [], []
+    for i, (c, d) in enumerate(pairs):
+        # charge <= c_max * z ; discharge <= d_max * (1 - z)
+        rows += [2 * i, 2 * i, 2 * i + 1, 2 * i + 1]
+        cols += [c, n_cont + i, d, n_cont + i]
+        vals += [1.0, -columns[c][2], 1.0, columns[d][2]]
+        upper += [0.0, columns[d][2]]
+    link = coo_matrix((vals, (rows, cols)), shape=(2 * n_bin, n_cont + n_bin))
+    equal = coo_matrix(
+        (a_eq.data, (a_eq.row, a_eq.col)), shape=(a_eq.shape[0], n_cont + n_bin)
+    )
+    lower = [lo for _, lo, _ in columns] + [0.0] * n_bin
+    top = [hi for _, _, hi in columns] + [1.0] * n_bin
+    result = milp(
+        np.concatenate([cost, np.zeros(n_bin)]),
+        constraints=[
+            LinearConstraint(equal.tocsr(), rhs, rhs),
+            LinearConstraint(link.tocsr(), -np.inf, np.array(upper)),
+        ],
+        integrality=np.concatenate([np.zeros(n_cont), np.ones(n_bin)]),
+        bounds=Bounds(lower, top),
+        options={"mip_rel_gap": 1e-7},
+    )
+    result.x = result.x[:n_cont]
+    return result

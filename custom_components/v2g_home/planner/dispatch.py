@@ -6,8 +6,8 @@ import numpy as np
 
 from .arrays import DeviceArrays, FloatArray
 
-# Flows below this share of the device's power are noise from the interior-point solution.
-_NOISE_SHARE = 1e-3
+# Flows below this are noise from the interior-point solution, not decisions.
+_NOISE_KW = 1e-4
 
 
 def _guard_bounds(device: DeviceArrays, hours: FloatArray) -> tuple[list[float], list[float]]:
@@ -34,7 +34,8 @@ def realise(device: DeviceArrays, hours: FloatArray, net_kw: FloatArray) -> Floa
     """
     spec = device.device
     eff_c, eff_d = spec.charge_efficiency, spec.discharge_efficiency
-    dead_band = max(spec.min_power_kw, _NOISE_SHARE * max(spec.max_charge_kw, spec.max_discharge_kw))
+    dead_band = max(spec.min_power_kw, _NOISE_KW)
+    diffuse = spec.min_power_kw > 0
     low, high = _guard_bounds(device, hours)
     charge_max = device.max_charge_kw.tolist()
     discharge_max = device.max_discharge_kw.tolist()
@@ -54,7 +55,8 @@ def realise(device: DeviceArrays, hours: FloatArray, net_kw: FloatArray) -> Floa
         p_min = max(-discharge_max[t], _power_for(-room_down, h, eff_c, eff_d))
         power = _choose(desired, p_min, p_max, dead_band, charge_max[t], discharge_max[t])
         setpoints[t] = power
-        carry_kwh = min(max(carry_kwh + (wanted - power) * h, -dead_band * h), dead_band * h)
+        if diffuse:
+            carry_kwh = min(max(carry_kwh + (wanted - power) * h, -dead_band * h), dead_band * h)
         energy += h * (power * eff_c if power > 0 else power / eff_d) - trips[t]
     return np.array(setpoints)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import FloatArray, ProblemArrays
+from .arrays import BoolArray, FloatArray, ProblemArrays
 from .blocktri import solve_block_tridiagonal
 
 _TOLERANCE = 1e-9
@@ -166,9 +166,18 @@ def _problem_data(
     return layout, cost, lower, upper, rhs, penalty
 
 
-def solve_relaxation(arrays: ProblemArrays) -> Relaxation:
-    """Minimise cost - terminal value over the linear model (Mehrotra predictor-corrector)."""
+def solve_relaxation(
+    arrays: ProblemArrays, one_way: tuple[BoolArray, BoolArray] | None = None
+) -> Relaxation:
+    """Minimise cost - terminal value over the linear model (Mehrotra predictor-corrector).
+
+    `one_way` = (no_charge, no_discharge) masks (devices x slots) switch one direction off.
+    """
     layout, cost, lower, upper, rhs, _ = _problem_data(arrays)
+    if one_way is not None:
+        size = one_way[0].size
+        upper[:size] = np.where(one_way[0].ravel(), 0.0, upper[:size])
+        upper[size : 2 * size] = np.where(one_way[1].ravel(), 0.0, upper[size : 2 * size])
     free = upper - lower > 1e-12
     bounded = free & np.isfinite(upper)
     x = np.where(

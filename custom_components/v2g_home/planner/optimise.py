@@ -17,6 +17,9 @@ from .model import (
 )
 from .reasons import device_reasons, stack
 
+_ONE_WAY_ROUNDS = 5
+_BOTH_WAYS_KW = 1e-5
+
 
 def grid_flows(arrays: ProblemArrays, storage_kw: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Import and export per slot when the storage draws `storage_kw` in total (solar curtailable)."""
@@ -82,15 +85,39 @@ def _shortfalls(
     return found
 
 
+def _single_setpoint(arrays: ProblemArrays, relaxation: Relaxation) -> Relaxation:
+    """The optimum when no device charges and discharges in the same slot.
+
+    The linear model may charge and discharge one battery at once when import prices are negative
+    (the losses then earn money); one setpoint per slot cannot do that. Such slots are fixed to the
+    direction in which their stored energy moves, which keeps the SoC path feasible, and the model
+    is solved again until no slot does both.
+    """
+    gain_c = np.array([[d.device.charge_efficiency] for d in arrays.devices])
+    loss_d = np.array([[1.0 / d.device.discharge_efficiency] for d in arrays.devices])
+    no_charge = np.zeros(relaxation.charge_kw.shape, dtype=bool)
+    no_discharge = np.zeros_like(no_charge)
+    for _ in range(_ONE_WAY_ROUNDS):
+        both = np.minimum(relaxation.charge_kw, relaxation.discharge_kw) > _BOTH_WAYS_KW
+        if not both.any():
+            break
+        stored = gain_c * relaxation.charge_kw - loss_d * relaxation.discharge_kw
+        no_discharge |= both & (stored >= 0)
+        no_charge |= both & (stored < 0)
+        relaxation = solve_relaxation(arrays, (no_charge, no_discharge))
+    return relaxation
+
+
 def plan(problem: PlanningProblem) -> Plan:
     """The cheapest schedule for every device over the problem's slots (see docs/planner.md)."""
     arrays = compile_problem(problem)
     hours = arrays.hours
     n_slots = hours.size
     relaxation = solve_relaxation(arrays) if n_slots and arrays.devices else None
+    realisable = None if relaxation is None else _single_setpoint(arrays, relaxation)
     setpoints = [
-        realise(device, hours, relaxation.charge_kw[i] - relaxation.discharge_kw[i])
-        if relaxation is not None
+        realise(device, hours, realisable.charge_kw[i] - realisable.discharge_kw[i])
+        if realisable is not None
         else np.zeros(n_slots)
         for i, device in enumerate(arrays.devices)
     ]
