@@ -82,7 +82,7 @@ def _money(maximum: float = 10.0) -> NumberSelector:
         NumberSelectorConfig(
             min=-maximum,
             max=maximum,
-            step=0.0001,
+            step="any",
             mode=NumberSelectorMode.BOX,
             unit_of_measurement="DKK/kWh",
         )
