@@ -28,8 +28,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         description="Simulated Quasar 1 + Leaf and SunSpec pack over Modbus TCP.",
     )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--quasar-port", type=int, default=5020, help="0 = no charger")
-    parser.add_argument("--pack-port", type=int, default=5021, help="0 = no pack")
+    parser.add_argument(
+        "--quasar-port", type=int, default=5020, help="0 = any free port"
+    )
+    parser.add_argument("--pack-port", type=int, default=5021, help="0 = any free port")
+    parser.add_argument(
+        "--no-quasar", action="store_true", help="run without the charger"
+    )
+    parser.add_argument("--no-pack", action="store_true", help="run without the pack")
     parser.add_argument("--unit-id", type=int, default=1)
     parser.add_argument(
         "--speed", type=float, default=60.0, help="simulated seconds per real second"
@@ -80,11 +86,11 @@ def build_servers(
     """The devices the options ask for, each behind its own server."""
     quasar = (
         SimulatedQuasar(clock, soc_pct=args.soc, capacity_kwh=args.capacity)
-        if args.quasar_port
+        if not args.no_quasar
         else None
     )
     pack = None
-    if args.pack_port:
+    if not args.no_pack:
         pack = SimulatedSunSpecPack(
             clock,
             base_address=args.pack_base,
