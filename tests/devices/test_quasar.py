@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,11 +19,9 @@ from custom_components.v2g_home.devices.simulator import (
     SimClock,
     SimulatedQuasar,
 )
+from custom_components.v2g_home.devices.transport import ModbusTransport
 
 from .conftest import open_transport
-
-if TYPE_CHECKING:
-    from custom_components.v2g_home.devices.transport import ModbusTransport
 
 
 async def test_identify_reads_serial_and_firmware(
@@ -298,3 +295,14 @@ async def test_faults_reach_the_driver_as_typed_errors(
             await QuasarCharger(transport).read()
     finally:
         await transport.close()
+
+
+async def test_connect_and_close_pass_through(quasar_server: ModbusSimulator) -> None:
+    """The driver opens and closes its transport."""
+    charger = QuasarCharger(
+        ModbusTransport("127.0.0.1", quasar_server.port, 1, timeout_s=1.0)
+    )
+    await charger.connect()
+    assert charger.transport.connected
+    await charger.close()
+    assert not charger.transport.connected

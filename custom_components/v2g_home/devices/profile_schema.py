@@ -42,10 +42,12 @@ STEP_SCHEMA = vol.Schema(
     vol.All(
         {
             vol.Required("register"): _NAME,
-            vol.Exclusive("value", "what"): vol.All(
-                int, vol.Range(min=-0x8000, max=0xFFFF)
-            ),
-            vol.Exclusive("power", "what"): vol.In(POWER_WRITES),
+            vol.Exclusive(
+                "value", "value_or_power", msg="give value or power, not both"
+            ): vol.All(int, vol.Range(min=-0x8000, max=0xFFFF)),
+            vol.Exclusive(
+                "power", "value_or_power", msg="give value or power, not both"
+            ): vol.In(POWER_WRITES),
         },
         vol.Any(
             vol.Schema({vol.Required("value"): object}, extra=vol.ALLOW_EXTRA),
@@ -74,10 +76,14 @@ PROFILE_SCHEMA = vol.Schema(
             vol.Required("soc"): _NAME,
             vol.Required("power"): _NAME,
             vol.Optional("power_sign", default="positive_charge"): vol.In(POWER_SIGNS),
-            vol.Exclusive("capacity", "capacity"): _NAME,
-            vol.Exclusive("capacity_kwh", "capacity"): vol.All(
-                vol.Coerce(float), vol.Range(min=0.1, max=10000)
-            ),
+            vol.Exclusive(
+                "capacity", "capacity", msg="give capacity or capacity_kwh, not both"
+            ): _NAME,
+            vol.Exclusive(
+                "capacity_kwh",
+                "capacity",
+                msg="give capacity or capacity_kwh, not both",
+            ): vol.All(vol.Coerce(float), vol.Range(min=0.1, max=10000)),
             vol.Optional("soh"): _NAME,
             vol.Optional("energy_charged"): _NAME,
             vol.Optional("energy_discharged"): _NAME,
@@ -152,11 +158,31 @@ def _check_registers(registers: dict[str, dict[str, Any]]) -> None:
 def _check_values(registers: dict[str, dict[str, Any]], values: dict[str, Any]) -> None:
     if "capacity" not in values and "capacity_kwh" not in values:
         raise _FieldError("values.capacity", "give a capacity register or capacity_kwh")
-    _known(registers, "values.soc", values["soc"])
-    if "soh" in values:
-        _known(registers, "values.soh", values["soh"])
+    for role in (
+        "soc",
+        "soh",
+        "power",
+        "capacity",
+        "energy_charged",
+        "energy_discharged",
+    ):
+        if role in values:
+            _known(registers, f"values.{role}", values[role])
     if "state" in values:
         _known(registers, "values.state.register", values["state"]["register"])
+    for role in (
+        "soc",
+        "soh",
+        "power",
+        "capacity",
+        "energy_charged",
+        "energy_discharged",
+    ):
+        if role in values and registers[values[role]]["type"] == "string":
+            raise _FieldError(
+                f"registers.{values[role]}.type",
+                f"{role} must be a number, not a string",
+            )
     units = {
         "power": POWER_UNITS,
         "capacity": ENERGY_UNITS,

@@ -197,20 +197,14 @@ class SunSpecPack:
             raise UnsupportedDeviceError("model 124 (storage control) not found")
         if not self._last:
             await self.read()
-        return {
-            name: self._poll[name]
-            for name in ("s." + n for n in _CONTROL_124)
-            if name in self._poll
-        }
+        missing = sorted(n for n in _CONTROL_124 if "s." + n not in self._poll)
+        if missing:
+            raise UnsupportedDeviceError(f"model 124 lacks {', '.join(missing)}")
+        return {"s." + n: self._poll["s." + n] for n in _CONTROL_124}
 
     async def _write_verified(
         self, control: dict[str, Register], words: dict[str, int]
     ) -> None:
-        missing = sorted(
-            name.removeprefix("s.") for name in words if name not in control
-        )
-        if missing:
-            raise UnsupportedDeviceError(f"model 124 lacks {', '.join(missing)}")
         for name, word in words.items():
             await self.transport.write_register(control[name].address, word)
         blocks = plan_blocks(control, max_gap=MODBUS_MAX_READ)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from . import sunspec_map as sm
 from .errors import DeviceProtocolError, UnsupportedDeviceError
 from .registers import Register
+from .transport import ILLEGAL_DATA_ADDRESS, ModbusExceptionError
 
 if TYPE_CHECKING:
     from .transport import ModbusTransport
@@ -33,7 +34,9 @@ async def discover(transport: ModbusTransport) -> dict[int, ModelLocation]:
     for base in BASE_ADDRESSES:
         try:
             marker = await transport.read_holding(base, 2)
-        except DeviceProtocolError:
+        except ModbusExceptionError as err:
+            if err.code != ILLEGAL_DATA_ADDRESS:
+                raise
             continue
         if marker == SUNS_MARKER:
             break

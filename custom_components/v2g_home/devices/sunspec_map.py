@@ -24,7 +24,7 @@ class Point:
 def registers_at(
     points: dict[str, Point], model_address: int, model_length: int
 ) -> dict[str, Register]:
-    """Absolute registers of the points that fit inside a model instance of the given length."""
+    """Absolute registers of the points (and their scale factors) inside a model of that length."""
     registers = {
         name: Register(
             address=model_address + point.offset,
@@ -36,8 +36,12 @@ def registers_at(
         for name, point in points.items()
     }
     end = model_address + 2 + model_length
-    return {
+    inside = {
         name: reg for name, reg in registers.items() if reg.address + reg.words <= end
+    }
+    # A point whose scale factor lies beyond a short model cannot be interpreted either.
+    return {
+        name: reg for name, reg in inside.items() if reg.sf is None or reg.sf in inside
     }
 
 

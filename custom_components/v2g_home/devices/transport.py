@@ -13,6 +13,7 @@ from .errors import DeviceConnectionError, DeviceProtocolError, DeviceTimeoutErr
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+ILLEGAL_DATA_ADDRESS = 2
 MODBUS_EXCEPTIONS = {
     1: "illegal function",
     2: "illegal data address",
@@ -23,6 +24,15 @@ MODBUS_EXCEPTIONS = {
     10: "gateway path unavailable",
     11: "gateway target failed to respond",
 }
+
+
+class ModbusExceptionError(DeviceProtocolError):
+    """The device answered with a Modbus exception reply (code 2: no such register)."""
+
+    def __init__(self, message: str, code: int) -> None:
+        """Keep the exception code so callers can tell "no such register" from a failure."""
+        super().__init__(message)
+        self.code = code
 
 
 class ModbusTransport:
@@ -148,7 +158,7 @@ class ModbusTransport:
         if reply.isError():
             code = int(getattr(reply, "exception_code", 0))
             meaning = MODBUS_EXCEPTIONS.get(code, "unknown exception")
-            raise DeviceProtocolError(
-                f"{what} at {address}: Modbus exception {code} ({meaning})"
+            raise ModbusExceptionError(
+                f"{what} at {address}: Modbus exception {code} ({meaning})", code
             )
         return reply
