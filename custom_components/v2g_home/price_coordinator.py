@@ -116,6 +116,7 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
         self.price_entity: str | None = settings.get(CONF_PRICE_ENTITY)
         self.tariffs = tariff_settings_from(settings)
         self.issue_id = f"no_prices_{entry.entry_id}"
+        self.tariff_issue_id = f"tariff_outdated_{entry.entry_id}"
         self._client = EnergiDataServiceClient(
             async_get_clientsession(hass), max_attempts=2
         )
@@ -142,6 +143,25 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
     def _on_slot_boundary(self, now: datetime) -> None:
         self._update_issue(now)
         self.async_update_listeners()
+
+    def _update_tariff_issue(self, now: datetime) -> None:
+        """Tell the user when the grid tariff preset has no sourced rates for today (rates carry on)."""
+        grid = self.tariffs.grid
+        if grid is None or grid.holds_on(danish_day(now)):
+            ir.async_delete_issue(self.hass, DOMAIN, self.tariff_issue_id)
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self.tariff_issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="tariff_outdated",
+            translation_placeholders={
+                "preset": grid.name,
+                "valid_to": str(grid.valid_to or "-"),
+            },
+        )
 
     async def _async_update_data(self) -> PriceForecast:
         """Fetch, merge with what is known, apply tariffs; never fail, mark staleness instead."""
@@ -191,6 +211,7 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
             last_error=error,
         )
         self._update_issue(now, forecast)
+        self._update_tariff_issue(now)
         return forecast
 
     def _polls_attributes(self) -> bool:

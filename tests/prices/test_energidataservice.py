@@ -414,6 +414,7 @@ def test_null_prices_leave_a_gap_and_duplicates_collapse() -> None:
     ]
     assert all(s.duration == timedelta(minutes=15) for s in series.slots)
     assert series.covers(datetime(2026, 1, 14, 0, 20, tzinfo=UTC)) is None
+    assert series.covers(datetime(2026, 1, 14, 0, 40, tzinfo=UTC)) is series.slots[1]
 
 
 @pytest.mark.parametrize(

@@ -337,3 +337,46 @@ def test_tariff_settings_from_options() -> None:
     )
     assert tariff_settings_from({}).grid is None
     assert tariff_settings_from({CONF_TARIFF_PRESET: "n1"}).grid is not None
+
+
+async def test_outdated_tariff_preset_raises_an_issue(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """After a preset's last sourced date its last rates carry on, and the user is told to check them."""
+    freezer.move_to(datetime(2027, 4, 2, 13, 0, tzinfo=UTC))
+    aioclient_mock.get(EDS_URL, json={"records": []})
+    coordinator = await start_coordinator(hass)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, coordinator.tariff_issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "preset": "Radius Elnet",
+        "valid_to": "2027-04-01",
+    }
+    await coordinator.async_shutdown()
+
+    fresh = await start_coordinator(hass, {**SITE, CONF_TARIFF_PRESET: "none"})
+    assert ir.async_get(hass).async_get_issue(DOMAIN, fresh.tariff_issue_id) is None
+    await fresh.async_shutdown()
+
+
+async def test_options_override_data(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Tariff options changed after setup win over the entry's data."""
+    freezer.move_to(NOW)
+    aioclient_mock.get(
+        EDS_URL, json=load_fixture("dayaheadprices_dk1_2026-01-14_15.json")
+    )
+    coordinator = await start_coordinator(
+        hass,
+        SITE,
+        {CONF_TARIFF_PRESET: "none", "vat_pct": 0.0, "supplier_markup_per_kwh": 0.0},
+    )
+    slot = forecast(coordinator).slot_at(NOW)
+    assert slot is not None
+    assert slot.buy_per_kwh == pytest.approx(slot.spot_per_kwh + 0.115 + 0.008)
+    await coordinator.async_shutdown()
