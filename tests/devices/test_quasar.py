@@ -214,6 +214,19 @@ async def test_release_restores_user_control_and_the_old_timeout(
     assert quasar.power_kw == 0
 
 
+async def test_release_after_the_failsafe_fired_only_updates_the_belief(
+    quasar: SimulatedQuasar, clock: SimClock, quasar_transport: ModbusTransport
+) -> None:
+    """If the charger already returned to the user, release has nothing to hand back and does not fail."""
+    charger = QuasarCharger(quasar_transport, failsafe_timeout_s=60)
+    await charger.set_power_kw(3.0)
+    clock.advance(61)
+    assert quasar.power_kw == 0
+    await charger.release()
+    assert not charger.in_control
+    assert not quasar.remote_control
+
+
 async def test_write_that_does_not_take_raises_verification_error(
     quasar: SimulatedQuasar, quasar_transport: ModbusTransport
 ) -> None:

@@ -181,6 +181,11 @@ class QuasarCharger:
 
     async def release(self) -> None:
         """Zero the setpoint, stop, restore the fail-safe and hand control back to the user."""
+        control = await self._read_map({"control": qm.CONTROL_MODE})
+        if control["control"] == 0:
+            # Already back with the user (fail-safe or app); writes would be ignored now.
+            self.in_control = False
+            return
         await self._write_verified(self._setpoint_register, 0)
         await self._action(qm.ACTION_STOP)
         if self._original_failsafe_s is not None:
