@@ -258,6 +258,25 @@ async def test_write_that_does_not_stick_is_caught() -> None:
         ) in device.writes  # 2 kW of 5 kW at scale factor 0 = 40 %
 
 
+async def test_rates_are_written_before_the_mode() -> None:
+    """Switching from charge to discharge never runs at the stale OutWRte: the mode goes last."""
+    battery = {"SoC": 50, "SoC_SF": 0, "W": 0, "W_SF": 0, "ChaSt": 6, "State": 3}
+    storage = {
+        "WChaMax": 5000,
+        "WChaMax_SF": 0,
+        "StorCtl_Mod": 1,
+        "InWRte": 100,
+        "OutWRte": 100,
+        "InOutWRte_SF": 0,
+    }
+    words = sunspec_words(40000, [COMMON, (802, battery), (124, storage)])
+    control = 40002 + 68 + 64
+    device = RegisterDevice(words, writable={control + 5, control + 12, control + 13})
+    async with serving(device) as (_, transport):
+        assert await SunSpecPack(transport).set_power_kw(-1.0) == pytest.approx(-1.0)
+    assert device.writes == [(control + 13, 0), (control + 12, 20), (control + 5, 2)]
+
+
 async def test_pack_without_wchamax_cannot_be_commanded() -> None:
     """Percent of an unknown maximum means nothing."""
     words = sunspec_words(

@@ -159,24 +159,25 @@ class SunSpecPack:
         pct = min(100.0, abs(power_kw) * 1000 / max_w * 100)
         (pct_word,) = encode(control["s.InWRte"], pct, exponent)
         pct_set = pct_word * 10.0**exponent
+        # Rates before the mode: switching direction never runs at the other direction's old rate.
         if power_kw > 0 and pct_word:
             words = {
-                "s.StorCtl_Mod": CHARGE_LIMIT,
-                "s.InWRte": pct_word,
                 "s.OutWRte": 0,
+                "s.InWRte": pct_word,
+                "s.StorCtl_Mod": CHARGE_LIMIT,
             }
         elif power_kw < 0 and pct_word:
             words = {
-                "s.StorCtl_Mod": DISCHARGE_LIMIT,
-                "s.OutWRte": pct_word,
                 "s.InWRte": 0,
+                "s.OutWRte": pct_word,
+                "s.StorCtl_Mod": DISCHARGE_LIMIT,
             }
             pct_set = -pct_set
         else:
             words = {
-                "s.StorCtl_Mod": CHARGE_LIMIT | DISCHARGE_LIMIT,
                 "s.InWRte": 0,
                 "s.OutWRte": 0,
+                "s.StorCtl_Mod": CHARGE_LIMIT | DISCHARGE_LIMIT,
             }
             pct_set = 0.0
         await self._write_verified(control, words)
