@@ -6,7 +6,8 @@ import numpy as np
 
 from .arrays import DeviceArrays, FloatArray, ProblemArrays, compile_problem
 from .dispatch import realise
-from .lp import Relaxation, penalty_per_kwh, solve_relaxation
+from .lp import Relaxation, solve_relaxation
+from .lp_layout import penalty_per_kwh
 from .model import (
     DevicePlan,
     Infeasibility,
