@@ -92,6 +92,20 @@ def test_implausible_jump_for_the_elapsed_time_is_rejected() -> None:
     assert soc.update(71, CHARGING, minutes(24 * 60)).soc_pct == 71
 
 
+def test_after_an_unplug_any_plausible_soc_is_taken_at_once() -> None:
+    """Driven away at 80 %, back 20 minutes later at 45 %: no jump check across an unplug."""
+    soc = SocFilter()
+    soc.update(80, CHARGING, minutes(0))
+    soc.update(0, ChargerState.NO_CAR, minutes(1))
+    assert soc.update(45, CHARGING, minutes(20)).soc_pct == 45
+    assert soc.update(
+        80, CHARGING, minutes(21)
+    ).rejected_last  # and the check is back on
+    assert soc.update(
+        99, CHARGING, minutes(22)
+    ).rejected_last  # glitch values are always suspect
+
+
 def test_small_bms_step_is_accepted() -> None:
     """The Leaf's BMS jumps a few percent near 20 %; that is not filtered out."""
     soc = SocFilter()

@@ -48,6 +48,7 @@ class SocFilter:
         self.glitch_high_pct = glitch_high_pct
         self._good: SocReading = SocReading(soc_pct=None, measured_at=None)
         self._pending: float | None = None
+        self._unplugged = False
 
     @property
     def last_good(self) -> SocReading:
@@ -58,9 +59,10 @@ class SocFilter:
         self, raw_pct: float, charger_state: ChargerState, now: datetime
     ) -> SocReading:
         """Feed one raw register value; 0 (idle or no car) means unknown, not empty."""
-        del (
-            charger_state
-        )  # 0 means "no reading" in every state: a Leaf never reports 0 % itself.
+        if charger_state in _NO_CAR:
+            # The car may be driven before it comes back: its next SoC need not be near the last.
+            self._unplugged = True
+        # 0 means "no reading" in every state: a Leaf never reports 0 % itself.
         if raw_pct <= 0 or raw_pct > 100:
             self._pending = None
             return self._good
@@ -79,13 +81,18 @@ class SocFilter:
     def _suspicious(self, raw_pct: float, now: datetime) -> bool:
         if raw_pct <= self.glitch_low_pct or raw_pct > self.glitch_high_pct:
             return True
-        if self._good.soc_pct is None or self._good.measured_at is None:
+        if (
+            self._unplugged
+            or self._good.soc_pct is None
+            or self._good.measured_at is None
+        ):
             return False
         hours = max(0.0, (now - self._good.measured_at).total_seconds() / 3600)
         allowed = self.jump_tolerance_pct + self.max_rate_pct_per_h * hours
         return abs(raw_pct - self._good.soc_pct) > allowed
 
     def _accept(self, raw_pct: float, now: datetime) -> SocReading:
+        self._unplugged = False
         self._good = SocReading(soc_pct=float(raw_pct), measured_at=now)
         return self._good
 
