@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from typing import TYPE_CHECKING
 
@@ -101,3 +102,13 @@ async def test_write_rejects_values_that_are_not_words(
     """Callers must encode signed values first; a raw -1 is a programming error."""
     with pytest.raises(ValueError, match="16-bit"):
         await quasar_transport.write_register(258, -1)
+
+
+async def test_concurrent_callers_each_get_their_own_reply(
+    quasar_transport: ModbusTransport,
+) -> None:
+    """A poll and a command issued together do not mix up replies."""
+    replies = await asyncio.gather(
+        *(quasar_transport.read_holding(address, 1) for address in (1, 2, 3, 537))
+    )
+    assert replies == [[517], [0x0001], [0xE240], [4]]

@@ -57,6 +57,7 @@ class ModbusTransport:
             trace_connect=self._on_connection_change,
         )
         self._pending: asyncio.Future[Any] | None = None
+        self._lock = asyncio.Lock()
 
     def _on_connection_change(self, connected: bool) -> None:
         # pymodbus would wait for the full timeout on a dropped connection; end the wait at once.
@@ -118,6 +119,13 @@ class ModbusTransport:
         )
 
     async def _execute(
+        self, what: str, address: int, request: Callable[[], Awaitable[Any]]
+    ) -> Any:
+        # One request at a time, so a dropped connection always ends the request in flight.
+        async with self._lock:
+            return await self._execute_alone(what, address, request)
+
+    async def _execute_alone(
         self, what: str, address: int, request: Callable[[], Awaitable[Any]]
     ) -> Any:
         if not self.connected:
