@@ -15,7 +15,7 @@ from custom_components.v2g_home.devices.simulator import (
     SimulatedQuasar,
 )
 
-from .simulator_helpers import raw_client, read, serving, write
+from .simulator_helpers import ModbusExceptionAnswer, raw_client, read, serving, write
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -235,3 +235,36 @@ def test_invalid_construction_is_refused(sim_clock: SimClock) -> None:
         SimulatedQuasar(sim_clock, capacity_kwh=0)
     with pytest.raises(ValueError, match="efficiency"):
         SimulatedQuasar(sim_clock, efficiency=1.5)
+
+
+async def test_crashed_modbus_module_needs_a_restart(
+    client: AsyncModbusTcpClient, car: SimulatedQuasar, sim_clock: SimClock
+) -> None:
+    """A hung module answers exception 4 to everything, lets the fail-safe run out, and only 257 = 3 cures it."""
+    await start(client, 16)
+    await write(client, Reg.FAILSAFE_TIMEOUT, 600)
+    car.modbus_crashed = True
+    for _ in range(3):
+        sim_clock.advance(300)
+        with pytest.raises(ModbusExceptionAnswer) as answer:
+            await read(client, Reg.STATE)
+        assert answer.value.code == 4
+    with pytest.raises(ModbusExceptionAnswer):
+        await write(client, Reg.ACTION, 2)
+    assert car.meter.energy_in_kwh == pytest.approx(
+        3.68 * 600 / 3600
+    )  # polling did not keep it alive
+    await write(client, Reg.ACTION, 3)
+    assert not car.modbus_crashed
+    assert await read(client, Reg.CONTROL) == [0]
+
+
+async def test_firmware_without_power_mode_ignores_83(
+    sim_clock: SimClock,
+) -> None:
+    """Some firmware has no power setpoint mode: 83 = 1 does not take, so a read-back shows 0."""
+    car = SimulatedQuasar(sim_clock, power_mode_supported=False)
+    async with serving(car) as server, raw_client(server) as client:
+        await write(client, Reg.CONTROL, 1)
+        await write(client, Reg.SETPOINT_TYPE, 1)
+        assert await read(client, Reg.SETPOINT_TYPE) == [0]

@@ -24,6 +24,7 @@ import math
 from typing import TYPE_CHECKING
 
 from .base import (
+    DEVICE_FAILURE,
     ILLEGAL_ADDRESS,
     ILLEGAL_VALUE,
     EnergyMeter,
@@ -34,6 +35,7 @@ from .base import (
 from .quasar_registers import (
     ADDRESS_SPACE,
     ALLOWED_VALUES,
+    GARBAGE_REGISTERS,
     GRID_VOLTAGE_V,
     MAX_POWER_W,
     MIN_CURRENT_A,
@@ -42,7 +44,8 @@ from .quasar_registers import (
     SIGNED_REGISTERS,
     QuasarAction,
     QuasarRegister,
-    QuasarState,
+    charger_state,
+    live_registers,
 )
 
 if TYPE_CHECKING:
@@ -67,6 +70,7 @@ class SimulatedQuasar:
         serial: int = 0x0001_E240,
         firmware: int = 517,
         user_current_a: int = 0,
+        power_mode_supported: bool = True,
     ) -> None:
         """Make a charger whose car holds `soc_pct` of `capacity_kwh`; `efficiency` applies each way."""
         if capacity_kwh <= 0 or not 0 < efficiency <= 1 or not 0 <= soc_pct <= 100:
@@ -79,6 +83,8 @@ class SimulatedQuasar:
         self.serial = serial
         self.firmware = firmware
         self.user_current_a = user_current_a
+        self.power_mode_supported = power_mode_supported
+        self.modbus_crashed = False
         self.unrecoverable_error = 0
         self.recoverable_error = 0
         self._stored_kwh = capacity_kwh * soc_pct / 100.0
@@ -184,9 +190,19 @@ class SimulatedQuasar:
             self._time_s = end
 
     def note_request(self) -> None:
-        """A Modbus request arrived: settle physics with the old timer, then restart the fail-safe timer."""
+        """A request arrived: settle physics with the old timer, then restart it (a crashed module hears nothing)."""
         self.step()
-        self._last_request_s = self.clock.now()
+        if not self.modbus_crashed:
+            self._last_request_s = self.clock.now()
+
+    def _refuse_if_crashed(self, address: int, values: Sequence[int]) -> None:
+        # The field cure for a hung Modbus module is a restart (257 = 3); everything else fails.
+        restart = address == QuasarRegister.ACTION and list(values[:1]) == [
+            QuasarAction.RESTART
+        ]
+        if self.modbus_crashed and not restart:
+            raise ModbusExceptionReply(DEVICE_FAILURE, "the Modbus module has crashed")
+        self.modbus_crashed = False
 
     def _failsafe_deadline(self) -> float | None:
         timeout_s = self._holding[QuasarRegister.FAILSAFE_TIMEOUT]
@@ -241,77 +257,45 @@ class SimulatedQuasar:
             raise ModbusExceptionReply(
                 ILLEGAL_ADDRESS, f"no registers {address}..{address + count - 1}"
             )
+        self._refuse_if_crashed(address, [])
         self.step()
         return [self._read_one(address + i, consume_glitch=True) for i in range(count)]
 
     def write_registers(self, address: int, values: Sequence[int]) -> None:
         """Apply writes one register at a time, after settling physics under the old settings."""
+        self._refuse_if_crashed(address, values)
         self.step()
         for offset, word in enumerate(values):
             self._write_one(address + offset, word)
 
     def garbage_registers(self) -> Mapping[int, int]:
         """Implausible readings: SoC 250 %, 32.7 kW, 300 A, unknown state 99."""
-        return {
-            QuasarRegister.STATE: 99,
-            QuasarRegister.SOC: 250,
-            QuasarRegister.AC_POWER: 0x7FFF,
-            QuasarRegister.AC_CURRENT: 300,
-            QuasarRegister.AC_VOLTAGE: 9999,
-            QuasarRegister.DC_VOLTAGE: 60000,
-            QuasarRegister.DC_CURRENT: to_word(-30000),
-        }
+        return GARBAGE_REGISTERS
 
     def _read_one(self, address: int, *, consume_glitch: bool) -> int:
+        flow_w = self._flow_w()
+        soc_pct = self._stored_kwh / self.capacity_kwh * 100.0
         if address == QuasarRegister.SOC:
             if self._glitches:
                 return self._glitches.popleft() if consume_glitch else self._glitches[0]
-            return (
-                round(self._stored_kwh / self.capacity_kwh * 100.0)
-                if self._flow_w()
-                else 0
-            )
+            return round(soc_pct) if flow_w else 0
         if address in self._holding:
             return self._holding[address]
-        return to_word(self._live_value(address))
-
-    def _live_value(self, address: int) -> int:
-        flow_w = self._flow_w()
-        dc_voltage_v = (
-            350.0 + 0.5 * self._stored_kwh / self.capacity_kwh * 100.0
-            if flow_w
-            else 0.0
+        live = live_registers(
+            flow_w=flow_w,
+            dc_power_w=self._stored_rate_kwh_per_s(flow_w) * 3_600_000.0,
+            soc_pct=soc_pct,
+            state=charger_state(
+                plugged_in=self._plugged_in,
+                flow_w=flow_w,
+                unrecoverable_error=self.unrecoverable_error,
+            ),
+            firmware=self.firmware,
+            serial=self.serial,
+            unrecoverable_error=self.unrecoverable_error,
+            recoverable_error=self.recoverable_error,
         )
-        dc_power_w = self._stored_rate_kwh_per_s(flow_w) * 3_600_000.0
-        values: dict[int, int] = {
-            QuasarRegister.FIRMWARE: self.firmware,
-            QuasarRegister.SERIAL_HIGH: self.serial >> 16,
-            QuasarRegister.SERIAL_LOW: self.serial & 0xFFFF,
-            QuasarRegister.AC_CURRENT: round(flow_w / GRID_VOLTAGE_V),
-            QuasarRegister.AC_VOLTAGE: GRID_VOLTAGE_V,
-            QuasarRegister.AC_POWER: flow_w,
-            QuasarRegister.STATE: self._state(flow_w),
-            QuasarRegister.UNRECOVERABLE_ERROR_HIGH: self.unrecoverable_error >> 16,
-            QuasarRegister.UNRECOVERABLE_ERROR_LOW: self.unrecoverable_error & 0xFFFF,
-            QuasarRegister.RECOVERABLE_ERROR_HIGH: self.recoverable_error >> 16,
-            QuasarRegister.RECOVERABLE_ERROR_LOW: self.recoverable_error & 0xFFFF,
-            QuasarRegister.DC_VOLTAGE: round(dc_voltage_v * 10),
-            QuasarRegister.DC_CURRENT: round(dc_power_w / dc_voltage_v * 10)
-            if flow_w
-            else 0,
-        }
-        return values.get(address, 0)
-
-    def _state(self, flow_w: int) -> QuasarState:
-        if self.unrecoverable_error:
-            return QuasarState.ERROR
-        if not self._plugged_in:
-            return QuasarState.NO_CAR
-        if flow_w > 0:
-            return QuasarState.CHARGING
-        if flow_w < 0:
-            return QuasarState.DISCHARGING
-        return QuasarState.PAUSED
+        return to_word(live.get(address, 0))
 
     def _write_one(self, address: int, word: int) -> None:
         allowed = ALLOWED_VALUES.get(address)
@@ -327,6 +311,11 @@ class SimulatedQuasar:
         if address in REMOTE_ONLY and not self.remote_control:
             _LOGGER.debug(
                 "Ignoring write %s=%s: register 81 is 0 (user control)", address, value
+            )
+            return
+        if address == QuasarRegister.SETPOINT_TYPE and not self.power_mode_supported:
+            _LOGGER.debug(
+                "Ignoring write 83=%s: this firmware has no power mode", value
             )
             return
         if address == QuasarRegister.CONTROL and value == 0:

@@ -88,3 +88,61 @@ SIGNED_REGISTERS = frozenset(
         QuasarRegister.MAX_POWER,
     }
 )
+
+GARBAGE_REGISTERS: dict[int, int] = {
+    QuasarRegister.STATE: 99,
+    QuasarRegister.SOC: 250,
+    QuasarRegister.AC_POWER: 0x7FFF,
+    QuasarRegister.AC_CURRENT: 300,
+    QuasarRegister.AC_VOLTAGE: 9999,
+    QuasarRegister.DC_VOLTAGE: 60000,
+    QuasarRegister.DC_CURRENT: 0x10000 - 30000,
+}
+
+
+def charger_state(
+    *, plugged_in: bool, flow_w: int, unrecoverable_error: int
+) -> QuasarState:
+    """Register 537 for the situation."""
+    if unrecoverable_error:
+        return QuasarState.ERROR
+    if not plugged_in:
+        return QuasarState.NO_CAR
+    if flow_w > 0:
+        return QuasarState.CHARGING
+    if flow_w < 0:
+        return QuasarState.DISCHARGING
+    return QuasarState.PAUSED
+
+
+def live_registers(
+    *,
+    flow_w: int,
+    dc_power_w: float,
+    soc_pct: float,
+    state: QuasarState,
+    firmware: int,
+    serial: int,
+    unrecoverable_error: int,
+    recoverable_error: int,
+) -> dict[int, int]:
+    """The read-only registers as signed values; the DC side reads 0 while nothing flows."""
+    # A Leaf pack runs from about 350 V empty to 400 V full.
+    dc_voltage_v = 350.0 + 0.5 * soc_pct if flow_w else 0.0
+    return {
+        QuasarRegister.FIRMWARE: firmware,
+        QuasarRegister.SERIAL_HIGH: serial >> 16,
+        QuasarRegister.SERIAL_LOW: serial & 0xFFFF,
+        QuasarRegister.AC_CURRENT: round(flow_w / GRID_VOLTAGE_V),
+        QuasarRegister.AC_VOLTAGE: GRID_VOLTAGE_V,
+        QuasarRegister.AC_POWER: flow_w,
+        QuasarRegister.STATE: state,
+        QuasarRegister.UNRECOVERABLE_ERROR_HIGH: unrecoverable_error >> 16,
+        QuasarRegister.UNRECOVERABLE_ERROR_LOW: unrecoverable_error & 0xFFFF,
+        QuasarRegister.RECOVERABLE_ERROR_HIGH: recoverable_error >> 16,
+        QuasarRegister.RECOVERABLE_ERROR_LOW: recoverable_error & 0xFFFF,
+        QuasarRegister.DC_VOLTAGE: round(dc_voltage_v * 10),
+        QuasarRegister.DC_CURRENT: round(dc_power_w / dc_voltage_v * 10)
+        if flow_w
+        else 0,
+    }
