@@ -14,11 +14,13 @@ from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
+    TemplateSelector,
     TextSelector,
     TextSelectorConfig,
 )
 import voluptuous as vol
 
+from .price_template import template_error
 from .prices.entity_adapters import detect_entity_format
 from .prices.tariffs import TariffError, available_presets, parse_custom_table
 
@@ -33,6 +35,7 @@ CONF_CURRENCY: Final = "currency"
 CONF_PRICE_ENTITY: Final = "price_entity"
 CONF_TARIFF_PRESET: Final = "tariff_preset"
 CONF_CUSTOM_TOU: Final = "custom_tou_table"
+CONF_TARIFF_TEMPLATE: Final = "tariff_template"
 CONF_SUPPLIER_MARKUP: Final = "supplier_markup_per_kwh"
 CONF_ENERGINET_TARIFF: Final = "energinet_tariff_per_kwh"
 CONF_ELECTRICITY_TAX: Final = "electricity_tax_per_kwh"
@@ -46,6 +49,7 @@ PRICE_AREAS: Final = ("DK1", "DK2")
 CURRENCIES: Final = ("DKK", "EUR")
 PRESET_NONE: Final = "none"
 PRESET_CUSTOM: Final = "custom"
+PRESET_TEMPLATE: Final = "template"
 
 # Current Danish defaults (DKK/kWh excl. VAT, 2026): Energinet transmission 0.043 + system 0.072,
 # elafgift 0.008 (lowered from 0.72 on 2026-01-01), Energinet production tariffs 0.005 + 0.0053.
@@ -55,6 +59,7 @@ DEFAULTS: Final[Mapping[str, Any]] = {
     CONF_CURRENCY: "DKK",
     CONF_TARIFF_PRESET: PRESET_NONE,
     CONF_CUSTOM_TOU: "",
+    CONF_TARIFF_TEMPLATE: "",
     CONF_SUPPLIER_MARKUP: 0.0,
     CONF_ENERGINET_TARIFF: 0.115,
     CONF_ELECTRICITY_TAX: 0.008,
@@ -64,7 +69,12 @@ DEFAULTS: Final[Mapping[str, Any]] = {
 }
 
 # Read the preset files once, when HA imports the integration (in its import executor).
-PRESET_IDS: Final = (PRESET_NONE, *sorted(available_presets()), PRESET_CUSTOM)
+PRESET_IDS: Final = (
+    PRESET_NONE,
+    *sorted(available_presets()),
+    PRESET_CUSTOM,
+    PRESET_TEMPLATE,
+)
 
 
 def _select(options: tuple[str, ...], translation_key: str) -> SelectSelector:
@@ -128,6 +138,9 @@ def tariff_schema(defaults: Mapping[str, Any]) -> vol.Schema:
             vol.Optional(
                 CONF_CUSTOM_TOU, default=_default(defaults, CONF_CUSTOM_TOU)
             ): TextSelector(TextSelectorConfig(multiline=True)),
+            vol.Optional(
+                CONF_TARIFF_TEMPLATE, default=_default(defaults, CONF_TARIFF_TEMPLATE)
+            ): TemplateSelector(),
             vol.Required(
                 CONF_SUPPLIER_MARKUP, default=_default(defaults, CONF_SUPPLIER_MARKUP)
             ): _money(),
@@ -190,13 +203,23 @@ async def validate_price_source(
     return errors
 
 
-def validate_tariffs(user_input: Mapping[str, Any]) -> dict[str, str]:
-    """Check the tariff form; return HA-style errors keyed by field (empty when fine)."""
-    if user_input.get(CONF_TARIFF_PRESET) not in PRESET_IDS:
+def validate_tariffs(
+    user_input: Mapping[str, Any], hass: HomeAssistant | None = None
+) -> dict[str, str]:
+    """Check the tariff form; return HA-style errors keyed by field (empty when fine).
+
+    With hass, a template tariff is also rendered once to check it gives a number.
+    """
+    preset = user_input.get(CONF_TARIFF_PRESET)
+    if preset not in PRESET_IDS:
         return {CONF_TARIFF_PRESET: "unknown_tariff_preset"}
-    if user_input.get(CONF_TARIFF_PRESET) == PRESET_CUSTOM:
+    if preset == PRESET_CUSTOM:
         try:
             parse_custom_table(str(user_input.get(CONF_CUSTOM_TOU, "")))
         except TariffError:
             return {CONF_CUSTOM_TOU: "invalid_tou_table"}
+    if preset == PRESET_TEMPLATE:
+        text = str(user_input.get(CONF_TARIFF_TEMPLATE, ""))
+        if not text.strip() or (hass is not None and template_error(hass, text)):
+            return {CONF_TARIFF_TEMPLATE: "invalid_tariff_template"}
     return {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
@@ -15,23 +15,15 @@ from homeassistant.util import dt as dt_util
 
 from .config_flow_prices import (
     CONF_CURRENCY,
-    CONF_CUSTOM_TOU,
-    CONF_ELECTRICITY_TAX,
-    CONF_ENERGINET_TARIFF,
-    CONF_EXPORT_FEE,
-    CONF_FEED_IN_TARIFF,
     CONF_PRICE_AREA,
     CONF_PRICE_ENTITY,
     CONF_PRICE_SOURCE,
-    CONF_SUPPLIER_MARKUP,
-    CONF_TARIFF_PRESET,
-    CONF_VAT_PCT,
     DEFAULTS,
-    PRESET_CUSTOM,
     SOURCE_ENTITY,
 )
 from .const import DOMAIN, LOGGER
-from .prices.combine import TariffSettings, apply_tariffs
+from .price_settings import tariff_settings_from
+from .prices.combine import apply_tariffs
 from .prices.energidataservice import EnergiDataServiceClient
 from .prices.entity_adapters import (
     detect_entity_format,
@@ -54,44 +46,15 @@ from .prices.schedule import (
     next_fetch_after_success,
 )
 from .prices.series import merge_series
-from .prices.tariffs import (
-    GridTariff,
-    TariffError,
-    available_presets,
-    parse_custom_table,
-)
+from .prices.tariffs import TariffError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable
 
     from homeassistant.config_entries import ConfigEntry
 
 NO_PRICES_HORIZON_H = 12
 ENTITY_POLL = timedelta(minutes=5)
-
-
-def tariff_settings_from(settings: Mapping[str, Any]) -> TariffSettings:
-    """Build the tariff settings from a config entry's data and options."""
-
-    def number(key: str) -> float:
-        return float(settings.get(key, DEFAULTS[key]))
-
-    preset = settings.get(CONF_TARIFF_PRESET, DEFAULTS[CONF_TARIFF_PRESET])
-    grid: GridTariff | None = available_presets().get(preset)
-    if preset == PRESET_CUSTOM:
-        try:
-            grid = parse_custom_table(str(settings.get(CONF_CUSTOM_TOU, "")))
-        except TariffError as err:
-            LOGGER.warning("Ignoring the custom time-of-use table: %s", err)
-    return TariffSettings(
-        grid=grid,
-        supplier_markup_per_kwh=number(CONF_SUPPLIER_MARKUP),
-        energinet_per_kwh=number(CONF_ENERGINET_TARIFF),
-        electricity_tax_per_kwh=number(CONF_ELECTRICITY_TAX),
-        vat_rate=number(CONF_VAT_PCT) / 100.0,
-        export_fee_per_kwh=number(CONF_EXPORT_FEE),
-        feed_in_per_kwh=number(CONF_FEED_IN_TARIFF),
-    )
 
 
 class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
@@ -114,11 +77,13 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
         self.area: str = settings.get(CONF_PRICE_AREA, DEFAULTS[CONF_PRICE_AREA])
         self.currency: str = settings.get(CONF_CURRENCY, DEFAULTS[CONF_CURRENCY])
         self.price_entity: str | None = settings.get(CONF_PRICE_ENTITY)
-        self.tariffs = tariff_settings_from(settings)
+        self.tariffs = tariff_settings_from(hass, settings)
         self.issue_id = f"no_prices_{entry.entry_id}"
         self.tariff_issue_id = f"tariff_outdated_{entry.entry_id}"
+        # One attempt per update and no waiting inside it: the update schedule does the
+        # backing off, so setting up the entry never stalls on a slow or busy service.
         self._client = EnergiDataServiceClient(
-            async_get_clientsession(hass), max_attempts=2
+            async_get_clientsession(hass), max_attempts=1, max_wait_s=0.0
         )
         self._spot = PriceSeries(currency=self.currency, source=self.source)
         self._fetched_at: datetime | None = None
@@ -200,10 +165,15 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
                 else next_fetch_after_success(now, tomorrow_known=tomorrow_known)
             )
         self.update_interval = max(next_update - now, timedelta(seconds=1))
+        try:
+            slots = apply_tariffs(self._spot, self.tariffs)
+        except TariffError as err:
+            LOGGER.warning("Prices could not be computed: %s", err)
+            slots, error = self.data.slots, str(err)
         forecast = PriceForecast(
             currency=self.currency,
             source=self._spot.source,
-            slots=apply_tariffs(self._spot, self.tariffs),
+            slots=slots,
             fetched_at=self._fetched_at,
             tomorrow_known=tomorrow_known,
             next_update=next_update.astimezone(UTC),

@@ -21,9 +21,6 @@ from custom_components.v2g_home.price_coordinator import PriceCoordinator
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
-    from custom_components.v2g_home.prices.energidataservice import (
-        EnergiDataServiceClient,
-    )
     from custom_components.v2g_home.prices.models import PriceForecast
 
 EDS_URL = "https://api.energidataservice.dk/dataset/DayAheadPrices"
@@ -63,8 +60,6 @@ async def start_coordinator(
     entry.add_to_hass(hass)
     entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
     coordinator = PriceCoordinator(hass, entry)
-    client: EnergiDataServiceClient = coordinator._client
-    client._sleep = InstantSleep()
     await coordinator.async_config_entry_first_refresh()
     entry.mock_state(hass, ConfigEntryState.LOADED)
     return coordinator

@@ -59,7 +59,7 @@ def test_price_source_schema_defaults_and_suggestion() -> None:
 def test_tariff_schema_offers_presets_with_danish_defaults() -> None:
     """Presets, none and custom are offered; VAT defaults to 25 %."""
     assert PRESET_IDS[0] == "none"
-    assert PRESET_IDS[-1] == PRESET_CUSTOM
+    assert PRESET_IDS[-2:] == (PRESET_CUSTOM, "template")
     assert {"radius", "cerius", "n1"} <= set(PRESET_IDS)
     filled = tariff_schema({CONF_TARIFF_PRESET: "radius"})({})
     assert filled[CONF_TARIFF_PRESET] == "radius"

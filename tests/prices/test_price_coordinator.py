@@ -12,7 +12,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.v2g_home.config_flow_prices import (
-    CONF_CURRENCY,
     CONF_CUSTOM_TOU,
     CONF_PRICE_ENTITY,
     CONF_PRICE_SOURCE,
@@ -20,7 +19,7 @@ from custom_components.v2g_home.config_flow_prices import (
     SOURCE_ENTITY,
 )
 from custom_components.v2g_home.const import DOMAIN
-from custom_components.v2g_home.price_coordinator import tariff_settings_from
+from custom_components.v2g_home.price_settings import tariff_settings_from
 
 from .conftest import load_fixture
 from .ha_helpers import EDS_URL, SITE, forecast, start_coordinator
@@ -104,6 +103,9 @@ async def test_failure_keeps_known_prices_marks_stale_and_raises_issue_then_clea
     assert len(data.slots) == 96
     assert data.fetched_at == datetime(2026, 1, 14, 7, 0, tzinfo=UTC)
     assert data.next_update == datetime(2026, 1, 14, 13, 1, tzinfo=UTC)
+    assert (
+        aioclient_mock.call_count == 1
+    )  # no retry inside the update; the schedule retries
     issue = issues.async_get_issue(DOMAIN, coordinator.issue_id)
     assert issue is not None
     assert issue.translation_key == "no_prices"
@@ -315,28 +317,82 @@ async def test_core_nordpool_failure_today_is_stale(
     await coordinator.async_shutdown()
 
 
-def test_tariff_settings_from_options() -> None:
-    """Options override data; a custom table is used; a broken one is ignored (validated in the flow)."""
+async def test_tariff_settings_custom_table_and_template(hass: HomeAssistant) -> None:
+    """A custom table or a template is used as the grid tariff; a broken table is ignored (the flow validates it)."""
     settings = tariff_settings_from(
+        hass,
         {
             **SITE,
             CONF_TARIFF_PRESET: "custom",
             CONF_CUSTOM_TOU: "00-24 0.5",
             "vat_pct": 0,
-            CONF_CURRENCY: "DKK",
-        }
+        },
     )
     assert settings.grid is not None
     assert settings.grid.rate_per_kwh(NOW) == 0.5
     assert settings.vat_rate == 0
     assert (
         tariff_settings_from(
-            {CONF_TARIFF_PRESET: "custom", CONF_CUSTOM_TOU: "nonsense"}
+            hass, {CONF_TARIFF_PRESET: "custom", CONF_CUSTOM_TOU: "nonsense"}
         ).grid
         is None
     )
-    assert tariff_settings_from({}).grid is None
-    assert tariff_settings_from({CONF_TARIFF_PRESET: "n1"}).grid is not None
+    assert tariff_settings_from(hass, {}).grid is None
+    assert tariff_settings_from(hass, {CONF_TARIFF_PRESET: "n1"}).grid is not None
+    template = tariff_settings_from(
+        hass,
+        {
+            CONF_TARIFF_PRESET: "template",
+            "tariff_template": "{{ 0.9 if 17 <= now().hour < 21 else 0.3 }}",
+        },
+    ).grid
+    assert template is not None
+    assert (
+        template.rate_per_kwh(datetime(2026, 1, 14, 16, 0, tzinfo=UTC)) == 0.9
+    )  # 17:00 Danish time
+    assert template.rate_per_kwh(datetime(2026, 1, 14, 15, 45, tzinfo=UTC)) == 0.3
+    assert template.holds_on(NOW.date())
+
+
+async def test_template_tariff_in_use_and_broken(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A template that renders per slot start; one that gives no number makes stale prices with the reason."""
+    freezer.move_to(NOW)
+    aioclient_mock.get(
+        EDS_URL, json=load_fixture("dayaheadprices_dk1_2026-01-14_15.json")
+    )
+    template = "{{ 0.9 if 17 <= start.hour < 21 else 0.3 }}"
+    coordinator = await start_coordinator(
+        hass,
+        {
+            **SITE,
+            CONF_TARIFF_PRESET: "template",
+            "tariff_template": template,
+            "vat_pct": 0,
+            "supplier_markup_per_kwh": 0,
+        },
+    )
+    slot = forecast(coordinator).slot_at(datetime(2026, 1, 14, 17, 0, tzinfo=UTC))
+    assert slot is not None
+    assert slot.buy_per_kwh == pytest.approx(slot.spot_per_kwh + 0.9 + 0.115 + 0.008)
+    await coordinator.async_shutdown()
+
+    broken = await start_coordinator(
+        hass,
+        {
+            **SITE,
+            CONF_TARIFF_PRESET: "template",
+            "tariff_template": "{{ states('sensor.nothing') }}",
+        },
+    )
+    data = forecast(broken)
+    assert data.stale
+    assert "gave no number" in (data.last_error or "")
+    assert data.slots == ()
+    await broken.async_shutdown()
 
 
 async def test_outdated_tariff_preset_raises_an_issue(
@@ -379,4 +435,26 @@ async def test_options_override_data(
     slot = forecast(coordinator).slot_at(NOW)
     assert slot is not None
     assert slot.buy_per_kwh == pytest.approx(slot.spot_per_kwh + 0.115 + 0.008)
+    await coordinator.async_shutdown()
+
+
+async def test_refresh_within_a_minute_does_not_call_the_service(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An early manual refresh keeps the known prices and is scheduled after the one-minute rule."""
+    freezer.move_to(NOW)
+    aioclient_mock.get(
+        EDS_URL, json=load_fixture("dayaheadprices_dk1_2026-01-14_15.json")
+    )
+    coordinator = await start_coordinator(hass)
+    await coordinator.async_refresh()
+    assert aioclient_mock.call_count == 1
+    data = forecast(coordinator)
+    assert data.stale
+    assert len(data.slots) == 192
+    assert (
+        NOW + timedelta(seconds=55) <= data.next_update <= NOW + timedelta(seconds=61)
+    )
     await coordinator.async_shutdown()

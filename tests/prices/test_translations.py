@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+import re
 from typing import Any
 
 import pytest
@@ -54,3 +55,27 @@ def test_fragment_covers_every_key(language: str) -> None:
     ].keys()
     assert "{source}" in strings["issues"]["no_prices"]["description"]
     assert "{preset}" in strings["issues"]["tariff_outdated"]["description"]
+
+
+def _leaves(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [text for child in node.values() for text in _leaves(child)]
+    return [node]
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_only_known_placeholders_use_braces(language: str) -> None:
+    """Home Assistant reads braces as placeholders; only the issue placeholders may use them."""
+    strings = json.loads(
+        (DOCS / f"translations-prices.{language}.json").read_text(encoding="utf-8")
+    )
+    for text in _leaves(strings):
+        assert set(re.findall(r"\{([^}]*)\}", text)) <= {
+            "source",
+            "error",
+            "preset",
+            "valid_to",
+        }, text
+        assert (
+            text.count("{") == text.count("}") == len(re.findall(r"\{[^}]*\}", text))
+        ), text

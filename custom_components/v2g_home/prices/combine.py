@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from .models import BuyAndSell, PriceSeries
-from .tariffs import GridTariff
+from .tariffs import GridRate
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -20,7 +20,7 @@ DKK_PER_EUR: Final = 7.46038
 class TariffSettings:
     """Price components in DKK/kWh excluding VAT (2026 Danish defaults), and the VAT rate."""
 
-    grid: GridTariff | None = None
+    grid: GridRate | None = None
     supplier_markup_per_kwh: float = 0.0
     energinet_per_kwh: float = 0.115
     electricity_tax_per_kwh: float = 0.008

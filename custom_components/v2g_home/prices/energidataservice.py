@@ -112,7 +112,7 @@ class EnergiDataServiceClient:
         max_attempts: int = 3,
         min_interval_s: float = 60.0,
         max_wait_s: float = 130.0,
-        monotonic: Callable[[], float] = time.monotonic,
+        monotonic: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         """Use the caller's session (Home Assistant's shared one in production)."""
@@ -122,7 +122,8 @@ class EnergiDataServiceClient:
         self._max_attempts = max_attempts
         self._min_interval_s = min_interval_s
         self._max_wait_s = max_wait_s
-        self._monotonic = monotonic
+        # Looked up at call time so a test's frozen clock (or HA's) is honoured.
+        self._monotonic = monotonic or (lambda: time.monotonic())
         self._sleep = sleep
         self._next_allowed: dict[str, float] = {}
         self.request_count = 0

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 import re
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -24,6 +24,24 @@ _CUSTOM_LINE = re.compile(
 
 class TariffError(PriceError):
     """A tariff preset or a custom time-of-use table is invalid."""
+
+
+class GridRate(Protocol):
+    """Anything that gives the grid tariff (DKK/kWh excl. VAT) for an instant: a preset, a table, a template."""
+
+    @property
+    def name(self) -> str:
+        """Shown to the user."""
+
+    @property
+    def valid_to(self) -> date | None:
+        """The first day the rates are no longer sourced, if known."""
+
+    def rate_per_kwh(self, when: datetime) -> float:
+        """Return the grid tariff for an instant."""
+
+    def holds_on(self, day: date) -> bool:
+        """Tell whether the rates are sourced for the Danish day."""
 
 
 @dataclass(frozen=True, kw_only=True)
