@@ -62,6 +62,11 @@ async def test_full_poll_takes_three_requests(
     assert not reading.remote_control
     assert reading.setpoint_a == 0
     assert reading.setpoint_w is None
+    assert (reading.failsafe_timeout_s, reading.auto_start, reading.locked) == (
+        0,
+        True,
+        False,
+    )
 
 
 async def test_charging_moves_the_car_and_is_read_back(
@@ -75,6 +80,7 @@ async def test_charging_moves_the_car_and_is_read_back(
     assert quasar.register(88) == 7200
     clock.advance(3600)
     reading = await charger.read()
+    assert reading.failsafe_timeout_s == 7200
     assert reading.state is ChargerState.CHARGING
     assert reading.power_kw == pytest.approx(2.99)
     assert reading.ac_current_a == 13

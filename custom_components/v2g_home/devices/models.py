@@ -76,6 +76,9 @@ class ChargerReading:
     remote_control: bool
     setpoint_a: int | None
     setpoint_w: int | None
+    failsafe_timeout_s: int | None = None
+    auto_start: bool | None = None
+    locked: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

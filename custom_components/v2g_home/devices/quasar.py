@@ -254,4 +254,7 @@ def _reading(values: dict[str, int | float | str | None]) -> ChargerReading:
         remote_control=word("control_mode") == 1,
         setpoint_a=word("current_setpoint") if setpoint_type == 0 else None,
         setpoint_w=word("power_setpoint") if setpoint_type == 1 else None,
+        failsafe_timeout_s=word("failsafe_timeout"),
+        auto_start=word("auto_start") == 1,
+        locked=word("locked") == 1,
     )
