@@ -33,7 +33,13 @@ from .sunspec_layout import (
     scale_factor_for,
 )
 from .sunspec_models import MODEL_1, MODEL_124, MODEL_802
-from .sunspec_values import battery_values, storage_values
+from .sunspec_values import (
+    battery_values,
+    control_value_ok,
+    default_settings,
+    storage_values,
+    wchamax_word,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -104,30 +110,8 @@ class SimulatedSunSpecPack:
             for point in placed.model.points
             if point.writable
         }
-        max_w = round(max_power_kw * 1000)
-        self.settings: dict[tuple[int, str], int] = {
-            (1, "DA"): 1,
-            (802, "SocRsvMax"): 1000,
-            (802, "SoCRsvMin"): 0,
-            (802, "CtrlHb"): 0,
-            (802, "AlmRst"): 0,
-            (802, "SetOp"): 1,
-            (802, "SetInvState"): 3,
-            (124, "WChaMax"): round(
-                max_w / 10 ** scale_factor_for(max_w, limit=0xFFFF)
-            ),
-            (124, "WChaGra"): 100,
-            (124, "WDisChaGra"): 100,
-            (124, "StorCtl_Mod"): 0,
-            (124, "VAChaMax"): 0xFFFF,
-            (124, "MinRsvPct"): 0,
-            (124, "OutWRte"): 10000,
-            (124, "InWRte"): 10000,
-            (124, "InOutWRte_WinTms"): 0,
-            (124, "InOutWRte_RvrtTms"): 0,
-            (124, "InOutWRte_RmpTms"): 0,
-            (124, "ChaGriSet"): 1,
-        }
+        self._wchamax_word = wchamax_word(max_power_kw)
+        self.settings = default_settings(self._wchamax_word)
         self._stored_kwh = capacity_kwh * soc_pct / 100.0
         self._meter = EnergyMeter()
         self._time_s = clock.now()
@@ -286,27 +270,9 @@ class SimulatedSunSpecPack:
                 self._control_written_s = self._time_s
 
     def _check_value(self, key: tuple[int, str], word: int) -> None:
-        model_id, name = key
-        ok = True
-        if name in {"InWRte", "OutWRte"}:
-            ok = abs(to_int16(word)) <= 10000
-        elif name == "StorCtl_Mod":
-            ok = word <= 3
-        elif name == "WChaMax":
-            ok = (
-                0
-                < word
-                <= round(
-                    self.max_power_kw
-                    * 1000
-                    / 10 ** scale_factor_for(self.max_power_kw * 1000, limit=0xFFFF)
-                )
-            )
-        elif name == "SetOp":
-            ok = word in {1, 2}
-        if not ok:
+        if not control_value_ok(key[1], word, self._wchamax_word):
             raise ModbusExceptionReply(
-                ILLEGAL_VALUE, f"{word} is out of range for {name} (model {model_id})"
+                ILLEGAL_VALUE, f"{word} is out of range for {key[1]} (model {key[0]})"
             )
 
     def garbage_registers(self) -> Mapping[int, int]:

@@ -116,3 +116,48 @@ def storage_values(pack: SimulatedSunSpecPack) -> dict[str, PointValue]:
         "InOutWRte_SF": -2,
         "VAChaMax_SF": None,
     }
+
+
+def wchamax_word(max_power_kw: float) -> int:
+    """Register value of WChaMax for the hardware maximum, at the pack's WChaMax_SF."""
+    max_w = max_power_kw * 1000
+    return round(max_w * 10.0 ** -scale_factor_for(max_w, limit=0xFFFF))
+
+
+def default_settings(wchamax: int) -> dict[tuple[int, str], int]:
+    """Power-on values of the writable points, keyed by (model id, point name), as register words."""
+    return {
+        (1, "DA"): 1,
+        (802, "SocRsvMax"): 1000,
+        (802, "SoCRsvMin"): 0,
+        (802, "CtrlHb"): 0,
+        (802, "AlmRst"): 0,
+        (802, "SetOp"): 1,
+        (802, "SetInvState"): 3,
+        (124, "WChaMax"): wchamax,
+        (124, "WChaGra"): 100,
+        (124, "WDisChaGra"): 100,
+        (124, "StorCtl_Mod"): 0,
+        (124, "VAChaMax"): 0xFFFF,
+        (124, "MinRsvPct"): 0,
+        (124, "OutWRte"): 10000,
+        (124, "InWRte"): 10000,
+        (124, "InOutWRte_WinTms"): 0,
+        (124, "InOutWRte_RvrtTms"): 0,
+        (124, "InOutWRte_RmpTms"): 0,
+        (124, "ChaGriSet"): 1,
+    }
+
+
+def control_value_ok(name: str, word: int, max_wchamax: int) -> bool:
+    """Whether a written word is acceptable for the point (rates within +-100 %, known modes, WChaMax in range)."""
+    if name in {"InWRte", "OutWRte"}:
+        signed = word - 0x10000 if word >= 0x8000 else word
+        return abs(signed) <= 10000
+    if name == "StorCtl_Mod":
+        return word <= 3
+    if name == "WChaMax":
+        return 0 < word <= max_wchamax
+    if name == "SetOp":
+        return word in {1, 2}
+    return True
