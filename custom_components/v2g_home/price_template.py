@@ -46,8 +46,6 @@ class TemplateTariff:
 
 def template_error(hass: HomeAssistant, text: str) -> str | None:
     """Return why a tariff template cannot be used, or None when it renders a number."""
-    if not text.strip():
-        return "empty"
     try:
         TemplateTariff(hass, text).rate_per_kwh(SAMPLE_START)
     except TariffError as err:

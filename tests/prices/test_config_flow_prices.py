@@ -158,3 +158,22 @@ def test_validate_tariffs() -> None:
     assert validate_tariffs({CONF_TARIFF_PRESET: "atlantis"}) == {
         CONF_TARIFF_PRESET: "unknown_tariff_preset"
     }
+
+
+async def test_validate_template_tariff(hass: HomeAssistant) -> None:
+    """A template must be given and, with hass, render a number."""
+    good = {
+        CONF_TARIFF_PRESET: "template",
+        "tariff_template": "{{ 0.9 if 17 <= start.hour < 21 else 0.3 }}",
+    }
+    assert validate_tariffs(good, hass) == {}
+    assert validate_tariffs(good) == {}
+    assert validate_tariffs(
+        {CONF_TARIFF_PRESET: "template", "tariff_template": " "}
+    ) == {"tariff_template": "invalid_tariff_template"}
+    assert validate_tariffs(
+        {CONF_TARIFF_PRESET: "template", "tariff_template": "{{ 'cheap' }}"}, hass
+    ) == {"tariff_template": "invalid_tariff_template"}
+    assert validate_tariffs(
+        {CONF_TARIFF_PRESET: "template", "tariff_template": "{{ 0.9 "}, hass
+    ) == {"tariff_template": "invalid_tariff_template"}
