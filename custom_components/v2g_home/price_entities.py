@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 
     from .prices.models import PriceForecast
 
-# 2 x 96 quarter hours at most; about 40 bytes each keeps the attribute near 8 KB, well under HA's 16 KB.
-MAX_FORECAST_SLOTS = 200
+# The longest real horizon is 36 h of quarter hours (13:00 on the day before a 25-hour day): 144 slots.
+# At about 59 bytes per item 150 slots stay under 9 KB, well below HA's 16 KB attribute warning.
+MAX_FORECAST_SLOTS = 150
 ATTR_FORECAST = "forecast"
 
 
