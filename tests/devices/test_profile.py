@@ -255,6 +255,7 @@ async def test_reads_the_example_map(
     assert reading.state is PackState.DISCHARGING
     assert reading.energy_charged_kwh == pytest.approx(1234.5)
     assert reading.energy_discharged_kwh == pytest.approx(6553.6)
+    assert (reading.max_charge_kw, reading.max_discharge_kw) == (5.0, 5.0)
     identity = await pack.identify()
     assert (identity.manufacturer, identity.serial, identity.firmware) == (
         "Example",

@@ -81,6 +81,7 @@ async def test_full_poll_is_one_request(
     assert reading.capacity_kwh == pytest.approx(10.0)
     assert reading.power_kw == 0
     assert reading.state is PackState.HOLDING
+    assert (reading.max_charge_kw, reading.max_discharge_kw) == (5.0, 5.0)
 
 
 async def test_charge_and_discharge_through_model_124(
@@ -167,6 +168,7 @@ async def test_auto_sign_learns_the_convention_for_when_charge_status_is_missing
         assert reading.power_kw == pytest.approx(1.0)
         assert reading.state is PackState.CHARGING
         assert reading.soh_pct is None
+        assert reading.max_charge_kw is None
 
 
 async def test_without_model_124_reads_work_and_control_names_the_model(
@@ -178,7 +180,11 @@ async def test_without_model_124_reads_work_and_control_names_the_model(
         transport,
     ):
         driver = SunSpecPack(transport)
-        assert (await driver.read()).soc_pct == pytest.approx(50.0)
+        reading = await driver.read()
+        assert reading.soc_pct == pytest.approx(50.0)
+        assert reading.max_charge_kw == pytest.approx(
+            5.0
+        )  # from model 802's WChaRteMax
         with pytest.raises(
             UnsupportedDeviceError, match=r"model 124 \(storage control\) not found"
         ):

@@ -92,6 +92,8 @@ class PackReading:
     state: PackState
     energy_charged_kwh: float | None = None
     energy_discharged_kwh: float | None = None
+    max_charge_kw: float | None = None
+    max_discharge_kw: float | None = None
 
 
 class StorageDriver(Protocol):

@@ -161,6 +161,8 @@ class ProfilePack:
             state=self._state(raw, power_kw),
             energy_charged_kwh=self._energy(raw, "energy_charged"),
             energy_discharged_kwh=self._energy(raw, "energy_discharged"),
+            max_charge_kw=self.profile.max_charge_kw,
+            max_discharge_kw=self.profile.max_discharge_kw,
         )
 
     async def set_power_kw(self, power_kw: float) -> float:

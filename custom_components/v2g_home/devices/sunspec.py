@@ -52,6 +52,9 @@ _IDLE_KW = 0.05
 _READ_802 = (
     "WHRtg",
     "WHRtg_SF",
+    "WChaRteMax",
+    "WDisChaRteMax",
+    "WChaDisChaMax_SF",
     "SoC",
     "SoC_SF",
     "SoH",
@@ -144,6 +147,10 @@ class SunSpecPack:
             power_kw=power_kw,
             capacity_kwh=None if capacity_wh is None else capacity_wh / 1000,
             state=_pack_state(values.get("b.State"), cha_st, power_kw),
+            max_charge_kw=_kw(values.get("s.WChaMax"), values.get("b.WChaRteMax")),
+            max_discharge_kw=_kw(
+                values.get("s.WChaMax"), values.get("b.WDisChaRteMax")
+            ),
         )
 
     async def set_power_kw(self, power_kw: float) -> float:
@@ -241,6 +248,14 @@ class SunSpecPack:
             self._learned_sign = direction * (1 if watts > 0 else -1)
             return direction * abs(watts) / 1000
         return (self._learned_sign or 1) * watts / 1000
+
+
+def _kw(control_w: Value, rating_w: Value) -> float | None:
+    """The model 124 limit when there is one, else the model 802 rating."""
+    watts = _number(control_w)
+    if watts is None:
+        watts = _number(rating_w)
+    return None if watts is None else watts / 1000
 
 
 def _number(value: Value) -> float | None:
