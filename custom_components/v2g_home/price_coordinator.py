@@ -12,6 +12,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.event import async_track_utc_time_change
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
+import voluptuous as vol
 
 from .config_flow_prices import (
     CONF_CURRENCY,
@@ -237,7 +238,7 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
                     blocking=True,
                     return_response=True,
                 )
-            except HomeAssistantError as err:
+            except (HomeAssistantError, vol.Invalid) as err:
                 if days_ahead == 0:
                     raise PriceError(f"Nord Pool action failed: {err}") from err
                 continue  # tomorrow is not published yet
