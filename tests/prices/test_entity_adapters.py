@@ -174,3 +174,25 @@ def test_malformed_core_nordpool_response(
     """The action's response is validated too."""
     with pytest.raises(PriceFormatError, match=message):
         parse_nordpool_core_response(response, area="DK1", currency="DKK")
+
+
+def test_an_integration_that_has_not_fetched_yet_is_accepted() -> None:
+    """Empty forecast lists are a known layout with no prices yet, not an unknown shape."""
+    assert (
+        detect_entity_format({"raw_today": [], "raw_tomorrow": []})
+        is EntityFormat.NORDPOOL_HACS
+    )
+    assert detect_entity_format({"prices_today": []}) is EntityFormat.ENTSOE
+    assert (
+        parse_entity_prices({"prices_today": [], "prices_tomorrow": None}).slots == ()
+    )
+    # A filled list of another layout wins over an empty one.
+    assert (
+        detect_entity_format(
+            {
+                "raw_today": [],
+                "prices_today": [{"time": "2026-01-14T00:00:00+01:00", "price": 0.1}],
+            }
+        )
+        is EntityFormat.ENTSOE
+    )

@@ -65,18 +65,25 @@ _LAYOUTS: dict[EntityFormat, tuple[tuple[str, ...], str, str]] = {
 
 
 def detect_entity_format(attributes: Mapping[str, Any]) -> EntityFormat | None:
-    """Recognise an entity's attribute layout from its first forecast item, or None."""
+    """Recognise an entity's attribute layout from its first forecast item, or None.
+
+    An empty list (an integration that has not fetched yet) counts as its layout, so the
+    config flow accepts the entity; its prices arrive at a later read.
+    """
+    empty_match: EntityFormat | None = None
     for entity_format, (keys, time_key, value_key) in _LAYOUTS.items():
         items = attributes.get(keys[0])
-        if (
-            isinstance(items, list)
-            and items
-            and isinstance(items[0], Mapping)
+        if not isinstance(items, list):
+            continue
+        if not items:
+            empty_match = empty_match or entity_format
+        elif (
+            isinstance(items[0], Mapping)
             and time_key in items[0]
             and value_key in items[0]
         ):
             return entity_format
-    return None
+    return empty_match
 
 
 def _parse_time(value: Any, where: str) -> datetime:
