@@ -199,6 +199,8 @@ async def test_unplug_ends_session_and_autostart_resumes(
     car.plugged_in = True
     assert await read(client, Reg.STATE) == [QuasarState.CHARGING]
     await write(client, Reg.AUTOSTART, 0)
+    car.plugged_in = True  # already plugged: nothing happens
+    assert await read(client, Reg.STATE) == [QuasarState.CHARGING]
     car.plugged_in = False
     car.plugged_in = True
     assert await read(client, Reg.STATE) == [QuasarState.PAUSED]

@@ -148,6 +148,8 @@ class SimulatedQuasar:
 
     @plugged_in.setter
     def plugged_in(self, value: bool) -> None:
+        if value == self._plugged_in:
+            return
         self.step()
         self._plugged_in = value
         # Register 82: the charger starts by itself when the gun is connected.
@@ -173,7 +175,7 @@ class SimulatedQuasar:
         while self._time_s < now:
             deadline = self._failsafe_deadline()
             if deadline is not None and deadline <= self._time_s:
-                self._return_to_user()
+                self._return_to_user("fail-safe, no Modbus request in time")
                 continue
             flow_w = self._flow_w()
             rate_kwh_per_s = self._stored_rate_kwh_per_s(flow_w)
@@ -210,11 +212,8 @@ class SimulatedQuasar:
             return None
         return self._last_request_s + timeout_s
 
-    def _return_to_user(self) -> None:
-        _LOGGER.info(
-            "Fail-safe: no Modbus request for %s s, control back to user",
-            self._holding[QuasarRegister.FAILSAFE_TIMEOUT],
-        )
+    def _return_to_user(self, reason: str) -> None:
+        _LOGGER.info("Control back to the user: %s", reason)
         self.session_running = False
         self._holding[QuasarRegister.CONTROL] = 0
         self._holding[QuasarRegister.AUTOSTART] = 1
@@ -319,7 +318,7 @@ class SimulatedQuasar:
             )
             return
         if address == QuasarRegister.CONTROL and value == 0:
-            self._return_to_user()
+            self._return_to_user("register 81 set to 0")
         self._holding[address] = word
         if address == QuasarRegister.ACTION:
             self._act(QuasarAction(value))
@@ -330,6 +329,6 @@ class SimulatedQuasar:
         elif action is QuasarAction.STOP:
             self.session_running = False
         elif action is QuasarAction.RESTART:
-            self._return_to_user()
+            self._return_to_user("restart")
             self._holding[QuasarRegister.SETPOINT_TYPE] = 0
             self.recoverable_error = 0
