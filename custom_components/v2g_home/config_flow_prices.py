@@ -59,7 +59,6 @@ DEFAULTS: Final[Mapping[str, Any]] = {
     CONF_CURRENCY: "DKK",
     CONF_TARIFF_PRESET: PRESET_NONE,
     CONF_CUSTOM_TOU: "",
-    CONF_TARIFF_TEMPLATE: "",
     CONF_SUPPLIER_MARKUP: 0.0,
     CONF_ENERGINET_TARIFF: 0.115,
     CONF_ELECTRICITY_TAX: 0.008,
@@ -138,8 +137,10 @@ def tariff_schema(defaults: Mapping[str, Any]) -> vol.Schema:
             vol.Optional(
                 CONF_CUSTOM_TOU, default=_default(defaults, CONF_CUSTOM_TOU)
             ): TextSelector(TextSelectorConfig(multiline=True)),
+            # Suggested rather than defaulted: the key is stored only when a template is given.
             vol.Optional(
-                CONF_TARIFF_TEMPLATE, default=_default(defaults, CONF_TARIFF_TEMPLATE)
+                CONF_TARIFF_TEMPLATE,
+                description={"suggested_value": defaults.get(CONF_TARIFF_TEMPLATE)},
             ): TemplateSelector(),
             vol.Required(
                 CONF_SUPPLIER_MARKUP, default=_default(defaults, CONF_SUPPLIER_MARKUP)

@@ -64,6 +64,13 @@ def test_tariff_schema_offers_presets_with_danish_defaults() -> None:
     filled = tariff_schema({CONF_TARIFF_PRESET: "radius"})({})
     assert filled[CONF_TARIFF_PRESET] == "radius"
     assert filled[CONF_VAT_PCT] == 25.0
+    assert "tariff_template" not in filled
+    key = next(
+        k
+        for k in tariff_schema({"tariff_template": "{{ 0.3 }}"}).schema
+        if k == "tariff_template"
+    )
+    assert key.description == {"suggested_value": "{{ 0.3 }}"}
     with pytest.raises(vol.Invalid):
         tariff_schema({})({CONF_TARIFF_PRESET: "atlantis"})
 
