@@ -112,3 +112,15 @@ async def test_concurrent_callers_each_get_their_own_reply(
         *(quasar_transport.read_holding(address, 1) for address in (1, 2, 3, 537))
     )
     assert replies == [[517], [0x0001], [0xE240], [4]]
+
+
+def test_transport_can_be_made_outside_the_event_loop() -> None:
+    """Config code may build a transport synchronously; nothing touches asyncio until connect()."""
+    transport = ModbusTransport("127.0.0.1", 502, 1)
+    assert not transport.connected
+    assert (
+        transport.host,
+        transport.port,
+        transport.unit_id,
+        transport.request_count,
+    ) == ("127.0.0.1", 502, 1, 0)

@@ -47,15 +47,8 @@ class ModbusTransport:
         self.unit_id = unit_id
         self.timeout_s = timeout_s
         self.request_count = 0
-        # Reconnection is the caller's decision (it backs off), so pymodbus must not retry on its own.
-        self._client = AsyncModbusTcpClient(
-            host,
-            port=port,
-            timeout=timeout_s,
-            retries=0,
-            reconnect_delay=0,
-            trace_connect=self._on_connection_change,
-        )
+        # pymodbus needs a running event loop to build its client, so it is made on first use.
+        self._client: Any = None
         self._pending: asyncio.Future[Any] | None = None
         self._lock = asyncio.Lock()
 
@@ -64,15 +57,28 @@ class ModbusTransport:
         if not connected and self._pending is not None and not self._pending.done():
             self._pending.cancel()
 
+    def _make_client(self) -> Any:
+        # Reconnection is the caller's decision (it backs off), so pymodbus must not retry on its own.
+        return AsyncModbusTcpClient(
+            self.host,
+            port=self.port,
+            timeout=self.timeout_s,
+            retries=0,
+            reconnect_delay=0,
+            trace_connect=self._on_connection_change,
+        )
+
     @property
     def connected(self) -> bool:
         """Whether the TCP connection is open."""
-        return bool(self._client.connected)
+        return self._client is not None and bool(self._client.connected)
 
     async def connect(self) -> None:
         """Open the TCP connection (DeviceConnectionError when the host does not accept it)."""
         if self.connected:
             return
+        if self._client is None:
+            self._client = self._make_client()
         try:
             async with asyncio.timeout(self.timeout_s + 1.0):
                 ok = await self._client.connect()
@@ -89,7 +95,8 @@ class ModbusTransport:
 
     async def close(self) -> None:
         """Close the connection; never raises."""
-        self._client.close()
+        if self._client is not None:
+            self._client.close()
 
     async def read_holding(self, address: int, count: int) -> list[int]:
         """Read `count` holding registers (FC03) starting at `address`."""
