@@ -89,7 +89,10 @@ async def test_drop_connections_now(server: ModbusSimulator) -> None:
     async with raw_client(server) as client:
         assert await read(client, Reg.FIRMWARE) == [517]
         server.drop_connections()
-        await asyncio.sleep(0.05)
+        for _ in range(100):
+            if not client.connected:
+                break
+            await asyncio.sleep(0.01)
         assert not client.connected
     async with raw_client(server) as client:
         assert await read(client, Reg.FIRMWARE) == [517]

@@ -55,7 +55,7 @@ async def test_standalone_serves_both_devices_until_interrupted() -> None:
         try:
             state, soc = await read(car, Reg.STATE, 2)
             assert state == 1  # the owner's 10 A autostart charge
-            assert 55 <= soc <= 60
+            assert 55 <= soc <= 70  # a few simulated minutes of charging at most
             assert text(await read(pack, 40000, 2)) == "SunS"
             await write(car, Reg.CONTROL, 1)
             with pytest.raises(ModbusExceptionAnswer):
