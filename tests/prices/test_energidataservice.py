@@ -127,6 +127,7 @@ async def test_fetches_today_and_tomorrow_in_quarter_hours(
     assert query["end"] == "2026-01-16"
     assert json.loads(query["filter"]) == {"PriceArea": ["DK1"]}
     assert query["sort"] == "TimeUTC ASC"
+    assert int(query["limit"]) >= 2 * 100
 
 
 async def test_eur_column_is_used_for_eur(

@@ -167,6 +167,8 @@ class EnergiDataServiceClient:
             "end": end_day.isoformat(),
             "filter": json.dumps({"PriceArea": [area]}, separators=(",", ":")),
             "sort": f"{dataset.time_column} ASC",
+            # Explicit, with room to spare (a 25-hour day has 100 quarters): the API's default is short.
+            "limit": str(max((end_day - first_day).days, 1) * 200),
         }
         for attempt in range(1, self._max_attempts + 1):
             await self._wait_turn(dataset.name)
