@@ -150,7 +150,10 @@ class ModbusSimulator:
         port: int = 0,
         clock: SimClock | None = None,
     ) -> None:
-        """Serve `devices` (unit id -> device) on host:port; port 0 picks a free port at start()."""
+        """Serve `devices` (unit id -> device) on host:port; port 0 picks a free port at start().
+
+        `clock` is only kept for callers (devices carry their own clock and step it on every request).
+        """
         if not devices:
             raise ValueError("a simulator needs at least one device")
         self.devices = dict(devices)
