@@ -17,11 +17,10 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import EntityCategory
 from homeassistant.core import callback
-from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN
+from .entity import site_device_info
 from .price_coordinator import PriceCoordinator
 from .prices.models import BuyAndSell
 
@@ -82,9 +81,7 @@ class PriceEntity(CoordinatorEntity[PriceCoordinator]):
         """Attach the entity to the site device."""
         super().__init__(coordinator)
         self._attr_unique_id = f"{entry.entry_id}_{key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, entry.entry_id)}, name=entry.title
-        )
+        self._attr_device_info = site_device_info(entry)
 
     @property
     def forecast(self) -> PriceForecast:
