@@ -162,6 +162,40 @@ async def test_power_mode_writes_watts(
     assert charger.setpoint_for(9.0) == (7400, pytest.approx(7.4))
 
 
+async def test_firmware_without_power_mode_falls_back_to_current(
+    clock: SimClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """83 = 1 does not take on old firmware: the driver says so once and drives in amps."""
+    car = SimulatedQuasar(clock, power_mode_supported=False)
+    server = ModbusSimulator({1: car}, clock=clock)
+    await server.start()
+    transport = await open_transport(server)
+    try:
+        charger = QuasarCharger(transport, setpoint_mode=SetpointMode.POWER)
+        assert await charger.set_power_kw(3.0) == pytest.approx(2.99)
+        assert charger.setpoint_mode is SetpointMode.CURRENT
+        assert car.power_kw == pytest.approx(2.99)
+        assert "no power setpoint mode" in caplog.text
+    finally:
+        await transport.close()
+        await server.stop()
+
+
+async def test_crashed_modbus_module_is_cured_by_restart(
+    quasar: SimulatedQuasar, quasar_transport: ModbusTransport
+) -> None:
+    """A hung module answers "device failure" to everything but the restart command."""
+    charger = QuasarCharger(quasar_transport)
+    await charger.take_control()
+    quasar.modbus_crashed = True
+    with pytest.raises(DeviceProtocolError, match="exception 4"):
+        await charger.read()
+    await charger.restart()
+    reading = await charger.read()
+    assert not reading.remote_control
+    assert not charger.in_control
+
+
 async def test_lower_max_power_register_limits_the_setpoint(
     quasar: SimulatedQuasar, quasar_transport: ModbusTransport
 ) -> None:

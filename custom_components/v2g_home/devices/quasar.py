@@ -129,11 +129,24 @@ class QuasarCharger:
                 (await self._read_map({"t": qm.FAILSAFE_TIMEOUT}))["t"] or 0
             )
         await self._write_verified(qm.CONTROL_MODE, 1)
-        await self._write_verified(
-            qm.SETPOINT_TYPE, 0 if self.setpoint_mode is SetpointMode.CURRENT else 1
-        )
+        await self._set_setpoint_type()
         await self._write_verified(qm.FAILSAFE_TIMEOUT, self.failsafe_timeout_s)
         self.in_control = True
+
+    async def _set_setpoint_type(self) -> None:
+        if self.setpoint_mode is SetpointMode.CURRENT:
+            await self._write_verified(qm.SETPOINT_TYPE, 0)
+            return
+        try:
+            await self._write_verified(qm.SETPOINT_TYPE, 1)
+        except WriteVerificationError:
+            # Power mode is missing on some firmware; current mode works on all of them.
+            _LOGGER.warning(
+                "Quasar at %s has no power setpoint mode; using current mode",
+                self.transport.host,
+            )
+            self.setpoint_mode = SetpointMode.CURRENT
+            await self._write_verified(qm.SETPOINT_TYPE, 0)
 
     def setpoint_for(self, power_kw: float) -> tuple[int, float]:
         """Raw setpoint (A or W) and the kW it means: 0 or 6 A/1.38 kW..max, toward zero."""
@@ -154,9 +167,10 @@ class QuasarCharger:
 
     async def set_power_kw(self, power_kw: float) -> float:
         """Command a signed power; start or stop the session to match; return the kW set."""
-        raw, actual_kw = self.setpoint_for(power_kw)
+        self.setpoint_for(power_kw)  # refuse a bad request before taking control
         if not self.in_control:
             await self.take_control()
+        raw, actual_kw = self.setpoint_for(power_kw)  # the mode may have changed
         await self._write_verified(self._setpoint_register, raw)
         if raw == 0:
             await self.stop()
