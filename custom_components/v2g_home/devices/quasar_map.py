@@ -1,8 +1,11 @@
-"""Wallbox Quasar 1 holding registers (addresses from the public projects named in docs/devices)."""
+"""Wallbox Quasar 1 holding registers, FC03 read / FC06 write, unit id 1."""
 
 from __future__ import annotations
 
 from .registers import Register, RegisterType
+
+# Addresses and meanings are facts compiled from public projects (not an official Wallbox document):
+# SeitaBV/v2g-liberty, V2G-liberty/addon-v2g-liberty and robynrox/evse-controller.
 
 U16 = RegisterType.UINT16
 I16 = RegisterType.INT16
