@@ -50,11 +50,14 @@ def _terminal_value(problem: PlanningProblem, device: StorageDevice) -> float:
     return max(0.0, (typical - device.wear_per_kwh) * device.discharge_efficiency)
 
 
-def solve_lp(problem: PlanningProblem, *, single_setpoint: bool = False) -> LpResult:
+def solve_lp(
+    problem: PlanningProblem, *, single_setpoint: bool = False, dead_band: bool = False
+) -> LpResult:
     """Minimise import cost - export revenue + wear - terminal value, with hard constraints.
 
     With `single_setpoint`, a binary per device and slot forbids charging and discharging in the
-    same slot (a MILP: one setpoint per slot cannot do both).
+    same slot (a MILP: one setpoint per slot cannot do both); `dead_band` adds each device's
+    min_power_kw as "0 or at least" (the true dead-band optimum, for measuring the heuristic).
     """
     slots = problem.slots
     n_slots = len(slots)
@@ -137,8 +140,9 @@ def solve_lp(problem: PlanningProblem, *, single_setpoint: bool = False) -> LpRe
     cost = np.array([c for c, _, _ in columns])
     bounds = [(lo, None if np.isinf(hi) else hi) for _, lo, hi in columns]
     started = time.perf_counter()
-    if single_setpoint:
-        result = _solve_milp(cost, a_eq, np.array(rhs), columns, device_columns)
+    if single_setpoint or dead_band:
+        minimum = [d.min_power_kw if dead_band else 0.0 for d in problem.devices]
+        result = _solve_milp(cost, a_eq, np.array(rhs), columns, device_columns, minimum)
     else:
         result = linprog(
             cost, A_eq=a_eq.tocsr(), b_eq=np.array(rhs), bounds=bounds, method="highs"
@@ -167,21 +171,35 @@ def solve_lp(problem: PlanningProblem, *, single_setpoint: bool = False) -> LpRe
     )
 
 
-def _solve_milp(cost, a_eq, rhs, columns, device_columns):  # type: ignore[no-untyped-def]
-    """The same model with one direction per device and slot (binary `charging` variables)."""
+def _solve_milp(cost, a_eq, rhs, columns, device_columns, minimum_kw):  # type: ignore[no-untyped-def]
+    """The same model with one direction per device and slot, and the dead band if given.
+
+    Binaries per device and slot: z (charging) and w (discharging), z + w <= 1,
+    min * z <= charge <= max * z, min * w <= discharge <= max * w.
+    """
     n_cont = len(columns)
     pairs = [
-        (c, d) for charge, discharge, _ in device_columns for c, d in zip(charge, discharge, strict=True)
+        (c, d, low)
+        for (charge, discharge, _), low in zip(device_columns, minimum_kw, strict=True)
+        for c, d in zip(charge, discharge, strict=True)
     ]
-    n_bin = len(pairs)
+    n_bin = 2 * len(pairs)
     rows, cols, vals, upper = [], [], [], []
-    for i, (c, d) in enumerate(pairs):
-        # charge <= c_max * z ; discharge <= d_max * (1 - z)
-        rows += [2 * i, 2 * i, 2 * i + 1, 2 * i + 1]
-        cols += [c, n_cont + i, d, n_cont + i]
-        vals += [1.0, -columns[c][2], 1.0, columns[d][2]]
-        upper += [0.0, columns[d][2]]
-    link = coo_matrix((vals, (rows, cols)), shape=(2 * n_bin, n_cont + n_bin))
+    row = 0
+    for i, (c, d, low) in enumerate(pairs):
+        z, w = n_cont + 2 * i, n_cont + 2 * i + 1
+        for flow, binary in ((c, z), (d, w)):
+            rows += [row, row, row + 1, row + 1]
+            cols += [flow, binary, flow, binary]
+            vals += [1.0, -columns[flow][2], -1.0, low]
+            upper += [0.0, 0.0]
+            row += 2
+        rows += [row, row]
+        cols += [z, w]
+        vals += [1.0, 1.0]
+        upper.append(1.0)
+        row += 1
+    link = coo_matrix((vals, (rows, cols)), shape=(row, n_cont + n_bin))
     equal = coo_matrix(
         (a_eq.data, (a_eq.row, a_eq.col)), shape=(a_eq.shape[0], n_cont + n_bin)
     )

@@ -7,22 +7,23 @@ import numpy as np
 from .arrays import DeviceArrays, FloatArray
 
 # Flows below this are noise from the interior-point solution, not decisions.
-_NOISE_KW = 1e-4
+_NOISE_KW = 1e-6
 
 
 def _guard_bounds(device: DeviceArrays, hours: FloatArray) -> tuple[list[float], list[float]]:
-    """Energy bounds per boundary that also keep every later bound reachable (look-ahead)."""
-    eff_c = device.device.charge_efficiency
-    eff_d = device.device.discharge_efficiency
-    up = (hours * device.max_charge_kw * eff_c).tolist()
-    down = (hours * device.max_discharge_kw / eff_d).tolist()
-    trips = device.trip_kwh.tolist()
-    low = device.energy_min_kwh.tolist()
-    high = device.energy_max_kwh.tolist()
-    for t in range(len(up) - 1, -1, -1):
-        low[t] = max(low[t], low[t + 1] - up[t] + trips[t])
-        high[t] = min(high[t], high[t + 1] + down[t] + trips[t])
-    return low, high
+    """Energy bounds per boundary that also keep every later bound reachable (look-ahead).
+
+    low[t] = max over s >= t of (low[s] - most energy that can be added from t to s), a reversed
+    running maximum once expressed against the cumulative charging capacity (same for high).
+    """
+    spec = device.device
+    up = hours * device.max_charge_kw * spec.charge_efficiency - device.trip_kwh
+    down = hours * device.max_discharge_kw / spec.discharge_efficiency + device.trip_kwh
+    added = np.concatenate([[0.0], np.cumsum(up)])
+    removed = np.concatenate([[0.0], np.cumsum(down)])
+    low = np.maximum.accumulate((device.energy_min_kwh - added)[::-1])[::-1] + added
+    high = np.minimum.accumulate((device.energy_max_kwh + removed)[::-1])[::-1] - removed
+    return low.tolist(), high.tolist()
 
 
 def realise(device: DeviceArrays, hours: FloatArray, net_kw: FloatArray) -> FloatArray:
@@ -33,9 +34,11 @@ def realise(device: DeviceArrays, hours: FloatArray, net_kw: FloatArray) -> Floa
     discharge, typical at the SoC floor) cancel instead of making the battery flip-flop.
     """
     spec = device.device
+    if spec.min_power_kw <= 0:
+        power = np.clip(net_kw, -device.max_discharge_kw, device.max_charge_kw)
+        return np.where(np.abs(power) < _NOISE_KW, 0.0, power)
     eff_c, eff_d = spec.charge_efficiency, spec.discharge_efficiency
-    dead_band = max(spec.min_power_kw, _NOISE_KW)
-    diffuse = spec.min_power_kw > 0
+    dead_band = spec.min_power_kw
     low, high = _guard_bounds(device, hours)
     charge_max = device.max_charge_kw.tolist()
     discharge_max = device.max_discharge_kw.tolist()
@@ -55,8 +58,7 @@ def realise(device: DeviceArrays, hours: FloatArray, net_kw: FloatArray) -> Floa
         p_min = max(-discharge_max[t], _power_for(-room_down, h, eff_c, eff_d))
         power = _choose(desired, p_min, p_max, dead_band, charge_max[t], discharge_max[t])
         setpoints[t] = power
-        if diffuse:
-            carry_kwh = min(max(carry_kwh + (wanted - power) * h, -dead_band * h), dead_band * h)
+        carry_kwh = min(max(carry_kwh + (wanted - power) * h, -dead_band * h), dead_band * h)
         energy += h * (power * eff_c if power > 0 else power / eff_d) - trips[t]
     return np.array(setpoints)
 

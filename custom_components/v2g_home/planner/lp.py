@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import BoolArray, FloatArray, ProblemArrays
+from .arrays import FloatArray, ProblemArrays
 from .lp_layout import CURTAIL, EXPORT, IMPORT, OVER_LIMIT, LinearProgram, build_program
 
 _TOLERANCE = 1e-9
 _MAX_ITERATIONS = 80
 _STEP = 0.995
+_ONE_WAY_ROUNDS = 5
+_BOTH_WAYS_KW = 1e-5
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,26 +29,76 @@ class Relaxation:
     curtailed_kw: FloatArray
     objective: float
     iterations: int
+    converged: bool  # False: the bounds leave no feasible plan (or the method stalled)
 
 
-def solve_relaxation(
-    arrays: ProblemArrays, one_way: tuple[BoolArray, BoolArray] | None = None
-) -> Relaxation:
-    """Minimise cost - terminal value over the linear model.
+@dataclass(frozen=True, kw_only=True)
+class FlowBounds:
+    """Tighter charge and discharge bounds (devices x slots), e.g. one direction off, or >= dead band."""
 
-    `one_way` = (no_charge, no_discharge) masks (devices x slots) switch one direction off.
-    """
+    charge_min_kw: FloatArray
+    charge_max_kw: FloatArray
+    discharge_min_kw: FloatArray
+    discharge_max_kw: FloatArray
+
+    @classmethod
+    def of(cls, arrays: ProblemArrays) -> FlowBounds:
+        """The device limits themselves."""
+        charge = np.stack([d.max_charge_kw for d in arrays.devices])
+        discharge = np.stack([d.max_discharge_kw for d in arrays.devices])
+        return cls(
+            charge_min_kw=np.zeros_like(charge),
+            charge_max_kw=charge,
+            discharge_min_kw=np.zeros_like(discharge),
+            discharge_max_kw=discharge,
+        )
+
+
+def solve_relaxation(arrays: ProblemArrays, flows: FlowBounds | None = None) -> Relaxation:
+    """Minimise cost - terminal value over the linear model, optionally with tighter flow bounds."""
     program = build_program(arrays)
-    upper = program.upper
-    if one_way is not None:
-        size = one_way[0].size
-        upper[:size] = np.where(one_way[0].ravel(), 0.0, upper[:size])
-        upper[size : 2 * size] = np.where(one_way[1].ravel(), 0.0, upper[size : 2 * size])
-    x, iterations = _interior_point(program)
-    return _result(program, arrays, x, iterations)
+    if flows is not None:
+        size = flows.charge_max_kw.size
+        program.lower[:size] = flows.charge_min_kw.ravel()
+        program.upper[:size] = flows.charge_max_kw.ravel()
+        program.lower[size : 2 * size] = flows.discharge_min_kw.ravel()
+        program.upper[size : 2 * size] = flows.discharge_max_kw.ravel()
+    with np.errstate(all="ignore"):
+        try:
+            x, iterations, converged = _interior_point(program)
+        except np.linalg.LinAlgError:  # bounds that leave no plan break the factorisation
+            x, iterations, converged = np.clip(program.lower, None, program.upper), 0, False
+    return _result(program, arrays, x, iterations, converged=converged)
 
 
-def _interior_point(program: LinearProgram) -> tuple[FloatArray, int]:
+def one_setpoint_per_slot(
+    arrays: ProblemArrays, relaxation: Relaxation, flows: FlowBounds
+) -> Relaxation:
+    """The optimum (within `flows`) when no device charges and discharges in the same slot.
+
+    The linear model may charge and discharge one battery at once when import prices are negative
+    (the losses then earn money); one setpoint per slot cannot do that. Such slots are fixed to the
+    direction in which their stored energy moves, which keeps the SoC path feasible, and the model
+    is solved again until no slot does both.
+    """
+    gain_c = np.array([[d.device.charge_efficiency] for d in arrays.devices])
+    loss_d = np.array([[1.0 / d.device.discharge_efficiency] for d in arrays.devices])
+    for _ in range(_ONE_WAY_ROUNDS):
+        both = np.minimum(relaxation.charge_kw, relaxation.discharge_kw) > _BOTH_WAYS_KW
+        if not both.any():
+            break
+        stored = gain_c * relaxation.charge_kw - loss_d * relaxation.discharge_kw
+        flows = FlowBounds(
+            charge_min_kw=flows.charge_min_kw,
+            charge_max_kw=np.where(both & (stored < 0), 0.0, flows.charge_max_kw),
+            discharge_min_kw=flows.discharge_min_kw,
+            discharge_max_kw=np.where(both & (stored >= 0), 0.0, flows.discharge_max_kw),
+        )
+        relaxation = solve_relaxation(arrays, flows)
+    return relaxation
+
+
+def _interior_point(program: LinearProgram) -> tuple[FloatArray, int, bool]:
     """Mehrotra's predictor-corrector on the bounded LP; fixed variables stay put."""
     layout, cost, lower, upper, rhs = (
         program.layout,
@@ -67,17 +119,18 @@ def _interior_point(program: LinearProgram) -> tuple[FloatArray, int]:
     z_up = z_low * np.minimum(1.0, scale_b / gap_up)
     y = np.zeros(rhs.size)
     n_pairs = max(2 * int(free.sum()), 1)
-    iteration = 0
-    for iteration in range(1, _MAX_ITERATIONS + 1):  # noqa: B007
+    for iteration in range(1, _MAX_ITERATIONS + 1):
         residual_p = rhs - layout.times(x)
         residual_d = free * (cost - layout.transposed_times(y) - z_low + z_up)
         mu = float(gap_low @ z_low + gap_up @ z_up) / n_pairs
+        if not np.isfinite(mu):
+            break
         if (
             np.abs(residual_p).max(initial=0.0) < _TOLERANCE * scale_b
             and np.abs(residual_d).max(initial=0.0) < _TOLERANCE * scale_c
             and mu * n_pairs < _TOLERANCE * (1.0 + abs(float(cost @ x)))
         ):
-            break
+            return np.clip(x, lower, upper), iteration, True
         theta = free / (z_low / gap_low + z_up / gap_up + fixed)
 
         def direction(
@@ -107,7 +160,7 @@ def _interior_point(program: LinearProgram) -> tuple[FloatArray, int]:
         y = y + alpha_d * dy
         z_low = z_low + alpha_d * dzl
         z_up = z_up + alpha_d * dzu
-    return np.clip(x, lower, upper), iteration
+    return np.clip(x, lower, upper), _MAX_ITERATIONS, False
 
 
 def _max_step(value: FloatArray, change: FloatArray) -> float:
@@ -118,7 +171,12 @@ def _max_step(value: FloatArray, change: FloatArray) -> float:
 
 
 def _result(
-    program: LinearProgram, arrays: ProblemArrays, x: FloatArray, iterations: int
+    program: LinearProgram,
+    arrays: ProblemArrays,
+    x: FloatArray,
+    iterations: int,
+    *,
+    converged: bool,
 ) -> Relaxation:
     layout = program.layout
     charge, discharge, energy, grid = layout.split(x)
@@ -135,4 +193,5 @@ def _result(
         curtailed_kw=flows.get(CURTAIL, zeros),
         objective=float(program.cost @ x),
         iterations=iterations,
+        converged=converged,
     )

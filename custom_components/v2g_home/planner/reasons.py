@@ -61,8 +61,3 @@ def device_reasons(
         else:
             reasons.append(Reason.IDLE)
     return tuple(reasons)
-
-
-def stack(values: list[FloatArray], n_slots: int) -> FloatArray:
-    """Rows of per-slot arrays as one (devices x slots) array, also when there are no devices."""
-    return np.stack(values) if values else np.zeros((0, n_slots))

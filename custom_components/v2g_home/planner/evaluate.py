@@ -1,0 +1,122 @@
+"""What a set of setpoints does: SoC paths, grid flows, money, and the requirements it misses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .arrays import DeviceArrays, FloatArray, ProblemArrays
+from .model import Infeasibility, InfeasibilityKind
+
+_MISS_KWH = 1e-6
+
+
+def grid_flows(arrays: ProblemArrays, storage_kw: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Import and export per slot when the storage draws `storage_kw` in total (solar curtailable)."""
+    grid = arrays.net_load_kw + storage_kw
+    imported = np.maximum(grid, 0.0)
+    surplus = np.maximum(-grid, 0.0)
+    # At a negative sell price, curtailing solar beats exporting it.
+    curtailed = np.where(arrays.sell_per_kwh < 0, np.minimum(surplus, arrays.solar_kw), 0.0)
+    exported = np.minimum(surplus - curtailed, arrays.export_limit_kw)
+    return imported, exported
+
+
+def energy_path(device: DeviceArrays, hours: FloatArray, setpoint_kw: FloatArray) -> FloatArray:
+    """Stored energy at every slot boundary (kWh) under the setpoints."""
+    spec = device.device
+    stored = np.where(
+        setpoint_kw > 0,
+        setpoint_kw * spec.charge_efficiency,
+        setpoint_kw / spec.discharge_efficiency,
+    )
+    start = device.energy_min_kwh[0]
+    return np.concatenate([[start], start + np.cumsum(hours * stored - device.trip_kwh)])
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outcome:
+    """The consequences of one set of setpoints."""
+
+    setpoints: list[FloatArray]
+    energies: list[FloatArray]
+    storage_kw: FloatArray
+    import_kw: FloatArray
+    export_kw: FloatArray
+    import_cost: float
+    export_revenue: float
+    wear_costs: list[float]
+    terminal_value: float
+    misses: list[Infeasibility]
+
+    @property
+    def objective(self) -> float:
+        """Import cost - export revenue + wear - value of the energy left (what the planner minimises)."""
+        wear = sum(self.wear_costs)
+        return self.import_cost - self.export_revenue + wear - self.terminal_value
+
+    @property
+    def rank(self) -> tuple[bool, float]:
+        """Plans that miss a requirement rank after those that do not; then by objective."""
+        return (bool(self.misses), self.objective)
+
+
+def evaluate(arrays: ProblemArrays, setpoints: list[FloatArray]) -> Outcome:
+    """Simulate the setpoints over the horizon."""
+    hours = arrays.hours
+    energies = [energy_path(d, hours, p) for d, p in zip(arrays.devices, setpoints, strict=True)]
+    storage = np.sum(setpoints, axis=0) if setpoints else np.zeros(hours.size)
+    imported, exported = grid_flows(arrays, storage)
+    return Outcome(
+        setpoints=setpoints,
+        energies=energies,
+        storage_kw=storage,
+        import_kw=imported,
+        export_kw=exported,
+        import_cost=float((arrays.buy_per_kwh * imported * hours) @ np.ones(hours.size)),
+        export_revenue=float((arrays.sell_per_kwh * exported * hours) @ np.ones(hours.size)),
+        wear_costs=[
+            float(np.maximum(-p, 0.0) @ hours) * d.device.wear_per_kwh
+            for d, p in zip(arrays.devices, setpoints, strict=True)
+        ],
+        terminal_value=sum(
+            d.terminal_value_per_kwh * float(e[-1])
+            for d, e in zip(arrays.devices, energies, strict=True)
+        ),
+        misses=_misses(arrays, energies),
+    )
+
+
+def _misses(arrays: ProblemArrays, energies: list[FloatArray]) -> list[Infeasibility]:
+    """Requirements these energies miss that were not already known to be unreachable."""
+    found: list[Infeasibility] = []
+    last = len(arrays.boundaries) - 1
+    for device, energy in zip(arrays.devices, energies, strict=True):
+        known = {p.at for p in device.infeasibilities}
+        miss = device.required_kwh - energy
+        found.extend(
+            Infeasibility(
+                kind=InfeasibilityKind.END_SOC if k == last else InfeasibilityKind.DEPARTURE_TARGET,
+                device_id=device.device.device_id,
+                at=arrays.boundaries[k],
+                shortfall=float(miss[k]),
+            )
+            for k in np.flatnonzero(miss > _MISS_KWH).tolist()
+            if arrays.boundaries[k] not in known
+        )
+    return found
+
+
+def over_fuse(arrays: ProblemArrays, imported: FloatArray) -> list[Infeasibility]:
+    """Slots where the site imports more than its limit."""
+    over = imported - arrays.import_limit_kw
+    return [
+        Infeasibility(
+            kind=InfeasibilityKind.IMPORT_LIMIT,
+            device_id=None,
+            at=arrays.boundaries[t],
+            shortfall=float(over[t]),
+        )
+        for t in np.flatnonzero(over > _MISS_KWH).tolist()
+    ]
