@@ -38,12 +38,12 @@ class HomeAssistantClient:
         self.tokens: JsonDict = {}
 
     async def wait_until_up(self, timeout_s: float) -> None:
-        """Wait until the HTTP API answers (onboarding status needs no login)."""
+        """Wait until the HTTP server answers (the login providers path needs no login; 400 before onboarding)."""
         deadline = asyncio.get_running_loop().time() + timeout_s
         while True:
             try:
-                async with self._session.get(f"{self.base_url}/api/onboarding") as resp:
-                    if resp.status == 200:
+                async with self._session.get(f"{self.base_url}/auth/providers") as resp:
+                    if resp.status < 500:
                         return
             except aiohttp.ClientError:
                 pass
@@ -56,7 +56,12 @@ class HomeAssistantClient:
     async def onboard_or_login(self, login: Login) -> None:
         """Finish every onboarding step still open, then hold a token for the demo user."""
         async with self._session.get(f"{self.base_url}/api/onboarding") as resp:
-            steps = {step["step"]: step["done"] for step in await resp.json()}
+            # Once onboarding is complete, Home Assistant no longer serves this path.
+            steps = (
+                {step["step"]: step["done"] for step in await resp.json()}
+                if resp.status == 200
+                else {}
+            )
         if not steps.get("user", True):
             code = await self._post_json(
                 "/api/onboarding/users",
@@ -206,9 +211,15 @@ class HomeAssistantClient:
                 user_input = fill_form(result, answers)
             else:
                 raise DemoSetupError(f"{handler}: unexpected flow result {result}")
-            result = await self._post_json(
-                f"{start_path}/{result['flow_id']}", user_input
-            )
+            try:
+                result = await self._post_json(
+                    f"{start_path}/{result['flow_id']}", user_input
+                )
+            except DemoSetupError as err:
+                step = result.get("step_id")
+                raise DemoSetupError(
+                    f"{handler} step {step} with {user_input}: {err}"
+                ) from err
         raise DemoSetupError(f"{handler}: flow did not finish within 10 steps")
 
     async def websocket(self, commands: list[JsonDict]) -> list[Any]:

@@ -7,78 +7,32 @@ import asyncio
 import contextlib
 import json
 import os
-from pathlib import Path
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import aiohttp
+from demo_config import CONFIG_DIR, DEMO_DIR, ROOT, prepare_config_dir
 from demo_ha import DemoSetupError, HomeAssistantClient, Login
 from demo_site import (
     DASHBOARD_PATH,
     SimulatedHosts,
+    command_charger,
     ensure_site,
     publish_dashboard,
-    start_motion,
     wait_for_devices,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO_DIR = ROOT / ".demo"
-CONFIG_DIR = DEMO_DIR / "config"
+if TYPE_CHECKING:
+    from pathlib import Path
+
 DEPS_DIR = DEMO_DIR / "deps"
 READY_FILE = DEMO_DIR / "ready.json"
 HOST = "127.0.0.1"
 # Onboarding starts these; offline and without their packages they only show errors, so the demo removes them.
 ONBOARDING_EXTRAS = {"google_translate", "met", "radio_browser", "shopping_list"}
-
-CONFIGURATION_YAML = """\
-# Written by scripts/demo; rewritten on every run.
-homeassistant:
-  name: V2G Home demo
-  latitude: 55.676
-  longitude: 12.568
-  elevation: 10
-  unit_system: metric
-  currency: DKK
-  country: DK
-  time_zone: Europe/Copenhagen
-  # trusted_networks first: the login page offers the first provider, so this machine gets in without a password.
-  auth_providers:
-    - type: trusted_networks
-      trusted_networks:
-        - 127.0.0.1/32
-        - ::1/128
-      allow_bypass_login: true
-    - type: homeassistant
-
-http:
-  server_host: {host}
-  server_port: {ha_port}
-
-# The pieces of default_config this demo needs (go2rtc and ffmpeg are not installed here).
-api:
-auth:
-config:
-energy:
-frontend:
-history:
-logbook:
-onboarding:
-person:
-recorder:
-  purge_keep_days: 2
-search:
-system_health:
-
-logger:
-  default: warning
-  logs:
-    custom_components.v2g_home: info
-"""
 
 
 def parse_args() -> argparse.Namespace:
@@ -95,36 +49,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--speed", type=float, default=60.0, help="simulated seconds per real second"
     )
-    return parser.parse_args()
-
-
-def prepare_config_dir(args: argparse.Namespace) -> None:
-    """Make (or reuse) the demo's Home Assistant config dir; rebuild it when asked or when its ports changed."""
-    stamp_file = CONFIG_DIR / ".demo-stamp.json"
-    stamp = {
-        "ha_port": args.ha_port,
-        "quasar_port": args.quasar_port,
-        "pack_port": args.pack_port,
-    }
-    if CONFIG_DIR.exists():
-        old = json.loads(stamp_file.read_text()) if stamp_file.exists() else None
-        if args.fresh or old != stamp:
-            print(f"demo: rebuilding {CONFIG_DIR.relative_to(ROOT)}")
-            shutil.rmtree(CONFIG_DIR)
-        else:
-            print(
-                f"demo: reusing {CONFIG_DIR.relative_to(ROOT)} (scripts/demo --fresh starts over)"
-            )
-    (CONFIG_DIR / "custom_components").mkdir(parents=True, exist_ok=True)
-    (CONFIG_DIR / "configuration.yaml").write_text(
-        CONFIGURATION_YAML.format(host=HOST, ha_port=args.ha_port)
+    parser.add_argument(
+        "--prices",
+        choices=("demo", "energidataservice"),
+        default="demo",
+        help="synthetic prices from a template sensor (works offline) or live Energi Data Service DK1 prices",
     )
-    link = CONFIG_DIR / "custom_components" / "v2g_home"
-    if not link.is_symlink():
-        link.symlink_to(
-            ROOT / "custom_components" / "v2g_home", target_is_directory=True
-        )
-    stamp_file.write_text(json.dumps(stamp))
+    parser.add_argument(
+        "--charger-mode",
+        choices=("off", "charge", "discharge"),
+        default="off",
+        help="command the charger from Home Assistant; off leaves the simulated owner charging the car",
+    )
+    return parser.parse_args()
 
 
 def port_is_open(port: int) -> bool:
@@ -211,11 +148,12 @@ async def configure(args: argparse.Namespace, hass: Child, stop: asyncio.Event) 
         up.result()
         login = Login()
         await client.onboard_or_login(login)
-        entry_id = await ensure_site(client, hosts)
+        entry_id = await ensure_site(client, hosts, args.prices)
         devices = await wait_for_devices(client, entry_id, timeout_s=120)
         await client.remove_entries(ONBOARDING_EXTRAS)
         await publish_dashboard(client, devices)
-        await start_motion(client, devices)
+        if args.charger_mode != "off":
+            await command_charger(client, devices, args.charger_mode)
     READY_FILE.write_text(
         json.dumps(
             {"url": base_url, "dashboard": f"{base_url}/lovelace/{DASHBOARD_PATH}"}
@@ -246,22 +184,25 @@ async def run(args: argparse.Namespace) -> None:
         raise DemoSetupError(
             f"port(s) {busy} on {HOST} are in use; is another demo or Home Assistant running?"
         )
-    prepare_config_dir(args)
+    stamp = {
+        name: getattr(args, name)
+        for name in ("ha_port", "quasar_port", "pack_port", "prices")
+    }
+    prepare_config_dir(stamp, host=HOST, ha_port=args.ha_port, fresh=args.fresh)
     python = str(ROOT / ".venv" / "bin" / "python")
+    # --autostart: the owner's app charges the car at 10 A until Home Assistant takes control, so values move.
     sim_argv = [
         python,
         "-m",
         "custom_components.v2g_home.devices.simulator",
-        "--host",
-        HOST,
+        "--autostart",
     ]
+    sim_argv += ["--host", HOST, "--speed", f"{args.speed:g}"]
     sim_argv += [
         "--quasar-port",
         str(args.quasar_port),
         "--pack-port",
         str(args.pack_port),
-        "--speed",
-        f"{args.speed:g}",
     ]
     simulator = Child("simulator", sim_argv, DEMO_DIR / "simulator.log")
     hass: Child | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 from pathlib import Path
 import shutil
 import signal
@@ -61,6 +62,11 @@ def parse_args() -> argparse.Namespace:
         default=45.0,
         help="seconds to let values move before the shot",
     )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start the demo from an empty config (clean graphs)",
+    )
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     return parser.parse_args()
@@ -80,43 +86,41 @@ def wait_for_demo(
     return dict(json.loads(READY_FILE.read_text()))
 
 
-async def moving_values(base_url: str) -> dict[str, str]:
-    """Read the demo's state-of-charge and power sensors."""
-    async with aiohttp.ClientSession() as session:
-        client = HomeAssistantClient(session, base_url)
-        await client.onboard_or_login(Login())
-        states = await client.get_json("/api/states")
+async def battery_and_power(client: HomeAssistantClient) -> dict[str, tuple[str, str]]:
+    """The demo's state-of-charge (device class battery) and power sensors: their class and state."""
     return {
-        state["entity_id"]: state["state"]
-        for state in states
+        state["entity_id"]: (state["attributes"]["device_class"], state["state"])
+        for state in await client.get_json("/api/states")
         if state["entity_id"].startswith("sensor.")
-        and (
-            "soc" in state["entity_id"]
-            or "state_of_charge" in state["entity_id"]
-            or state["entity_id"].endswith("_power")
-        )
+        and state["attributes"].get("device_class") in ("battery", "power")
     }
 
 
-def wait_for_motion(base_url: str, min_wait_s: float, timeout_s: float) -> None:
-    """Wait at least min_wait_s and until some state of charge has changed; print before and after."""
-    before = asyncio.run(moving_values(base_url))
-    print(f"screenshot: before {before}")
-    start = time.monotonic()
-    while True:
-        time.sleep(5)
-        after = asyncio.run(moving_values(base_url))
-        changed = sorted(
+async def wait_for_motion(base_url: str, min_wait_s: float, timeout_s: float) -> None:
+    """Wait at least min_wait_s and until every state of charge has changed; print before and after."""
+    async with aiohttp.ClientSession() as session:
+        client = HomeAssistantClient(session, base_url)
+        await client.onboard_or_login(Login())
+        before = await battery_and_power(client)
+        print(f"screenshot: before {before}")
+        socs = [
             entity_id
-            for entity_id, value in after.items()
-            if before.get(entity_id) != value
-        )
-        elapsed = time.monotonic() - start
-        if elapsed >= min_wait_s and changed:
-            print(f"screenshot: after {elapsed:.0f} s {after}; changed: {changed}")
-            return
-        if elapsed > timeout_s:
-            raise DemoSetupError(f"no value moved within {timeout_s:.0f} s: {after}")
+            for entity_id, (device_class, _) in before.items()
+            if device_class == "battery"
+        ]
+        start = time.monotonic()
+        while True:
+            await asyncio.sleep(5)
+            after = await battery_and_power(client)
+            moved = all(after.get(entity_id) != before[entity_id] for entity_id in socs)
+            elapsed = time.monotonic() - start
+            if socs and moved and elapsed >= min_wait_s:
+                print(f"screenshot: after {elapsed:.0f} s {after}")
+                return
+            if elapsed > timeout_s:
+                raise DemoSetupError(
+                    f"the states of charge did not all move within {timeout_s:.0f} s: {after}"
+                )
 
 
 def shoot(args: argparse.Namespace, url: str, user_data_dir: Path) -> None:
@@ -128,7 +132,12 @@ def shoot(args: argparse.Namespace, url: str, user_data_dir: Path) -> None:
     options.add_argument(f"--window-size={args.width},{args.height}")
     options.add_argument(f"--user-data-dir={user_data_dir}")
     driver = webdriver.Chrome(
-        options=options, service=Service(executable_path=args.chromedriver)
+        options=options,
+        # The browser shows times in its own zone; the demo home is in Denmark.
+        service=Service(
+            executable_path=args.chromedriver,
+            env={**os.environ, "TZ": "Europe/Copenhagen"},
+        ),
     )
     try:
         driver.execute_cdp_cmd(
@@ -165,12 +174,13 @@ def main() -> int:
     demo = None
     if not READY_FILE.exists():
         print("screenshot: starting scripts/demo")
-        demo = subprocess.Popen(  # noqa: S603 - runs our own script
-            [str(ROOT / "scripts" / "demo")], cwd=ROOT, start_new_session=True
-        )
+        argv = [str(ROOT / "scripts" / "demo"), *(["--fresh"] if args.fresh else [])]
+        demo = subprocess.Popen(argv, cwd=ROOT, start_new_session=True)  # noqa: S603 - our own script
     try:
         urls = wait_for_demo(demo, timeout_s=900)
-        wait_for_motion(urls["url"], args.min_wait, timeout_s=300)
+        asyncio.run(
+            wait_for_motion(urls["url"], args.min_wait, timeout_s=args.min_wait + 300)
+        )
         user_data_dir = ROOT / ".demo" / "chromium-profile"
         shutil.rmtree(user_data_dir, ignore_errors=True)  # a fresh profile every time
         shoot(args, urls["dashboard"], user_data_dir)

@@ -1,4 +1,4 @@
-"""V2G Home specifics of the demo: the site entry, its charger and pack subentries, a dashboard, and motion."""
+"""V2G Home specifics of the demo: the site entry, its charger and pack subentries, and a dashboard."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+from demo_config import DEMO_PRICE_ENTITY
 from demo_ha import DemoSetupError, HomeAssistantClient, JsonDict
 
 DOMAIN = "v2g_home"
@@ -23,9 +24,12 @@ class SimulatedHosts:
     pack_port: int
 
 
-def site_answers() -> JsonDict:
-    """Answers for the site flow; fields not named here keep the flow's defaults."""
-    return {"name": "Demo home", "price_area": "DK1"}
+def site_answers(prices: str) -> JsonDict:
+    """Answers for the site flow (demo prices from the template sensor, or Energi Data Service DK1)."""
+    answers: JsonDict = {"name": "Demo home", "price_area": "DK1", "currency": "DKK"}
+    if prices == "demo":
+        return {**answers, "price_source": "entity", "price_entity": DEMO_PRICE_ENTITY}
+    return {**answers, "price_source": "energidataservice"}
 
 
 def charger_answers(hosts: SimulatedHosts) -> JsonDict:
@@ -48,14 +52,16 @@ def pack_answers(hosts: SimulatedHosts) -> JsonDict:
     }
 
 
-async def ensure_site(client: HomeAssistantClient, hosts: SimulatedHosts) -> str:
+async def ensure_site(
+    client: HomeAssistantClient, hosts: SimulatedHosts, prices: str
+) -> str:
     """Create the site entry and one charger and one pack subentry unless they exist; return the entry id."""
     entries = await client.get_json(f"/api/config/config_entries/entry?domain={DOMAIN}")
     if entries:
         entry_id = str(entries[0]["entry_id"])
         print(f"demo: reusing the V2G Home site entry {entries[0]['title']!r}")
     else:
-        result = await client.run_flow(FLOW_PATH, DOMAIN, site_answers())
+        result = await client.run_flow(FLOW_PATH, DOMAIN, site_answers(prices))
         if result["type"] != "create_entry":
             raise DemoSetupError(f"site flow aborted: {result.get('reason')}")
         entry_id = str(result["result"]["entry_id"])
@@ -171,38 +177,68 @@ def is_car(device: JsonDict) -> bool:
     return "leaf" in text or "nissan" in text
 
 
-def dashboard(devices: list[DemoDevice]) -> JsonDict:
-    """A one-view dashboard: an entities card per device and a history graph of SoC and power."""
-    cards: list[JsonDict] = [
-        {
-            "type": "entities",
-            "title": device.name,
-            "state_color": True,
-            "entities": list(device.entity_ids),
-        }
-        for device in devices
-        if device.entity_ids
-    ]
-    soc_and_power = [
+def row_name(device_name: str, friendly_name: str) -> str:
+    """An entity's name without its device's name in front (the card's title already says it)."""
+    if friendly_name.startswith(device_name) and friendly_name != device_name:
+        rest = friendly_name.removeprefix(device_name).strip()
+        return rest[:1].upper() + rest[1:]
+    return friendly_name
+
+
+def sensors_of_class(
+    devices: list[DemoDevice], states: dict[str, Any], device_class: str
+) -> list[str]:
+    """The devices' sensors of one device class (battery = state of charge, power)."""
+    return [
         entity_id
         for device in devices
         for entity_id in device.entity_ids
         if entity_id.startswith("sensor.")
-        and (
-            "soc" in entity_id
-            or "state_of_charge" in entity_id
-            or entity_id.endswith("_power")
-        )
+        and states.get(entity_id, {}).get("attributes", {}).get("device_class")
+        == device_class
     ]
-    if soc_and_power:
-        cards.append(
+
+
+def dashboard(devices: list[DemoDevice], states: dict[str, Any]) -> JsonDict:
+    """A one-view dashboard: an entities card per device and history graphs of state of charge and power."""
+    cards: list[JsonDict] = []
+    for device in devices:
+        rows = [
             {
-                "type": "history-graph",
-                "title": "State of charge and power",
-                "hours_to_show": 1,
-                "entities": soc_and_power,
+                "entity": entity_id,
+                "name": row_name(
+                    device.name,
+                    str(
+                        states.get(entity_id, {})
+                        .get("attributes", {})
+                        .get("friendly_name", entity_id)
+                    ),
+                ),
             }
-        )
+            for entity_id in device.entity_ids
+        ]
+        if rows:
+            cards.append(
+                {
+                    "type": "entities",
+                    "title": device.name,
+                    "state_color": True,
+                    "entities": rows,
+                }
+            )
+    for title, device_class in (
+        ("State of charge", "battery"),
+        ("Power (+ charges, - discharges)", "power"),
+    ):
+        if entity_ids := sensors_of_class(devices, states, device_class):
+            cards.append(
+                {
+                    "type": "history-graph",
+                    "title": title,
+                    "hours_to_show": 0.25,
+                    "entities": entity_ids,
+                }
+            )
     return {
         "title": "V2G Home demo",
         "views": [{"title": "V2G Home", "path": DASHBOARD_PATH, "cards": cards}],
@@ -213,27 +249,30 @@ async def publish_dashboard(
     client: HomeAssistantClient, devices: list[DemoDevice]
 ) -> None:
     """Make the demo dashboard the default one."""
+    states = {
+        state["entity_id"]: state for state in await client.get_json("/api/states")
+    }
     await client.websocket(
-        [{"type": "lovelace/config/save", "config": dashboard(devices)}]
+        [{"type": "lovelace/config/save", "config": dashboard(devices, states)}]
     )
 
 
-async def start_motion(client: HomeAssistantClient, devices: list[DemoDevice]) -> None:
-    """Put the charger into charge and a pack into discharge so values move while the demo runs."""
+async def command_charger(
+    client: HomeAssistantClient, devices: list[DemoDevice], mode: str
+) -> None:
+    """Set the charger's control mode select (charge or discharge) as a user would in the UI."""
     states: dict[str, Any] = {
         state["entity_id"]: state for state in await client.get_json("/api/states")
     }
-    wanted = {"charger": "charge", "pack": "discharge"}
     for device in devices:
-        option = wanted.get(device.kind)
-        if option is None or device.is_car:
+        if device.kind != "charger" or device.is_car:
             continue
         for entity_id in device.entity_ids:
             options = states.get(entity_id, {}).get("attributes", {}).get("options", [])
-            if entity_id.startswith("select.") and option in options:
+            if entity_id.startswith("select.") and mode in options:
                 await client.call_service(
-                    "select",
-                    "select_option",
-                    {"entity_id": entity_id, "option": option},
+                    "select", "select_option", {"entity_id": entity_id, "option": mode}
                 )
-                print(f"demo: {entity_id} -> {option}")
+                print(f"demo: {entity_id} -> {mode}")
+                return
+    raise DemoSetupError(f"no charger select offers {mode!r}")
