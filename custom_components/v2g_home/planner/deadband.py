@@ -12,7 +12,7 @@ from .lp import FlowBounds, Relaxation, one_setpoint_per_slot, solve_relaxation
 
 Setpoints = list[FloatArray]
 _SHARES = (0.5, 0.75, 1.0, 1.25, 1.5)
-_NOISE_KW = 1e-6
+_NOISE_KW = 1e-3
 
 
 def has_dead_band(arrays: ProblemArrays) -> bool:

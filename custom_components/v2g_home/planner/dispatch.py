@@ -7,7 +7,7 @@ import numpy as np
 from .arrays import DeviceArrays, FloatArray
 
 # Flows below this are noise from the interior-point solution, not decisions.
-_NOISE_KW = 1e-6
+_NOISE_KW = 1e-3
 
 
 def _guard_bounds(device: DeviceArrays, hours: FloatArray) -> tuple[list[float], list[float]]:

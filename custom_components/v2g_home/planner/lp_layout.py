@@ -10,6 +10,7 @@ from .arrays import FloatArray, ProblemArrays
 from .blocktri import solve_block_tridiagonal
 
 UNLIMITED_KW = 1e6  # stands in for an absent limit: no plan comes near it
+TIE_BREAK_PER_KWH = 1e-7
 IMPORT, OVER_LIMIT, EXPORT, CURTAIL = range(4)
 _GRID_SIGNS = (1.0, 1.0, -1.0, -1.0)  # how each grid flow enters the site balance
 
@@ -135,8 +136,10 @@ def build_program(arrays: ProblemArrays) -> LinearProgram:
         grid_kinds=kinds,
         grid_signs=np.array([_GRID_SIGNS[k] for k in kinds]).reshape(-1, 1),
     )
+    # A hair of cost per kWh moved settles ties (flat prices) on doing nothing.
+    nudge = np.broadcast_to(TIE_BREAK_PER_KWH * hours[None, :], (n, n_slots))
     cost = np.concatenate(
-        [np.zeros(n * n_slots), (wear * hours[None, :]).ravel(), terminal.ravel()]
+        [nudge.ravel(), (nudge + wear * hours[None, :]).ravel(), terminal.ravel()]
         + [grid_cost[k] for k in kinds]
     )
     lower = np.concatenate(
