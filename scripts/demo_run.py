@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 DEPS_DIR = DEMO_DIR / "deps"
 READY_FILE = DEMO_DIR / "ready.json"
 HOST = "127.0.0.1"
+# Bump when the demo's answers or configuration change, so an old .demo/config is rebuilt rather than reused.
+DEMO_CONFIG_VERSION = 2
 # Onboarding starts these; offline and without their packages they only show errors, so the demo removes them.
 ONBOARDING_EXTRAS = {"google_translate", "met", "radio_browser", "shopping_list"}
 
@@ -184,7 +186,7 @@ async def run(args: argparse.Namespace) -> None:
         raise DemoSetupError(
             f"port(s) {busy} on {HOST} are in use; is another demo or Home Assistant running?"
         )
-    stamp = {
+    stamp: dict[str, object] = {"version": DEMO_CONFIG_VERSION} | {
         name: getattr(args, name)
         for name in ("ha_port", "quasar_port", "pack_port", "prices")
     }

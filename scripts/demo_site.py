@@ -33,12 +33,17 @@ def site_answers(prices: str) -> JsonDict:
 
 
 def charger_answers(hosts: SimulatedHosts) -> JsonDict:
-    """Answers for the charger subentry flow: the simulated Quasar 1 with a 40 kWh Leaf."""
+    """Answers for the charger subentry flow: the simulated Quasar 1 with a 40 kWh Leaf.
+
+    The simulator counts the fail-safe timeout in simulated seconds: at x60 the longest timeout (3600 s) is one
+    real minute, which the 10 s poll keeps alive, while the default 600 s would fire between two polls.
+    """
     return {
         "host": hosts.host,
         "port": hosts.quasar_port,
         "unit_id": 1,
         "leaf_pack": "40",
+        "failsafe_timeout_s": 3600,
     }
 
 
