@@ -1,0 +1,95 @@
+"""What the storage actually earned, from metered energy and prices (pure functions)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeteredSlot:
+    """Metered energy of one storage device over one slot, with that slot's prices.
+
+    Energies are at the grid side (the charger's or inverter's AC meter) and positive;
+    the house values are the home's own use and solar production over the same slot.
+    """
+
+    start: datetime
+    duration: timedelta
+    charged_kwh: float
+    discharged_kwh: float
+    buy_price_per_kwh: float
+    sell_price_per_kwh: float
+    house_load_kwh: float = 0.0
+    solar_kwh: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Earnings:
+    """Money and energy over a period, in one currency."""
+
+    currency: str
+    energy_charged_kwh: float = 0.0
+    energy_sold_kwh: float = 0.0
+    energy_to_home_kwh: float = 0.0
+    charge_cost: float = 0.0  # grid energy at the buy price, own solar at the forgone sell price
+    export_revenue: float = 0.0
+    avoided_import_cost: float = 0.0  # V2H: what the home would have paid for that energy
+    wear_cost: float = 0.0
+
+    @property
+    def net_profit(self) -> float:
+        """Export revenue plus avoided import, minus charging and wear."""
+        return self.export_revenue + self.avoided_import_cost - self.charge_cost - self.wear_cost
+
+    def __add__(self, other: Earnings) -> Earnings:
+        """Sum two periods; refuses to mix currencies."""
+        if other.currency != self.currency:
+            raise ValueError(f"cannot add {other.currency} to {self.currency}")
+        return Earnings(
+            currency=self.currency,
+            energy_charged_kwh=self.energy_charged_kwh + other.energy_charged_kwh,
+            energy_sold_kwh=self.energy_sold_kwh + other.energy_sold_kwh,
+            energy_to_home_kwh=self.energy_to_home_kwh + other.energy_to_home_kwh,
+            charge_cost=self.charge_cost + other.charge_cost,
+            export_revenue=self.export_revenue + other.export_revenue,
+            avoided_import_cost=self.avoided_import_cost + other.avoided_import_cost,
+            wear_cost=self.wear_cost + other.wear_cost,
+        )
+
+
+def slot_earnings(slot: MeteredSlot, *, wear_per_kwh: float, currency: str) -> Earnings:
+    """Earnings of one slot.
+
+    Discharged energy serves the home's load left after solar first (worth the buy price) and is
+    exported beyond that (worth the sell price). Charged energy comes from surplus solar first
+    (costing the export it displaces, nothing when the sell price is negative) and the grid after.
+    """
+    if min(slot.charged_kwh, slot.discharged_kwh, slot.house_load_kwh, slot.solar_kwh) < 0:
+        raise ValueError(f"negative metered energy in the slot starting {slot.start}")
+    home_need = max(slot.house_load_kwh - slot.solar_kwh, 0.0)
+    to_home = min(slot.discharged_kwh, home_need)
+    sold = slot.discharged_kwh - to_home
+    surplus = max(slot.solar_kwh - slot.house_load_kwh, 0.0)
+    from_solar = min(slot.charged_kwh, surplus)
+    from_grid = slot.charged_kwh - from_solar
+    return Earnings(
+        currency=currency,
+        energy_charged_kwh=slot.charged_kwh,
+        energy_sold_kwh=sold,
+        energy_to_home_kwh=to_home,
+        charge_cost=from_grid * slot.buy_price_per_kwh
+        + from_solar * max(slot.sell_price_per_kwh, 0.0),
+        export_revenue=sold * slot.sell_price_per_kwh,
+        avoided_import_cost=to_home * slot.buy_price_per_kwh,
+        wear_cost=slot.discharged_kwh * wear_per_kwh,
+    )
+
+
+def earnings(slots: Iterable[MeteredSlot], *, wear_per_kwh: float, currency: str) -> Earnings:
+    """Earnings summed over the slots."""
+    total = Earnings(currency=currency)
+    for slot in slots:
+        total += slot_earnings(slot, wear_per_kwh=wear_per_kwh, currency=currency)
+    return total
