@@ -75,9 +75,11 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
 
     async def _async_read(self) -> ChargerData:
         """Apply a pending command (after a restart or reconnect), then poll."""
-        if self._apply_pending:
+        if self._apply_pending and self.control.mode is not ControlMode.OFF:
+            # The charger may have handed itself back (fail-safe) while unreachable: take it again.
+            await self.driver.take_control()
             await self._async_apply(self.control)
-            self._apply_pending = False
+        self._apply_pending = False
         reading = await self.driver.read()
         if self.control.mode is not ControlMode.OFF and not self.driver.in_control:
             LOGGER.warning(
@@ -109,13 +111,17 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
     ) -> None:
         """Change mode or powers; the charger is commanded when the change affects it."""
         new = self._changed(mode, charge_power_kw, discharge_power_kw)
-        if (
+        commanded = (
             new.mode is not self.control.mode
             or new.setpoint_kw != self.control.setpoint_kw
-        ):
+        )
+        if commanded:
             await self.async_run_command(lambda: self._async_apply(new))
+            self._apply_pending = False
         self.control = new
         self.async_update_listeners()
+        if commanded:
+            await self.async_request_refresh()
 
     def restore_control(
         self,

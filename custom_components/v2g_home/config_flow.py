@@ -100,7 +100,7 @@ class V2GConfigFlow(ConfigFlow, domain=DOMAIN):
         """Choose the grid tariff and the other price components; then create the site."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = validate_tariffs(user_input)
+            errors = validate_tariffs(user_input, self.hass)
             if not errors:
                 return self.async_create_entry(
                     title=self._data[CONF_NAME], data=self._data, options=user_input
@@ -148,7 +148,7 @@ class V2GOptionsFlow(OptionsFlow):
         """One form with the current tariff settings filled in."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = validate_tariffs(user_input)
+            errors = validate_tariffs(user_input, self.hass)
             if not errors:
                 return self.async_create_entry(data=user_input)
         return self.async_show_form(

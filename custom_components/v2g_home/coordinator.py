@@ -139,6 +139,8 @@ class DeviceCoordinator[DataT](DataUpdateCoordinator[DataT]):
         """Stop polling, hand control back to the device and close the connection."""
         await super().async_shutdown()
         async with self._lock:
+            # A poll cancelled by the unload may leave a reply in flight: start on a fresh connection.
+            await self.driver.close()
             try:
                 await self._async_release()
             except DeviceError as err:

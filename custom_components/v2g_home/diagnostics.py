@@ -5,19 +5,29 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_HOST
 
 from .charger_coordinator import ChargerCoordinator
 from .const import CONF_SERIAL
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from homeassistant.core import HomeAssistant
 
     from .coordinator import DeviceCoordinator
     from .runtime import V2GConfigEntry
 
 TO_REDACT = {CONF_HOST, CONF_SERIAL, "unique_id", "serial_number"}
+
+
+def _redacted_text(error: Exception | None, settings: Mapping[str, Any]) -> str | None:
+    """Error messages name the host (and a profile pack's fallback serial names it too)."""
+    if error is None:
+        return None
+    host = str(settings.get(CONF_HOST, ""))
+    return str(error).replace(host, REDACTED) if host else str(error)
 
 
 def _device(coordinator: DeviceCoordinator[Any]) -> dict[str, Any]:
@@ -34,9 +44,7 @@ def _device(coordinator: DeviceCoordinator[Any]) -> dict[str, Any]:
         "poll_interval_s": coordinator.update_interval.total_seconds()
         if coordinator.update_interval
         else None,
-        "last_error": None
-        if coordinator.last_exception is None
-        else str(coordinator.last_exception),
+        "last_error": _redacted_text(coordinator.last_exception, subentry.data),
         "data": None if coordinator.data is None else asdict(coordinator.data),
     }
     if isinstance(coordinator, ChargerCoordinator):

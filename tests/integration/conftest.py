@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from homeassistant.config_entries import ConfigSubentryData
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -17,27 +19,34 @@ from custom_components.v2g_home.devices.simulator import (
     SimulatedQuasar,
     SimulatedSunSpecPack,
 )
-from homeassistant.config_entries import ConfigSubentryData
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
+    from homeassistant.components.recorder import Recorder
+    from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.test_util.aiohttp import (
         AiohttpClientMocker,
     )
 
-    from homeassistant.components.recorder import Recorder
-    from homeassistant.core import HomeAssistant
-
 # Recorded Energi Data Service reply, owned by the price tests (tests/fixtures/prices/README.md names its source).
 PRICE_FIXTURE = (
-    Path(__file__).parent.parent / "fixtures" / "prices" / "dayaheadprices_dk1_2026-01-14.json"
+    Path(__file__).parent.parent
+    / "fixtures"
+    / "prices"
+    / "dayaheadprices_dk1_2026-01-14.json"
 )
 DAY_AHEAD_URL = "https://api.energidataservice.dk/dataset/DayAheadPrices"
 
 QUASAR_SERIAL = str(0x0001_E240)
 PACK_SERIAL = "SIMPACK0001"
 PRICE_SOURCE_KEYS = ("price_source", "price_area", "currency")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quiet_sql() -> None:
+    """The recorder's SQL echo drowns every failure report."""
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
 
 
 @pytest.fixture(autouse=True)
@@ -133,7 +142,9 @@ def site_entry(subentries: list[ConfigSubentryData]) -> MockConfigEntry:
         title="Home",
         data={"name": "Home", **{key: DEFAULTS[key] for key in PRICE_SOURCE_KEYS}},
         options={
-            key: value for key, value in DEFAULTS.items() if key not in PRICE_SOURCE_KEYS
+            key: value
+            for key, value in DEFAULTS.items()
+            if key not in PRICE_SOURCE_KEYS
         },
         subentries_data=subentries,
     )
