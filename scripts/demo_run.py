@@ -11,7 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import aiohttp
 from demo_config import CONFIG_DIR, DEMO_DIR, ROOT, prepare_config_dir
@@ -26,6 +26,7 @@ from demo_site import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Coroutine
     from pathlib import Path
 
 DEPS_DIR = DEMO_DIR / "deps"
@@ -132,7 +133,7 @@ async def wait_for_port(child: Child, port: int, timeout_s: float) -> None:
     )
 
 
-async def configure(args: argparse.Namespace, hass: Child, stop: asyncio.Event) -> None:
+async def configure(args: argparse.Namespace) -> None:
     """Onboard Home Assistant, configure V2G Home against the simulator and publish the dashboard."""
     base_url = f"http://{HOST}:{args.ha_port}"
     hosts = SimulatedHosts(
@@ -140,14 +141,7 @@ async def configure(args: argparse.Namespace, hass: Child, stop: asyncio.Event) 
     )
     async with aiohttp.ClientSession() as session:
         client = HomeAssistantClient(session, base_url)
-        up = asyncio.create_task(client.wait_until_up(timeout_s=300))
-        while not up.done():
-            hass.check_alive()
-            if stop.is_set():
-                up.cancel()
-                return
-            await asyncio.sleep(0.5)
-        up.result()
+        await client.wait_until_up(timeout_s=300)
         login = Login()
         await client.onboard_or_login(login)
         entry_id = await ensure_site(client, hosts, args.prices)
@@ -169,6 +163,23 @@ async def configure(args: argparse.Namespace, hass: Child, stop: asyncio.Event) 
         "Press Ctrl-C to stop.",
         flush=True,
     )
+
+
+async def setup_unless_stopped(
+    setup: Coroutine[Any, Any, None], hass: Child, stop: asyncio.Event
+) -> bool:
+    """Run the set-up while Home Assistant lives; give up early on Ctrl-C. Tell whether it finished."""
+    task = asyncio.create_task(setup)
+    try:
+        while not task.done():
+            hass.check_alive()
+            if stop.is_set():
+                return False
+            await asyncio.wait({task}, timeout=0.5)
+        task.result()
+    finally:
+        task.cancel()
+    return True
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -223,7 +234,8 @@ async def run(args: argparse.Namespace) -> None:
             "--log-no-color",
         ]
         hass = Child("Home Assistant", hass_argv, DEMO_DIR / "hass.log", env=env)
-        await configure(args, hass, stop)
+        if not await setup_unless_stopped(configure(args), hass, stop):
+            return
         while not stop.is_set():
             hass.check_alive()
             simulator.check_alive()
@@ -243,7 +255,7 @@ def main() -> int:
     DEMO_DIR.mkdir(exist_ok=True)
     try:
         asyncio.run(run(args))
-    except DemoSetupError as err:
+    except (DemoSetupError, aiohttp.ClientError) as err:
         print(f"demo: {err}", file=sys.stderr)
         return 1
     return 0

@@ -103,9 +103,8 @@ class DemoDevice:
 async def wait_for_devices(
     client: HomeAssistantClient, entry_id: str, timeout_s: float
 ) -> list[DemoDevice]:
-    """Wait until the charger, the car and the pack have entities with values; reload the entry once if stuck."""
+    """Wait until the charger, the car and the pack have entities with values."""
     deadline = asyncio.get_running_loop().time() + timeout_s
-    reloaded = False
     while True:
         devices = await list_devices(client, entry_id)
         states = {
@@ -124,15 +123,16 @@ async def wait_for_devices(
             and has_values
         ):
             return devices
-        remaining = deadline - asyncio.get_running_loop().time()
-        if remaining < timeout_s / 2 and not reloaded:
-            await client.call_service(
-                "homeassistant", "reload_config_entry", {"entry_id": entry_id}
+        if asyncio.get_running_loop().time() > deadline:
+            entries = await client.get_json(
+                f"/api/config/config_entries/entry?domain={DOMAIN}"
             )
-            reloaded = True
-        if remaining < 0:
+            entry: JsonDict = next(
+                (e for e in entries if e["entry_id"] == entry_id), {}
+            )
             raise DemoSetupError(
-                f"V2G Home devices did not show up within {timeout_s:.0f} s: {devices}"
+                f"V2G Home devices did not show up within {timeout_s:.0f} s "
+                f"(entry state {entry.get('state')!r}, reason {entry.get('reason')!r}); devices: {devices}"
             )
         await asyncio.sleep(2)
 
