@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import io
 import json
+import math
 from pathlib import Path
 import subprocess
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from custom_components.v2g_home.planner import backtest_sim
 from custom_components.v2g_home.planner.backtest import main
+from custom_components.v2g_home.planner.optimise import plan
+
+if TYPE_CHECKING:
+    from custom_components.v2g_home.planner.model import Plan, PlanningProblem
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "backtest"
 ELSPOT = FIXTURES / "elspotprices_dk1_2023-10-26_2023-11-01.csv"
@@ -259,3 +266,22 @@ def test_a_smaller_battery_on_a_slower_charger_moves_less_energy() -> None:
     )  # fmt: skip
     assert 0 < small["energy_charged_kwh"] < leaf["energy_charged_kwh"]
     assert 0 < small["net_profit"] < leaf["net_profit"]
+
+
+def test_a_planner_answer_without_numbers_stops_with_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def plan_with_nan(problem: PlanningProblem) -> Plan:
+        answer = plan(problem)
+        broken = replace(
+            answer.devices[0], setpoint_kw=(math.nan,) * len(problem.slots)
+        )
+        return replace(answer, devices=(broken,))
+
+    monkeypatch.setattr(backtest_sim, "plan", plan_with_nan)
+    code, out, err = _run("--prices", PLAIN)
+    assert (code, out) == (1, "")
+    assert (
+        err
+        == "backtest: internal error: the planner gave no usable setpoint for 2024-06-10 00:00 (Danish time)\n"
+    )

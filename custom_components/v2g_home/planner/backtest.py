@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from .backtest_report import BacktestResult, format_table, result_json
-from .backtest_sim import market_slots, simulate
+from .backtest_sim import PlannerOutputError, market_slots, simulate
 from .backtest_site import DeviceSpec, SiteError, SiteSpec, Tariff, load_site
 from .price_files import CURRENCIES, PriceFileError, load_price_file
 
@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--replan-every-slot",
         action="store_true",
-        help="rolling mode: re-plan at every slot, not only when needed",
+        help="rolling mode: re-plan at every slot, not only when prices arrive (slower, same result)",
     )
     parser.add_argument(
         "--json", action="store_true", help="print one JSON object instead of the table"
@@ -245,11 +245,13 @@ def run(args: argparse.Namespace, stderr: TextIO) -> BacktestResult:
     )
     area = f", {prices.area}" if prices.area else ""
     first, last = run_result.period
-    mode = (
-        "perfect foresight"
-        if args.perfect_foresight
-        else "rolling day-ahead (prices for tomorrow known at 13:00)"
-    )
+    if args.perfect_foresight:
+        mode = "perfect foresight"
+    else:
+        when = "every slot" if args.replan_every_slot else "when prices arrive"
+        mode = (
+            f"rolling day-ahead (tomorrow's prices known at 13:00, re-planned {when})"
+        )
     return BacktestResult(
         title=f"{args.prices.name} ({prices.file_format}{area}), {first} to {last} (Danish time)",
         mode=mode,
@@ -274,6 +276,9 @@ def main(
     except (PriceFileError, SiteError) as err:
         stderr.write(f"backtest: error: {err}\n")
         return 2
+    except PlannerOutputError as err:
+        stderr.write(f"backtest: internal error: {err}\n")
+        return 1
     stdout.write(
         (json.dumps(result_json(result)) if args.json else format_table(result)) + "\n"
     )

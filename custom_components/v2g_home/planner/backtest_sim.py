@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+import math
 from time import perf_counter
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,10 @@ PUBLICATION_HOUR = (
     13  # Nord Pool publishes the next day's prices around 13:00 Danish time
 )
 _SOC_TOLERANCE_KWH = 1e-6
+
+
+class PlannerOutputError(RuntimeError):
+    """The planner answered with something the simulation cannot execute (a bug in the planner)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,7 +127,11 @@ def simulate(
     replan_every_slot: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> SimulationRun:
-    """Run the devices slot by slot, planning as the chosen mode allows, and account for every kWh."""
+    """Run the devices slot by slot, planning as the chosen mode allows, and account for every kWh.
+
+    Rolling mode re-plans over the prices known when new prices arrive or the executed state left the
+    plan (with `replan_every_slot`, at every slot). Perfect foresight plans once.
+    """
     runner = _Runner(
         slots,
         site,
@@ -160,6 +169,7 @@ class _Runner:
         self.plan: Plan | None = None
         self.plan_start = 0
         self.plan_end = 0
+        self.pinned_value: float | None = None
         self.diverged = False
         self.plan_ms: list[float] = []
         self.months: dict[str, Totals] = {}
@@ -177,12 +187,17 @@ class _Runner:
         if (
             current is None
             or self.diverged
-            or self.replan_every_slot
+            or (self.replan_every_slot and not self.perfect_foresight)
             or horizon_end != self.plan_end
         ):
             current = self._replan(index, horizon_end)
         offset = index - self.plan_start
         setpoints = [device_plan.setpoint_kw[offset] for device_plan in current.devices]
+        if not all(math.isfinite(power_kw) for power_kw in setpoints):
+            local = slot.start.astimezone(DANISH_TIME).strftime("%Y-%m-%d %H:%M")
+            raise PlannerOutputError(
+                f"the planner gave no usable setpoint for {local} (Danish time)"
+            )
         self.executed.append(tuple(setpoints))
         self.diverged = False
         for number, (device, power_kw) in enumerate(
@@ -229,6 +244,19 @@ class _Runner:
             self.unmet_kwh += away.energy_kwh - used_kwh
             self.soc_kwh[number] -= used_kwh
 
+    def _terminal_value(self, end: int, *, final: bool) -> TerminalValue:
+        """How stored energy at the horizon's end is valued.
+
+        At the end of the data it is worth nothing: the backtest stops there. Otherwise the planner
+        values it from the prices published; a re-plan before the next publication keeps that value, so
+        it solves the rest of the same problem instead of re-valuing from a shrinking horizon.
+        """
+        if final:
+            return TerminalValue(price_per_kwh=0.0)
+        if end == self.plan_end and self.pinned_value is not None:
+            return TerminalValue(price_per_kwh=self.pinned_value)
+        return TerminalValue()
+
     def _replan(self, start: int, end: int) -> Plan:
         final = end == len(self.slots)
         devices = tuple(
@@ -255,14 +283,14 @@ class _Runner:
                 else float("inf"),
                 export_allowed=self.site.export_allowed,
             ),
-            # At the end of the data, energy beyond the start SoC is worth nothing: the backtest stops there.
-            terminal_value=TerminalValue(price_per_kwh=0.0)
-            if final
-            else TerminalValue(),
+            terminal_value=self._terminal_value(end, final=final),
         )
         began = perf_counter()
         new_plan = plan(problem)
         self.plan_ms.append((perf_counter() - began) * 1000.0)
+        if end != self.plan_end:
+            values = {device_plan.terminal_value for device_plan in new_plan.devices}
+            self.pinned_value = values.pop() if len(values) == 1 else None
         self.plan, self.plan_start, self.plan_end = new_plan, start, end
         return new_plan
 
