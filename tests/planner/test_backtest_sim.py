@@ -7,20 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from custom_components.v2g_home.planner.backtest_horizon import (
+    known_until,
+    trips_on_slots,
+)
 from custom_components.v2g_home.planner.backtest_report import Totals
 from custom_components.v2g_home.planner.backtest_sim import (
     SimulationRun,
-    known_until,
     market_slots,
     simulate,
-    trips_on_slots,
 )
-from custom_components.v2g_home.planner.backtest_site import (
-    DeviceSpec,
-    SiteSpec,
-    Trip,
-    load_site,
-)
+from custom_components.v2g_home.planner.backtest_site import DeviceSpec, SiteSpec, Trip
+from custom_components.v2g_home.planner.backtest_site_yaml import load_site
 from custom_components.v2g_home.planner.model import Slot
 from custom_components.v2g_home.planner.price_files import DANISH_TIME, load_price_file
 

@@ -13,6 +13,8 @@ from custom_components.v2g_home.planner.backtest_site import (
     SiteError,
     Tariff,
     TariffBand,
+)
+from custom_components.v2g_home.planner.backtest_site_yaml import (
     load_site,
     site_from_mapping,
 )

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from .backtest_report import BacktestResult, format_table, result_json
 from .backtest_sim import PlannerOutputError, market_slots, simulate
-from .backtest_site import DeviceSpec, SiteError, SiteSpec, Tariff, load_site
+from .backtest_site import DeviceSpec, SiteError, SiteSpec, Tariff
+from .backtest_site_yaml import load_site
 from .price_files import CURRENCIES, PriceFileError, load_price_file
 
 if TYPE_CHECKING:

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 import math
 from time import perf_counter
 from typing import TYPE_CHECKING
 
+from .backtest_horizon import known_until, planner_device, trips_on_slots
 from .backtest_report import Totals
 from .model import (
-    AvailabilityWindow,
-    Departure,
     Plan,
     PlanningProblem,
     Site,
     Slot,
-    StorageDevice,
     TerminalValue,
 )
 from .optimise import plan
@@ -29,24 +27,11 @@ if TYPE_CHECKING:
     from .backtest_site import DeviceSpec, SiteSpec
     from .price_files import SpotPrices
 
-PUBLICATION_HOUR = (
-    13  # Nord Pool publishes the next day's prices around 13:00 Danish time
-)
 _SOC_TOLERANCE_KWH = 1e-6
 
 
 class PlannerOutputError(RuntimeError):
     """The planner answered with something the simulation cannot execute (a bug in the planner)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Away:
-    """A car trip aligned to slots: unplugged from slot `leave` up to (not including) slot `back`."""
-
-    leave: int
-    back: int
-    energy_kwh: float
-    target_soc: float
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,47 +61,6 @@ def market_slots(prices: SpotPrices, site: SiteSpec) -> tuple[Slot, ...]:
         )
         for spot in prices.slots
     )
-
-
-def known_until(moment: datetime) -> datetime:
-    """The end of the prices known at a moment: end of today (Danish time), or of tomorrow from 13:00."""
-    local = moment.astimezone(DANISH_TIME)
-    days = 2 if local.hour >= PUBLICATION_HOUR else 1
-    return datetime.combine(
-        local.date() + timedelta(days=days), time(), tzinfo=DANISH_TIME
-    ).astimezone(UTC)
-
-
-def trips_on_slots(device: DeviceSpec, slots: Sequence[Slot]) -> tuple[Away, ...]:
-    """A device's weekly trips over the slots; a trip takes the whole slots it touches."""
-    if not device.trips or not slots:
-        return ()
-    starts = [slot.start for slot in slots]
-    first = slots[0].start.astimezone(DANISH_TIME).date()
-    last = slots[-1].start.astimezone(DANISH_TIME).date()
-    result: list[Away] = []
-    day = first
-    while day <= last:
-        for trip in device.trips:
-            if day.weekday() not in trip.weekdays:
-                continue
-            leave = datetime.combine(day, trip.leave, tzinfo=DANISH_TIME).astimezone(
-                UTC
-            )
-            back = datetime.combine(day, trip.back, tzinfo=DANISH_TIME).astimezone(UTC)
-            leave_index = max(0, bisect_right(starts, leave) - 1)
-            back_index = bisect_left(starts, back)
-            if leave >= slots[0].start and back_index > leave_index:
-                result.append(
-                    Away(
-                        leave=leave_index,
-                        back=back_index,
-                        energy_kwh=trip.energy_kwh,
-                        target_soc=trip.target_soc,
-                    )
-                )
-        day += timedelta(days=1)
-    return tuple(sorted(result, key=lambda away: away.leave))
 
 
 def simulate(
@@ -260,7 +204,7 @@ class _Runner:
     def _replan(self, start: int, end: int) -> Plan:
         final = end == len(self.slots)
         devices = tuple(
-            _planner_device(
+            planner_device(
                 device,
                 self.soc_kwh[number],
                 self.trips[number],
@@ -293,60 +237,6 @@ class _Runner:
             self.pinned_value = values.pop() if len(values) == 1 else None
         self.plan, self.plan_start, self.plan_end = new_plan, start, end
         return new_plan
-
-
-def _planner_device(
-    device: DeviceSpec,
-    soc_kwh: float,
-    trips: Sequence[Away],
-    slots: Sequence[Slot],
-    start: int,
-    end: int,
-    *,
-    final: bool,
-) -> StorageDevice:
-    within = [away for away in trips if away.back > start and away.leave < end]
-    availability: tuple[AvailabilityWindow, ...] | None = None
-    if device.trips:
-        windows: list[AvailabilityWindow] = []
-        cursor = start
-        for away in within:
-            if away.leave > cursor:
-                windows.append(
-                    AvailabilityWindow(
-                        start=slots[cursor].start, end=slots[away.leave].start
-                    )
-                )
-            cursor = max(cursor, away.back)
-        if cursor < end:
-            windows.append(
-                AvailabilityWindow(start=slots[cursor].start, end=slots[end - 1].end)
-            )
-        availability = tuple(windows)
-    return StorageDevice(
-        device_id=device.name,
-        capacity_kwh=device.capacity_kwh,
-        initial_soc=soc_kwh / device.capacity_kwh,
-        max_charge_kw=device.charge_power_kw,
-        max_discharge_kw=device.discharge_power_kw,
-        soc_min=device.soc_min,
-        soc_max=device.soc_max,
-        min_power_kw=device.min_power_kw,
-        charge_efficiency=device.charge_efficiency,
-        discharge_efficiency=device.discharge_efficiency,
-        wear_per_kwh=device.wear_per_kwh,
-        availability=availability,
-        departures=tuple(
-            Departure(
-                time=slots[away.leave].start,
-                target_soc=away.target_soc,
-                trip_energy_kwh=away.energy_kwh,
-            )
-            for away in within
-            if away.leave >= start
-        ),
-        end_soc_min=device.soc_start if final else None,
-    )
 
 
 def _stored_energy_kwh(device: DeviceSpec, power_kw: float, hours: float) -> float:
