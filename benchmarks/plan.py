@@ -85,9 +85,15 @@ def main() -> None:
     result = plan(problem)
     reference = solve_lp(problem).objective
     print(f"48 h at 15 min, Leaf + 2 packs ({len(problem.slots)} slots)")
-    print(f"  plan():      median {statistics.median(ours):7.1f} ms   p95 {_p95(ours):7.1f} ms")
-    print(f"  HiGHS (LP):  median {statistics.median(highs):7.1f} ms   p95 {_p95(highs):7.1f} ms")
-    print(f"  ratio plan/HiGHS (medians): {statistics.median(ours) / statistics.median(highs):.2f}")
+    print(
+        f"  plan():      median {statistics.median(ours):7.1f} ms   p95 {_p95(ours):7.1f} ms"
+    )
+    print(
+        f"  HiGHS (LP):  median {statistics.median(highs):7.1f} ms   p95 {_p95(highs):7.1f} ms"
+    )
+    print(
+        f"  ratio plan/HiGHS (medians): {statistics.median(ours) / statistics.median(highs):.2f}"
+    )
     print(f"  objective {result.relaxed_objective:.6f} vs HiGHS {reference:.6f}")
 
     year = year_hourly()
@@ -97,7 +103,9 @@ def main() -> None:
     print(f"A year hourly, one Leaf ({len(year.slots)} slots)")
     print(f"  plan():      median {statistics.median(ours_year):7.1f} ms")
     print(f"  HiGHS (LP):  median {statistics.median(highs_year):7.1f} ms")
-    print(f"  ratio plan/HiGHS: {statistics.median(ours_year) / statistics.median(highs_year):.2f}")
+    print(
+        f"  ratio plan/HiGHS: {statistics.median(ours_year) / statistics.median(highs_year):.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_matrix
 
-from custom_components.v2g_home.planner.model import PlanningProblem, StorageDevice
+if TYPE_CHECKING:
+    from custom_components.v2g_home.planner.model import PlanningProblem, StorageDevice
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,6 +52,28 @@ def _terminal_value(problem: PlanningProblem, device: StorageDevice) -> float:
     return max(0.0, (typical - device.wear_per_kwh) * device.discharge_efficiency)
 
 
+def _requirements(
+    problem: PlanningProblem, device: StorageDevice
+) -> tuple[list[float], list[float]]:
+    """Per boundary: the energy a departure (or the end) requires; per slot: trip energy leaving."""
+    n_slots = len(problem.slots)
+    cap = device.capacity_kwh
+    required = [0.0] * (n_slots + 1)
+    trips = [0.0] * (n_slots + 1)
+    for departure in device.departures:
+        k = _boundary_index(problem, departure.time)
+        if k is None:
+            continue
+        required[k] = max(
+            required[k], departure.target_soc * cap, departure.trip_energy_kwh
+        )
+        if k < n_slots:
+            trips[k] += departure.trip_energy_kwh
+    if device.end_soc_min is not None:
+        required[n_slots] = max(required[n_slots], device.end_soc_min * cap)
+    return required, trips
+
+
 def solve_lp(
     problem: PlanningProblem, *, single_setpoint: bool = False, dead_band: bool = False
 ) -> LpResult:
@@ -76,19 +100,7 @@ def solve_lp(
         available = _available(device, problem)
         floor = max(device.soc_min, device.reserve_soc) * cap
         top = device.soc_max * cap
-        required = [0.0] * (n_slots + 1)
-        trips = [0.0] * (n_slots + 1)
-        for departure in device.departures:
-            k = _boundary_index(problem, departure.time)
-            if k is None:
-                continue
-            required[k] = max(
-                required[k], departure.target_soc * cap, departure.trip_energy_kwh
-            )
-            if k < n_slots:
-                trips[k] += departure.trip_energy_kwh
-        if device.end_soc_min is not None:
-            required[n_slots] = max(required[n_slots], device.end_soc_min * cap)
+        required, trips = _requirements(problem, device)
         idle = device.initial_soc * cap
         energy = [add(0.0, idle, idle)]
         charge, discharge = [], []
@@ -142,7 +154,9 @@ def solve_lp(
     started = time.perf_counter()
     if single_setpoint or dead_band:
         minimum = [d.min_power_kw if dead_band else 0.0 for d in problem.devices]
-        result = _solve_milp(cost, a_eq, np.array(rhs), columns, device_columns, minimum)
+        result = _solve_milp(
+            cost, a_eq, np.array(rhs), columns, device_columns, minimum
+        )
     else:
         result = linprog(
             cost, A_eq=a_eq.tocsr(), b_eq=np.array(rhs), bounds=bounds, method="highs"

@@ -138,7 +138,10 @@ def problem_for(
     """A planning problem for one shipped day (or a list of them joined)."""
     hours = dk1_days()[day]
     slots = slots_for(
-        hours, with_charges=with_charges, with_load=with_load, quarter_hours=quarter_hours
+        hours,
+        with_charges=with_charges,
+        with_load=with_load,
+        quarter_hours=quarter_hours,
     )
     extra = commuting(slots[0].start, slots[-1].end) if with_departure else {}
     fleet = [leaf(**extra)]

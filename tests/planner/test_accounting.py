@@ -31,7 +31,13 @@ def metered(hour: int, **values: float) -> MeteredSlot:
 def test_a_night_charge_and_an_evening_discharge() -> None:
     slots = [
         metered(2, charged_kwh=7.4, buy_price_per_kwh=0.8),
-        metered(18, discharged_kwh=6.0, house_load_kwh=1.5, sell_price_per_kwh=1.5, buy_price_per_kwh=3.0),
+        metered(
+            18,
+            discharged_kwh=6.0,
+            house_load_kwh=1.5,
+            sell_price_per_kwh=1.5,
+            buy_price_per_kwh=3.0,
+        ),
     ]
     result = earnings(slots, wear_per_kwh=0.1, currency="DKK")
     assert result.energy_charged_kwh == pytest.approx(7.4)
@@ -47,7 +53,9 @@ def test_a_night_charge_and_an_evening_discharge() -> None:
 def test_solar_surplus_charging_costs_the_forgone_export() -> None:
     sunny = metered(12, charged_kwh=3.0, house_load_kwh=0.5, solar_kwh=2.5)
     result = slot_earnings(sunny, wear_per_kwh=0.0, currency="DKK")
-    assert result.charge_cost == pytest.approx(2.0 * 1.0 + 1.0 * 2.0)  # 2 kWh surplus, 1 from grid
+    assert result.charge_cost == pytest.approx(
+        2.0 * 1.0 + 1.0 * 2.0
+    )  # 2 kWh surplus, 1 from grid
     negative = metered(12, charged_kwh=2.0, solar_kwh=4.0, sell_price_per_kwh=-0.3)
     assert slot_earnings(negative, wear_per_kwh=0.0, currency="DKK").charge_cost == 0.0
 

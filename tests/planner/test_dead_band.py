@@ -19,7 +19,14 @@ from .lp_reference import solve_lp
 from .scenarios import dk1_days, problem_for
 
 QUASAR_MIN_KW = 1.38
-DAYS = ["2022-12-13", "2023-07-02", "2024-01-27", "2024-06-15", "2025-01-20", "2025-07-01"]
+DAYS = [
+    "2022-12-13",
+    "2023-07-02",
+    "2024-01-27",
+    "2024-06-15",
+    "2025-01-20",
+    "2025-07-01",
+]
 
 
 def with_quasar(problem: PlanningProblem, **changes: object) -> PlanningProblem:
@@ -35,7 +42,9 @@ def legal(power_kw: float) -> bool:
 @pytest.mark.parametrize("devices", [1, 3])
 @pytest.mark.parametrize("day", DAYS)
 def test_every_setpoint_is_zero_or_beyond_the_dead_band(day: str, devices: int) -> None:
-    problem = with_quasar(problem_for(day, devices=devices, with_load=True, quarter_hours=True))
+    problem = with_quasar(
+        problem_for(day, devices=devices, with_load=True, quarter_hours=True)
+    )
     result = plan(problem)
     assert all(legal(p) for p in result.device("leaf").setpoint_kw)
     assert result.feasible
@@ -76,7 +85,9 @@ def test_small_flows_merge_into_pulses_that_keep_a_departure_target() -> None:
     assert all(legal(p) for p in setpoints)
     assert result.device("leaf").soc[-1] >= 0.52 - 1e-9
     assert result.feasible
-    assert sum(1 for p in setpoints if p) <= 2  # 0.74 kWh as one or two pulses, not 16 trickles
+    assert (
+        sum(1 for p in setpoints if p) <= 2
+    )  # 0.74 kWh as one or two pulses, not 16 trickles
 
 
 def _quick_reversals(setpoints: tuple[float, ...], soc: tuple[float, ...]) -> int:
@@ -95,7 +106,9 @@ def _quick_reversals(setpoints: tuple[float, ...], soc: tuple[float, ...]) -> in
 
 @pytest.mark.parametrize("day", sorted(dk1_days())[::3])
 def test_no_flip_flop_at_the_leaf_bms_edge(day: str) -> None:
-    problem = with_quasar(problem_for(day, with_load=True, quarter_hours=True), initial_soc=0.21)
+    problem = with_quasar(
+        problem_for(day, with_load=True, quarter_hours=True), initial_soc=0.21
+    )
     leaf_plan = plan(problem).device("leaf")
     assert _quick_reversals(leaf_plan.setpoint_kw, leaf_plan.soc) == 0
 

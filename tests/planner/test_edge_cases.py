@@ -26,7 +26,9 @@ START = datetime(2024, 6, 1, 22, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
 
-def hourly(buy: list[float], sell: list[float] | None = None, **extra: float) -> tuple[Slot, ...]:
+def hourly(
+    buy: list[float], sell: list[float] | None = None, **extra: float
+) -> tuple[Slot, ...]:
     """Hourly slots from START with the given prices."""
     sell = buy if sell is None else sell
     return tuple(
@@ -50,14 +52,18 @@ def test_zero_length_horizon_gives_an_empty_plan() -> None:
 
 
 def test_without_devices_the_plan_is_the_baseline() -> None:
-    result = plan(PlanningProblem(slots=hourly([1.0, 2.0], house_load_kw=1.0), devices=()))
+    result = plan(
+        PlanningProblem(slots=hourly([1.0, 2.0], house_load_kw=1.0), devices=())
+    )
     assert result.totals.import_cost == pytest.approx(3.0)
     assert result.totals.savings == pytest.approx(0.0)
     assert result.grid_import_kw == (1.0, 1.0)
 
 
 def test_flat_prices_leave_the_battery_idle() -> None:
-    result = plan(PlanningProblem(slots=hourly([1.2] * 24), devices=(leaf(), pack("p"))))
+    result = plan(
+        PlanningProblem(slots=hourly([1.2] * 24), devices=(leaf(), pack("p")))
+    )
     for device in result.devices:
         assert set(device.setpoint_kw) == {0.0}
         assert set(device.reasons) == {Reason.IDLE}
@@ -69,7 +75,9 @@ def test_all_negative_prices_fill_the_battery() -> None:
     result = plan(problem)
     soc = result.device("leaf").soc
     assert soc[-1] == pytest.approx(0.9, abs=1e-6)
-    cheapest = min(range(len(problem.slots)), key=lambda t: problem.slots[t].buy_price_per_kwh)
+    cheapest = min(
+        range(len(problem.slots)), key=lambda t: problem.slots[t].buy_price_per_kwh
+    )
     assert result.device("leaf").setpoint_kw[cheapest] == pytest.approx(7.4)
     assert result.device("leaf").reasons[cheapest] is Reason.CHARGE_NEGATIVE_PRICE
     assert result.objective < 0  # being paid to take energy
@@ -85,7 +93,9 @@ def test_unplugged_all_day_does_nothing_and_says_so() -> None:
 
 def test_departure_right_now_below_target_is_flagged_and_the_trip_leaves() -> None:
     car = leaf(
-        availability=(AvailabilityWindow(start=START + 8 * HOUR, end=START + 12 * HOUR),),
+        availability=(
+            AvailabilityWindow(start=START + 8 * HOUR, end=START + 12 * HOUR),
+        ),
         departures=(Departure(time=START, target_soc=0.8, trip_energy_kwh=5.0),),
     )
     result = plan(PlanningProblem(slots=hourly([1.0] * 12), devices=(car,)))
@@ -146,7 +156,9 @@ def test_mixed_quarter_and_hourly_slots_match_the_lp() -> None:
     hours = problem_for("2024-11-05", with_load=True).slots[6:]
     problem = PlanningProblem(slots=quarters + hours, devices=(leaf(), pack("p")))
     result = plan(problem)
-    assert result.relaxed_objective == pytest.approx(solve_lp(problem).objective, abs=1e-3)
+    assert result.relaxed_objective == pytest.approx(
+        solve_lp(problem).objective, abs=1e-3
+    )
     assert result.objective == pytest.approx(
         solve_lp(problem, single_setpoint=True).objective, abs=1e-3
     )
@@ -179,7 +191,9 @@ def test_surplus_solar_charges_the_battery_and_negative_prices_curtail() -> None
     sunny = hourly([2.0] * 3, [0.1] * 3, solar_kw=4.0, house_load_kw=1.0)
     evening = hourly([2.0] * 3, [0.1] * 3, house_load_kw=2.0)
     evening = tuple(replace(s, start=s.start + 3 * HOUR) for s in evening)
-    result = plan(PlanningProblem(slots=sunny + evening, devices=(pack("p", initial_soc=0.05),)))
+    result = plan(
+        PlanningProblem(slots=sunny + evening, devices=(pack("p", initial_soc=0.05),))
+    )
     assert result.devices[0].reasons[:3] == (Reason.CHARGE_SOLAR,) * 3
     assert result.devices[0].reasons[3:] == (Reason.SERVE_HOME,) * 3
     assert max(result.grid_import_kw[:3]) == pytest.approx(0.0, abs=1e-6)
@@ -204,8 +218,12 @@ def test_terminal_value_keeps_energy_for_tomorrow() -> None:
     devices = (leaf(initial_soc=0.5),)
     keep = TerminalValue(price_per_kwh=5.0)
     dump = TerminalValue(price_per_kwh=0.0)
-    kept = plan(PlanningProblem(slots=hourly(prices), devices=devices, terminal_value=keep))
-    dumped = plan(PlanningProblem(slots=hourly(prices), devices=devices, terminal_value=dump))
+    kept = plan(
+        PlanningProblem(slots=hourly(prices), devices=devices, terminal_value=keep)
+    )
+    dumped = plan(
+        PlanningProblem(slots=hourly(prices), devices=devices, terminal_value=dump)
+    )
     assert kept.device("leaf").soc[-1] == pytest.approx(0.9)
     assert dumped.device("leaf").soc[-1] == pytest.approx(0.2)
     assert kept.device("leaf").terminal_value == 5.0

@@ -44,7 +44,10 @@ def test_plan_objective_matches_the_optimum(day: str, config: str) -> None:
     linear = solve_lp(problem)
     single = solve_lp(problem, single_setpoint=True)
     assert ours.feasible
-    assert _close(ours.relaxed_objective, linear.objective), (ours.relaxed_objective, linear.objective)
+    assert _close(ours.relaxed_objective, linear.objective), (
+        ours.relaxed_objective,
+        linear.objective,
+    )
     assert _close(ours.objective, single.objective), (ours.objective, single.objective)
     # The plan never claims to beat an optimum (it would be breaking a constraint).
     assert ours.objective >= single.objective - 1e-6 * max(abs(single.objective), 1.0)

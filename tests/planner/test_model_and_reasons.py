@@ -66,7 +66,9 @@ def test_totals_add_up() -> None:
     hours = [s.hours for s in result.slots]
     buy = [s.buy_price_per_kwh for s in result.slots]
     assert totals.import_cost == pytest.approx(
-        sum(b * i * h for b, i, h in zip(buy, result.grid_import_kw, hours, strict=True))
+        sum(
+            b * i * h for b, i, h in zip(buy, result.grid_import_kw, hours, strict=True)
+        )
     )
 
 
@@ -83,6 +85,8 @@ def test_block_tridiagonal_solver_matches_a_dense_solve(blocks: int, size: int) 
         dense[i * size : (i + 1) * size, i * size : (i + 1) * size] = diagonal[i]
         if i + 1 < blocks:
             dense[i * size : (i + 1) * size, (i + 1) * size : (i + 2) * size] = upper[i]
-            dense[(i + 1) * size : (i + 2) * size, i * size : (i + 1) * size] = upper[i].T
+            dense[(i + 1) * size : (i + 2) * size, i * size : (i + 1) * size] = upper[
+                i
+            ].T
     solution = solve_block_tridiagonal(diagonal, upper, rhs)
     assert np.allclose(dense @ solution.ravel(), rhs.ravel())

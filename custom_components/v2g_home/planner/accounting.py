@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,15 +36,24 @@ class Earnings:
     energy_charged_kwh: float = 0.0
     energy_sold_kwh: float = 0.0
     energy_to_home_kwh: float = 0.0
-    charge_cost: float = 0.0  # grid energy at the buy price, own solar at the forgone sell price
+    charge_cost: float = (
+        0.0  # grid energy at the buy price, own solar at the forgone sell price
+    )
     export_revenue: float = 0.0
-    avoided_import_cost: float = 0.0  # V2H: what the home would have paid for that energy
+    avoided_import_cost: float = (
+        0.0  # V2H: what the home would have paid for that energy
+    )
     wear_cost: float = 0.0
 
     @property
     def net_profit(self) -> float:
         """Export revenue plus avoided import, minus charging and wear."""
-        return self.export_revenue + self.avoided_import_cost - self.charge_cost - self.wear_cost
+        return (
+            self.export_revenue
+            + self.avoided_import_cost
+            - self.charge_cost
+            - self.wear_cost
+        )
 
     def __add__(self, other: Earnings) -> Earnings:
         """Sum two periods; refuses to mix currencies."""
@@ -66,7 +78,10 @@ def slot_earnings(slot: MeteredSlot, *, wear_per_kwh: float, currency: str) -> E
     exported beyond that (worth the sell price). Charged energy comes from surplus solar first
     (costing the export it displaces, nothing when the sell price is negative) and the grid after.
     """
-    if min(slot.charged_kwh, slot.discharged_kwh, slot.house_load_kwh, slot.solar_kwh) < 0:
+    if (
+        min(slot.charged_kwh, slot.discharged_kwh, slot.house_load_kwh, slot.solar_kwh)
+        < 0
+    ):
         raise ValueError(f"negative metered energy in the slot starting {slot.start}")
     home_need = max(slot.house_load_kwh - slot.solar_kwh, 0.0)
     to_home = min(slot.discharged_kwh, home_need)
@@ -87,7 +102,9 @@ def slot_earnings(slot: MeteredSlot, *, wear_per_kwh: float, currency: str) -> E
     )
 
 
-def earnings(slots: Iterable[MeteredSlot], *, wear_per_kwh: float, currency: str) -> Earnings:
+def earnings(
+    slots: Iterable[MeteredSlot], *, wear_per_kwh: float, currency: str
+) -> Earnings:
     """Earnings summed over the slots."""
     total = Earnings(currency=currency)
     for slot in slots:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 import numpy as np
 
@@ -17,8 +18,18 @@ from .model import (
     TerminalValue,
 )
 
-FloatArray = np.ndarray[tuple[int, ...], np.dtype[np.float64]]
+FloatArray = np.ndarray[tuple[int, ...], np.dtype[np.floating[Any]]]
 BoolArray = np.ndarray[tuple[int, ...], np.dtype[np.bool_]]
+
+
+def floats(values: FloatArray) -> list[float]:
+    """A 1-D array as plain floats (fast to index in Python loops)."""
+    return cast("list[float]", values.tolist())
+
+
+def indices(mask: BoolArray) -> list[int]:
+    """Where a 1-D mask is true."""
+    return cast("list[int]", np.flatnonzero(mask).tolist())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,10 +120,10 @@ def _reachable(
     cap = device.capacity_kwh
     floor = max(device.soc_min, device.reserve_soc) * cap
     top = device.soc_max * cap
-    up = (hours * limits[0] * device.charge_efficiency).tolist()
-    down = (hours * limits[1] / device.discharge_efficiency).tolist()
-    trip_list = trips.tolist()
-    required_list = required.tolist()
+    up = floats(hours * limits[0] * device.charge_efficiency)
+    down = floats(hours * limits[1] / device.discharge_efficiency)
+    trip_list = floats(trips)
+    required_list = floats(required)
     n_slots = len(hours)
     low = [0.0] * (n_slots + 1)
     high = [0.0] * (n_slots + 1)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-FloatArray = np.ndarray[tuple[int, ...], np.dtype[np.float64]]
+if TYPE_CHECKING:
+    from .arrays import FloatArray
 
 
 def solve_block_tridiagonal(

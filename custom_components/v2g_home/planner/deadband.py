@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .arrays import FloatArray, ProblemArrays
+from .arrays import FloatArray, ProblemArrays, indices
 from .dispatch import realise
 from .lp import FlowBounds, Relaxation, one_setpoint_per_slot, solve_relaxation
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 Setpoints = list[FloatArray]
 _SHARES = (0.5, 0.75, 1.0, 1.25, 1.5)
@@ -40,10 +43,15 @@ def pattern_bounds(arrays: ProblemArrays, pattern: FloatArray) -> FlowBounds:
 
 def _setpoints(arrays: ProblemArrays, relaxation: Relaxation) -> Setpoints:
     net = relaxation.charge_kw - relaxation.discharge_kw
-    return [np.where(np.abs(net[i]) < _NOISE_KW, 0.0, net[i]) for i in range(len(arrays.devices))]
+    return [
+        np.where(np.abs(net[i]) < _NOISE_KW, 0.0, net[i])
+        for i in range(len(arrays.devices))
+    ]
 
 
-def _pulse_scores(arrays: ProblemArrays, net: FloatArray, i: int) -> tuple[FloatArray, FloatArray]:
+def _pulse_scores(
+    arrays: ProblemArrays, net: FloatArray, i: int
+) -> tuple[FloatArray, FloatArray]:
     """Per slot, how much a pulse at the dead band earns per kWh: discharging, and charging.
 
     A discharge pulse serves what is left of the house load (worth the buy price) and exports
@@ -71,17 +79,21 @@ def _ranked_patterns(arrays: ProblemArrays, net: FloatArray) -> list[FloatArray]
     base = np.where(small | (np.abs(net) <= _NOISE_KW), 0.0, net)
     patterns = [base]
     hours = arrays.hours
-    for i in np.flatnonzero(small.any(axis=1)).tolist():
+    for i in indices(np.asarray(small.any(axis=1))):
         device = arrays.devices[i]
         for side, score in zip((-1.0, 1.0), _pulse_scores(arrays, net, i), strict=True):
             flows = small[i] & (np.sign(net[i]) == side)
             if not flows.any():
                 continue
             # As many pulses as carry the small flows' energy, give or take; any free slot may host one.
-            pulses = float(np.abs(net[i, flows]) @ hours[flows]) / (minimum[i, 0] * hours.mean())
+            pulses = float(np.abs(net[i, flows]) @ hours[flows]) / (
+                minimum[i, 0] * hours.mean()
+            )
             slots = np.flatnonzero(device.available & (base[i] == 0))
             ordered = slots[np.argsort(-score[slots], kind="stable")]
-            for k in sorted({min(ordered.size, max(1, round(f * pulses))) for f in _SHARES}):
+            for k in sorted(
+                {min(ordered.size, max(1, round(f * pulses))) for f in _SHARES}
+            ):
                 pattern = base.copy()
                 pattern[i, ordered[:k]] = side
                 patterns.append(pattern)

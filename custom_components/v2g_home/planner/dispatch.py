@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import DeviceArrays, FloatArray
+from .arrays import DeviceArrays, FloatArray, floats
 
 # Flows below this are noise from the interior-point solution, not decisions.
 _NOISE_KW = 1e-3
 
 
-def _guard_bounds(device: DeviceArrays, hours: FloatArray) -> tuple[list[float], list[float]]:
+def _guard_bounds(
+    device: DeviceArrays, hours: FloatArray
+) -> tuple[list[float], list[float]]:
     """Energy bounds per boundary that also keep every later bound reachable (look-ahead).
 
     low[t] = max over s >= t of (low[s] - most energy that can be added from t to s), a reversed
@@ -22,8 +24,10 @@ def _guard_bounds(device: DeviceArrays, hours: FloatArray) -> tuple[list[float],
     added = np.concatenate([[0.0], np.cumsum(up)])
     removed = np.concatenate([[0.0], np.cumsum(down)])
     low = np.maximum.accumulate((device.energy_min_kwh - added)[::-1])[::-1] + added
-    high = np.minimum.accumulate((device.energy_max_kwh + removed)[::-1])[::-1] - removed
-    return low.tolist(), high.tolist()
+    high = (
+        np.minimum.accumulate((device.energy_max_kwh + removed)[::-1])[::-1] - removed
+    )
+    return floats(low), floats(high)
 
 
 def realise(device: DeviceArrays, hours: FloatArray, net_kw: FloatArray) -> FloatArray:
@@ -35,18 +39,18 @@ def realise(device: DeviceArrays, hours: FloatArray, net_kw: FloatArray) -> Floa
     """
     spec = device.device
     if spec.min_power_kw <= 0:
-        power = np.clip(net_kw, -device.max_discharge_kw, device.max_charge_kw)
-        return np.where(np.abs(power) < _NOISE_KW, 0.0, power)
+        clipped = np.clip(net_kw, -device.max_discharge_kw, device.max_charge_kw)
+        return np.where(np.abs(clipped) < _NOISE_KW, 0.0, clipped)
     eff_c, eff_d = spec.charge_efficiency, spec.discharge_efficiency
     dead_band = spec.min_power_kw
     low, high = _guard_bounds(device, hours)
-    charge_max = device.max_charge_kw.tolist()
-    discharge_max = device.max_discharge_kw.tolist()
-    trips = device.trip_kwh.tolist()
+    charge_max = floats(device.max_charge_kw)
+    discharge_max = floats(device.max_discharge_kw)
+    trips = floats(device.trip_kwh)
     energy = low[0]
     carry_kwh = 0.0
     setpoints = [0.0] * len(charge_max)
-    for t, (h, wanted) in enumerate(zip(hours.tolist(), net_kw.tolist(), strict=True)):
+    for t, (h, wanted) in enumerate(zip(floats(hours), floats(net_kw), strict=True)):
         if charge_max[t] <= 0.0 and discharge_max[t] <= 0.0:
             energy -= trips[t]
             continue
@@ -56,9 +60,13 @@ def realise(device: DeviceArrays, hours: FloatArray, net_kw: FloatArray) -> Floa
         room_down = energy - trips[t] - low[t + 1]
         p_max = min(charge_max[t], _power_for(room_up, h, eff_c, eff_d))
         p_min = max(-discharge_max[t], _power_for(-room_down, h, eff_c, eff_d))
-        power = _choose(desired, p_min, p_max, dead_band, charge_max[t], discharge_max[t])
+        power = _choose(
+            desired, p_min, p_max, dead_band, charge_max[t], discharge_max[t]
+        )
         setpoints[t] = power
-        carry_kwh = min(max(carry_kwh + (wanted - power) * h, -dead_band * h), dead_band * h)
+        carry_kwh = min(
+            max(carry_kwh + (wanted - power) * h, -dead_band * h), dead_band * h
+        )
         energy += h * (power * eff_c if power > 0 else power / eff_d) - trips[t]
     return np.array(setpoints)
 

@@ -6,24 +6,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import DeviceArrays, FloatArray, ProblemArrays
+from .arrays import DeviceArrays, FloatArray, ProblemArrays, indices
 from .model import Infeasibility, InfeasibilityKind
 
 _MISS_KWH = 1e-6
 
 
-def grid_flows(arrays: ProblemArrays, storage_kw: FloatArray) -> tuple[FloatArray, FloatArray]:
+def grid_flows(
+    arrays: ProblemArrays, storage_kw: FloatArray
+) -> tuple[FloatArray, FloatArray]:
     """Import and export per slot when the storage draws `storage_kw` in total (solar curtailable)."""
     grid = arrays.net_load_kw + storage_kw
     imported = np.maximum(grid, 0.0)
     surplus = np.maximum(-grid, 0.0)
     # At a negative sell price, curtailing solar beats exporting it.
-    curtailed = np.where(arrays.sell_per_kwh < 0, np.minimum(surplus, arrays.solar_kw), 0.0)
+    curtailed = np.where(
+        arrays.sell_per_kwh < 0, np.minimum(surplus, arrays.solar_kw), 0.0
+    )
     exported = np.minimum(surplus - curtailed, arrays.export_limit_kw)
     return imported, exported
 
 
-def energy_path(device: DeviceArrays, hours: FloatArray, setpoint_kw: FloatArray) -> FloatArray:
+def energy_path(
+    device: DeviceArrays, hours: FloatArray, setpoint_kw: FloatArray
+) -> FloatArray:
     """Stored energy at every slot boundary (kWh) under the setpoints."""
     spec = device.device
     stored = np.where(
@@ -32,7 +38,9 @@ def energy_path(device: DeviceArrays, hours: FloatArray, setpoint_kw: FloatArray
         setpoint_kw / spec.discharge_efficiency,
     )
     start = device.energy_min_kwh[0]
-    return np.concatenate([[start], start + np.cumsum(hours * stored - device.trip_kwh)])
+    return np.concatenate(
+        [[start], start + np.cumsum(hours * stored - device.trip_kwh)]
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,7 +73,9 @@ class Outcome:
 def evaluate(arrays: ProblemArrays, setpoints: list[FloatArray]) -> Outcome:
     """Simulate the setpoints over the horizon."""
     hours = arrays.hours
-    energies = [energy_path(d, hours, p) for d, p in zip(arrays.devices, setpoints, strict=True)]
+    energies = [
+        energy_path(d, hours, p) for d, p in zip(arrays.devices, setpoints, strict=True)
+    ]
     storage = np.sum(setpoints, axis=0) if setpoints else np.zeros(hours.size)
     imported, exported = grid_flows(arrays, storage)
     return Outcome(
@@ -74,8 +84,12 @@ def evaluate(arrays: ProblemArrays, setpoints: list[FloatArray]) -> Outcome:
         storage_kw=storage,
         import_kw=imported,
         export_kw=exported,
-        import_cost=float((arrays.buy_per_kwh * imported * hours) @ np.ones(hours.size)),
-        export_revenue=float((arrays.sell_per_kwh * exported * hours) @ np.ones(hours.size)),
+        import_cost=float(
+            (arrays.buy_per_kwh * imported * hours) @ np.ones(hours.size)
+        ),
+        export_revenue=float(
+            (arrays.sell_per_kwh * exported * hours) @ np.ones(hours.size)
+        ),
         wear_costs=[
             float(np.maximum(-p, 0.0) @ hours) * d.device.wear_per_kwh
             for d, p in zip(arrays.devices, setpoints, strict=True)
@@ -97,12 +111,14 @@ def _misses(arrays: ProblemArrays, energies: list[FloatArray]) -> list[Infeasibi
         miss = device.required_kwh - energy
         found.extend(
             Infeasibility(
-                kind=InfeasibilityKind.END_SOC if k == last else InfeasibilityKind.DEPARTURE_TARGET,
+                kind=InfeasibilityKind.END_SOC
+                if k == last
+                else InfeasibilityKind.DEPARTURE_TARGET,
                 device_id=device.device.device_id,
                 at=arrays.boundaries[k],
                 shortfall=float(miss[k]),
             )
-            for k in np.flatnonzero(miss > _MISS_KWH).tolist()
+            for k in indices(miss > _MISS_KWH)
             if arrays.boundaries[k] not in known
         )
     return found
@@ -118,5 +134,5 @@ def over_fuse(arrays: ProblemArrays, imported: FloatArray) -> list[Infeasibility
             at=arrays.boundaries[t],
             shortfall=float(over[t]),
         )
-        for t in np.flatnonzero(over > _MISS_KWH).tolist()
+        for t in indices(over > _MISS_KWH)
     ]

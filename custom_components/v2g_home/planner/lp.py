@@ -54,7 +54,9 @@ class FlowBounds:
         )
 
 
-def solve_relaxation(arrays: ProblemArrays, flows: FlowBounds | None = None) -> Relaxation:
+def solve_relaxation(
+    arrays: ProblemArrays, flows: FlowBounds | None = None
+) -> Relaxation:
     """Minimise cost - terminal value over the linear model, optionally with tighter flow bounds."""
     program = build_program(arrays)
     if flows is not None:
@@ -66,8 +68,14 @@ def solve_relaxation(arrays: ProblemArrays, flows: FlowBounds | None = None) -> 
     with np.errstate(all="ignore"):
         try:
             x, iterations, converged = _interior_point(program)
-        except np.linalg.LinAlgError:  # bounds that leave no plan break the factorisation
-            x, iterations, converged = np.clip(program.lower, None, program.upper), 0, False
+        except (
+            np.linalg.LinAlgError
+        ):  # bounds that leave no plan break the factorisation
+            x, iterations, converged = (
+                np.clip(program.lower, None, program.upper),
+                0,
+                False,
+            )
     return _result(program, arrays, x, iterations, converged=converged)
 
 
@@ -92,75 +100,119 @@ def one_setpoint_per_slot(
             charge_min_kw=flows.charge_min_kw,
             charge_max_kw=np.where(both & (stored < 0), 0.0, flows.charge_max_kw),
             discharge_min_kw=flows.discharge_min_kw,
-            discharge_max_kw=np.where(both & (stored >= 0), 0.0, flows.discharge_max_kw),
+            discharge_max_kw=np.where(
+                both & (stored >= 0), 0.0, flows.discharge_max_kw
+            ),
         )
         relaxation = solve_relaxation(arrays, flows)
     return relaxation
 
 
+class _Iterate:
+    """The primal-dual point: x with its gaps to both bounds, y, and the bound duals."""
+
+    def __init__(self, program: LinearProgram) -> None:
+        self.program = program
+        lower, upper = program.lower, program.upper
+        self.free = (upper - lower > 1e-12).astype(float)
+        self.fixed = 1.0 - self.free
+        self.scale_b = 1.0 + float(np.abs(program.rhs).max(initial=0.0))
+        self.scale_c = 1.0 + float(np.abs(program.cost).max(initial=0.0))
+        self.x = lower + self.free * np.minimum((upper - lower) / 2, self.scale_b)
+        self.gap_low = self.free * (self.x - lower) + self.fixed
+        self.gap_up = self.free * (upper - self.x) + self.fixed
+        self.z_low = self.free * (1.0 + np.abs(program.cost))
+        # A far bound (an absent limit) starts with a small dual so it does not dominate the gap.
+        self.z_up = self.z_low * np.minimum(1.0, self.scale_b / self.gap_up)
+        self.y: FloatArray = np.zeros(program.rhs.size)
+        self.pairs = max(2 * int(self.free.sum()), 1)
+        self.residual_p = self.residual_d = self.theta = self.x
+
+    def mu(self) -> float:
+        """The average complementarity gap."""
+        return float(self.gap_low @ self.z_low + self.gap_up @ self.z_up) / self.pairs
+
+    def converged(self) -> bool:
+        """Update the residuals; whether primal, dual and gap are all small."""
+        program = self.program
+        layout = program.layout
+        self.residual_p = program.rhs - layout.times(self.x)
+        self.residual_d = self.free * (
+            program.cost - layout.transposed_times(self.y) - self.z_low + self.z_up
+        )
+        self.theta = self.free / (
+            self.z_low / self.gap_low + self.z_up / self.gap_up + self.fixed
+        )
+        return bool(
+            np.abs(self.residual_p).max(initial=0.0) < _TOLERANCE * self.scale_b
+            and np.abs(self.residual_d).max(initial=0.0) < _TOLERANCE * self.scale_c
+            and self.mu() * self.pairs
+            < _TOLERANCE * (1.0 + abs(float(program.cost @ self.x)))
+        )
+
+    def direction(
+        self, comp_low: FloatArray, comp_up: FloatArray
+    ) -> tuple[FloatArray, ...]:
+        """The Newton step (dx, dy, dz_low, dz_up) for complementarity targets comp_low/up."""
+        layout = self.program.layout
+        q = self.residual_d - comp_low / self.gap_low + comp_up / self.gap_up
+        dy = layout.normal_solve(
+            self.theta, self.residual_p + layout.times(self.theta * q)
+        )
+        dx = self.theta * (layout.transposed_times(dy) - q)
+        return (
+            dx,
+            dy,
+            (comp_low - self.z_low * dx) / self.gap_low,
+            (comp_up + self.z_up * dx) / self.gap_up,
+        )
+
+    def steps(
+        self, dx: FloatArray, dzl: FloatArray, dzu: FloatArray
+    ) -> tuple[float, float]:
+        """The longest primal and dual steps that keep every gap and dual non-negative."""
+        primal = min(_max_step(self.gap_low, dx), _max_step(self.gap_up, -dx))
+        dual = min(_max_step(self.z_low, dzl), _max_step(self.z_up, dzu))
+        return primal, dual
+
+    def iterate(self) -> None:
+        """One Mehrotra predictor-corrector step."""
+        mu = self.mu()
+        dx, _, dzl, dzu = self.direction(
+            -self.gap_low * self.z_low, -self.gap_up * self.z_up
+        )
+        alpha_p, alpha_d = (min(1.0, a) for a in self.steps(dx, dzl, dzu))
+        mu_affine = (
+            float(
+                (self.gap_low + alpha_p * dx) @ (self.z_low + alpha_d * dzl)
+                + (self.gap_up - alpha_p * dx) @ (self.z_up + alpha_d * dzu)
+            )
+            / self.pairs
+        )
+        target = self.free * ((mu_affine / mu) ** 3 * mu)
+        dx, dy, dzl, dzu = self.direction(
+            target - self.gap_low * self.z_low - dx * dzl,
+            target - self.gap_up * self.z_up + dx * dzu,
+        )
+        alpha_p, alpha_d = (min(1.0, _STEP * a) for a in self.steps(dx, dzl, dzu))
+        self.x = self.x + alpha_p * dx
+        self.gap_low = self.gap_low + alpha_p * dx
+        self.gap_up = self.gap_up - alpha_p * dx
+        self.y = self.y + alpha_d * dy
+        self.z_low = self.z_low + alpha_d * dzl
+        self.z_up = self.z_up + alpha_d * dzu
+
+
 def _interior_point(program: LinearProgram) -> tuple[FloatArray, int, bool]:
     """Mehrotra's predictor-corrector on the bounded LP; fixed variables stay put."""
-    layout, cost, lower, upper, rhs = (
-        program.layout,
-        program.cost,
-        program.lower,
-        program.upper,
-        program.rhs,
-    )
-    free = (upper - lower > 1e-12).astype(float)
-    fixed = 1.0 - free
-    scale_b = 1.0 + float(np.abs(rhs).max(initial=0.0))
-    scale_c = 1.0 + float(np.abs(cost).max(initial=0.0))
-    x = lower + free * np.minimum((upper - lower) / 2, scale_b)
-    gap_low = free * (x - lower) + fixed
-    gap_up = free * (upper - x) + fixed
-    z_low = free * (1.0 + np.abs(cost))
-    # A far bound (an absent limit) starts with a small dual so it does not dominate the gap.
-    z_up = z_low * np.minimum(1.0, scale_b / gap_up)
-    y = np.zeros(rhs.size)
-    n_pairs = max(2 * int(free.sum()), 1)
+    point = _Iterate(program)
     for iteration in range(1, _MAX_ITERATIONS + 1):
-        residual_p = rhs - layout.times(x)
-        residual_d = free * (cost - layout.transposed_times(y) - z_low + z_up)
-        mu = float(gap_low @ z_low + gap_up @ z_up) / n_pairs
-        if not np.isfinite(mu):
+        if point.converged():
+            return np.clip(point.x, program.lower, program.upper), iteration, True
+        if not np.isfinite(point.mu()):
             break
-        if (
-            np.abs(residual_p).max(initial=0.0) < _TOLERANCE * scale_b
-            and np.abs(residual_d).max(initial=0.0) < _TOLERANCE * scale_c
-            and mu * n_pairs < _TOLERANCE * (1.0 + abs(float(cost @ x)))
-        ):
-            return np.clip(x, lower, upper), iteration, True
-        theta = free / (z_low / gap_low + z_up / gap_up + fixed)
-
-        def direction(
-            comp_low: FloatArray, comp_up: FloatArray
-        ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-            q = residual_d - comp_low / gap_low + comp_up / gap_up
-            dy = layout.normal_solve(theta, residual_p + layout.times(theta * q))
-            dx = theta * (layout.transposed_times(dy) - q)
-            return dx, dy, (comp_low - z_low * dx) / gap_low, (comp_up + z_up * dx) / gap_up
-
-        dx, _, dzl, dzu = direction(-gap_low * z_low, -gap_up * z_up)
-        alpha_p = min(1.0, _max_step(gap_low, dx), _max_step(gap_up, -dx))
-        alpha_d = min(1.0, _max_step(z_low, dzl), _max_step(z_up, dzu))
-        mu_aff = float(
-            (gap_low + alpha_p * dx) @ (z_low + alpha_d * dzl)
-            + (gap_up - alpha_p * dx) @ (z_up + alpha_d * dzu)
-        ) / n_pairs
-        target = free * ((mu_aff / mu) ** 3 * mu)
-        dx, dy, dzl, dzu = direction(
-            target - gap_low * z_low - dx * dzl, target - gap_up * z_up + dx * dzu
-        )
-        alpha_p = min(1.0, _STEP * min(_max_step(gap_low, dx), _max_step(gap_up, -dx)))
-        alpha_d = min(1.0, _STEP * min(_max_step(z_low, dzl), _max_step(z_up, dzu)))
-        x = x + alpha_p * dx
-        gap_low = gap_low + alpha_p * dx
-        gap_up = gap_up - alpha_p * dx
-        y = y + alpha_d * dy
-        z_low = z_low + alpha_d * dzl
-        z_up = z_up + alpha_d * dzu
-    return np.clip(x, lower, upper), _MAX_ITERATIONS, False
+        point.iterate()
+    return np.clip(point.x, program.lower, program.upper), _MAX_ITERATIONS, False
 
 
 def _max_step(value: FloatArray, change: FloatArray) -> float:

@@ -27,10 +27,14 @@ class Layout:
     n_slots: int
     charge_gain: FloatArray  # hours x charge efficiency, per device and slot
     discharge_gain: FloatArray  # hours / discharge efficiency
-    grid_kinds: tuple[int, ...]  # which of IMPORT, OVER_LIMIT, EXPORT, CURTAIL are variables
+    grid_kinds: tuple[
+        int, ...
+    ]  # which of IMPORT, OVER_LIMIT, EXPORT, CURTAIL are variables
     grid_signs: FloatArray  # (kinds, 1)
 
-    def split(self, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    def split(
+        self, x: FloatArray
+    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
         """The flat vector as charge, discharge, energy (devices x slots) and grid (kinds x slots)."""
         block = self.n_devices * self.n_slots
         shape = (self.n_devices, self.n_slots)
@@ -46,7 +50,11 @@ class Layout:
         charge, discharge, energy, grid = self.split(x)
         dynamics = energy - self.charge_gain * charge + self.discharge_gain * discharge
         dynamics[:, 1:] -= energy[:, :-1]
-        balance = (self.grid_signs * grid).sum(axis=0) - charge.sum(axis=0) + discharge.sum(axis=0)
+        balance = (
+            (self.grid_signs * grid).sum(axis=0)
+            - charge.sum(axis=0)
+            + discharge.sum(axis=0)
+        )
         return np.concatenate([dynamics.ravel(), balance])
 
     def transposed_times(self, y: FloatArray) -> FloatArray:
@@ -75,7 +83,9 @@ class Layout:
         grid = th_grid.sum(axis=0) + th_c.sum(axis=0) + th_u.sum(axis=0)
         rhs_dyn = rhs[: n * t].reshape(n, t)
         rhs_bal = rhs[n * t :]
-        diagonal = -coupling.T[:, :, None] * coupling.T[:, None, :] / grid[:, None, None]
+        diagonal = (
+            -coupling.T[:, :, None] * coupling.T[:, None, :] / grid[:, None, None]
+        )
         diagonal[:, np.arange(n), np.arange(n)] += own.T
         upper = np.zeros((t, n, n))
         upper[:-1, np.arange(n), np.arange(n)] = -th_e[:, :-1].T
@@ -88,7 +98,10 @@ class Layout:
 def penalty_per_kwh(arrays: ProblemArrays) -> float:
     """The price of importing beyond the fuse: more than any saving it could enable."""
     prices = np.concatenate([np.abs(arrays.buy_per_kwh), np.abs(arrays.sell_per_kwh)])
-    others = [abs(d.device.wear_per_kwh) + abs(d.terminal_value_per_kwh) for d in arrays.devices]
+    others = [
+        abs(d.device.wear_per_kwh) + abs(d.terminal_value_per_kwh)
+        for d in arrays.devices
+    ]
     return 10.0 * (float(prices.max(initial=0.0)) + max(others, default=0.0) + 1.0)
 
 
@@ -110,7 +123,9 @@ def build_program(arrays: ProblemArrays) -> LinearProgram:
     devices = arrays.devices
     n = len(devices)
     charge_eff = np.array([d.device.charge_efficiency for d in devices]).reshape(n, 1)
-    discharge_eff = np.array([d.device.discharge_efficiency for d in devices]).reshape(n, 1)
+    discharge_eff = np.array([d.device.discharge_efficiency for d in devices]).reshape(
+        n, 1
+    )
     wear = np.array([d.device.wear_per_kwh for d in devices]).reshape(n, 1)
     terminal = np.zeros((n, n_slots))
     terminal[:, -1] = [-d.terminal_value_per_kwh for d in devices]
@@ -127,7 +142,9 @@ def build_program(arrays: ProblemArrays) -> LinearProgram:
         np.full(n_slots, min(arrays.export_limit_kw, UNLIMITED_KW)),
         arrays.solar_kw,
     ]
-    kinds = tuple(k for k in range(4) if k == IMPORT or grid_upper[k].max(initial=0.0) > 0)
+    kinds = tuple(
+        k for k in range(4) if k == IMPORT or grid_upper[k].max(initial=0.0) > 0
+    )
     layout = Layout(
         n_devices=n,
         n_slots=n_slots,
@@ -143,7 +160,10 @@ def build_program(arrays: ProblemArrays) -> LinearProgram:
         + [grid_cost[k] for k in kinds]
     )
     lower = np.concatenate(
-        [np.zeros(2 * n * n_slots), np.stack([d.energy_min_kwh[1:] for d in devices]).ravel()]
+        [
+            np.zeros(2 * n * n_slots),
+            np.stack([d.energy_min_kwh[1:] for d in devices]).ravel(),
+        ]
         + [np.zeros(n_slots) for _ in kinds]
     )
     upper = np.concatenate(

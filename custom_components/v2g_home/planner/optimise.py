@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import ProblemArrays, compile_problem
+from .arrays import ProblemArrays, compile_problem, floats
 from .deadband import dead_band_plan, has_dead_band
 from .dispatch import realise
 from .evaluate import Outcome, evaluate, grid_flows, over_fuse
@@ -12,7 +12,6 @@ from .lp import FlowBounds, Relaxation, one_setpoint_per_slot, solve_relaxation
 from .lp_layout import penalty_per_kwh
 from .model import DevicePlan, Plan, PlanningProblem, PlanTotals
 from .reasons import device_reasons
-
 
 
 def _relaxed_objective(arrays: ProblemArrays, relaxation: Relaxation) -> float:
@@ -30,10 +29,14 @@ def _outcome(arrays: ProblemArrays) -> tuple[Outcome, float | None]:
     relaxation = solve_relaxation(arrays)
     realisable = one_setpoint_per_slot(arrays, relaxation, FlowBounds.of(arrays))
     if has_dead_band(arrays):
-        setpoints = dead_band_plan(arrays, realisable, lambda s: evaluate(arrays, s).rank)
+        setpoints = dead_band_plan(
+            arrays, realisable, lambda s: evaluate(arrays, s).rank
+        )
     else:
         net = realisable.charge_kw - realisable.discharge_kw
-        setpoints = [realise(d, arrays.hours, net[i]) for i, d in enumerate(arrays.devices)]
+        setpoints = [
+            realise(d, arrays.hours, net[i]) for i, d in enumerate(arrays.devices)
+        ]
     return evaluate(arrays, setpoints), _relaxed_objective(arrays, relaxation)
 
 
@@ -50,8 +53,8 @@ def plan(problem: PlanningProblem) -> Plan:
     devices = tuple(
         DevicePlan(
             device_id=device.device.device_id,
-            setpoint_kw=tuple(power.tolist()),
-            soc=tuple((energy / device.device.capacity_kwh).tolist()),
+            setpoint_kw=tuple(floats(power)),
+            soc=tuple(floats(energy / device.device.capacity_kwh)),
             reasons=device_reasons(
                 device, power, energy, arrays.buy_per_kwh, arrays.net_load_kw, grid_kw
             ),
@@ -71,8 +74,8 @@ def plan(problem: PlanningProblem) -> Plan:
     return Plan(
         slots=problem.slots,
         devices=devices,
-        grid_import_kw=tuple(outcome.import_kw.tolist()),
-        grid_export_kw=tuple(outcome.export_kw.tolist()),
+        grid_import_kw=tuple(floats(outcome.import_kw)),
+        grid_export_kw=tuple(floats(outcome.export_kw)),
         totals=PlanTotals(
             import_cost=outcome.import_cost,
             export_revenue=outcome.export_revenue,

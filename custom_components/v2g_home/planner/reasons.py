@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from .arrays import DeviceArrays, FloatArray
+from .arrays import DeviceArrays, FloatArray, floats
 from .model import Reason
 
 _ACTIVE_KW = 1e-6
@@ -13,8 +11,8 @@ _ACTIVE_KW = 1e-6
 def _departure_binding(device: DeviceArrays, energy_kwh: FloatArray) -> list[bool]:
     """Per slot: whether the next requirement ahead is met only just (the plan works towards it)."""
     cap = device.device.capacity_kwh
-    required = device.required_kwh.tolist()
-    energy = energy_kwh.tolist()
+    required = floats(device.required_kwh)
+    energy = floats(energy_kwh)
     n_slots = len(energy) - 1
     binding = [False] * n_slots
     ahead = False
@@ -39,7 +37,7 @@ def device_reasons(
     floor = max(spec.soc_min, spec.reserve_soc) * spec.capacity_kwh
     binding = _departure_binding(device, energy_kwh)
     reasons = []
-    for t, power in enumerate(setpoint_kw.tolist()):
+    for t, power in enumerate(floats(setpoint_kw)):
         if not device.available[t]:
             reasons.append(Reason.UNAVAILABLE)
         elif power > _ACTIVE_KW:
