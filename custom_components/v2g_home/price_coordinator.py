@@ -189,10 +189,9 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
         return self.source == SOURCE_ENTITY and not self._is_core_nordpool()
 
     def _is_core_nordpool(self) -> bool:
-        if not self.price_entity:
-            return False
-        entry = er.async_get(self.hass).async_get(self.price_entity)
-        state = self.hass.states.get(self.price_entity)
+        entity_id = self.price_entity or ""
+        entry = er.async_get(self.hass).async_get(entity_id)
+        state = self.hass.states.get(entity_id)
         has_attributes = (
             state is not None and detect_entity_format(state.attributes) is not None
         )
