@@ -233,7 +233,7 @@ def dashboard(devices: list[DemoDevice], states: dict[str, Any]) -> JsonDict:
             )
     for title, device_class in (
         ("State of charge", "battery"),
-        ("Power (+ charges, - discharges)", "power"),
+        ("Power", "power"),
     ):
         if entity_ids := sensors_of_class(devices, states, device_class):
             cards.append(
