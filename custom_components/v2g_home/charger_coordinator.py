@@ -15,6 +15,7 @@ from .const import (
     ControlMode,
 )
 from .coordinator import DeviceCoordinator
+from .devices.errors import DeviceConnectionError, DeviceError
 from .devices.leaf import LeafMonitor, LeafState
 from .devices.models import ChargerReading
 
@@ -76,9 +77,7 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
     async def _async_read(self) -> ChargerData:
         """Apply a pending command (after a restart or reconnect), then poll."""
         if self._apply_pending and self.control.mode is not ControlMode.OFF:
-            # The charger may have handed itself back (fail-safe) while unreachable: take it again.
-            await self.driver.take_control()
-            await self._async_apply(self.control)
+            await self._async_resume()
         self._apply_pending = False
         reading = await self.driver.read()
         if self.control.mode is not ControlMode.OFF and not self.driver.in_control:
@@ -89,6 +88,23 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
         return ChargerData(
             reading=reading, leaf=self.leaf.update(reading, dt_util.utcnow())
         )
+
+    async def _async_resume(self) -> None:
+        """Command the mode again; a refusal turns the mode off instead of the device unavailable."""
+        try:
+            # The charger may have handed itself back (fail-safe) while unreachable: take it again.
+            await self.driver.take_control()
+            await self._async_apply(self.control)
+        except DeviceConnectionError:
+            raise
+        except DeviceError as err:
+            LOGGER.warning(
+                "%s refused to resume %s (%s); control mode is now off",
+                self.name,
+                self.control.mode,
+                err,
+            )
+            self.control = replace(self.control, mode=ControlMode.OFF)
 
     def _on_reconnected(self) -> None:
         """The fail-safe may have fired while the charger was away: command it again."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
+from unittest.mock import patch
 
 from homeassistant.components.number import DOMAIN as NUMBER_DOMAIN, SERVICE_SET_VALUE
 from homeassistant.components.select import (
@@ -21,6 +22,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.v2g_home.const import ControlMode
+from custom_components.v2g_home.devices.errors import WriteVerificationError
+from custom_components.v2g_home.devices.quasar import QuasarCharger
 
 from .helpers import CHARGER, LEAF, poll, setup, state
 
@@ -141,6 +144,38 @@ async def test_restored_mode_resumes_after_restart(
     await poll(hass)
     assert quasar.remote_control
     assert quasar.power_kw == pytest.approx(-2.3)
+
+
+async def test_refused_resume_turns_the_mode_off(
+    hass: HomeAssistant, entry: MockConfigEntry, quasar: SimulatedQuasar
+) -> None:
+    """A restored mode the charger refuses leaves the charger available, with the mode off."""
+    mock_restore_cache(hass, [State(MODE, "charge")])
+    await setup(hass, entry)
+    with patch.object(
+        QuasarCharger, "set_power_kw", side_effect=WriteVerificationError("258 reads 0")
+    ):
+        await poll(hass)
+    assert state(hass, MODE) == "off"
+    assert state(hass, f"sensor.{CHARGER}_power") == "0.0"
+
+
+async def test_resume_waits_for_the_connection(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    quasar: SimulatedQuasar,
+    quasar_server: ModbusSimulator,
+) -> None:
+    """A restored mode that cannot be sent yet is kept and sent once the charger answers again."""
+    mock_restore_cache(hass, [State(MODE, "charge")])
+    await setup(hass, entry)
+    quasar_server.faults.drop_connection = True
+    await poll(hass)
+    assert state(hass, MODE) == STATE_UNAVAILABLE
+    quasar_server.faults.drop_connection = False
+    await poll(hass, 20)
+    assert state(hass, MODE) == "charge"
+    assert quasar.power_kw == pytest.approx(3.68)
 
 
 async def test_off_right_after_restart_leaves_user_session_alone(
