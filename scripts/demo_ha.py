@@ -35,7 +35,6 @@ class HomeAssistantClient:
         self.client_id = f"{base_url}/"
         self._access_token: str | None = None
         self._ws_ids = itertools.count(1)
-        self.tokens: JsonDict = {}
 
     async def wait_until_up(self, timeout_s: float) -> None:
         """Wait until the HTTP server answers (the login providers path needs no login; 400 before onboarding)."""
@@ -128,7 +127,6 @@ class HomeAssistantClient:
             if resp.status != 200:
                 raise DemoSetupError(f"token request failed: {resp.status} {body}")
         self._access_token = str(body["access_token"])
-        self.tokens = cast("JsonDict", body)
 
     def _headers(self, auth: bool) -> dict[str, str]:
         if not auth:
