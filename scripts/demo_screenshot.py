@@ -184,7 +184,7 @@ def main() -> int:
         user_data_dir = ROOT / ".demo" / "chromium-profile"
         shutil.rmtree(user_data_dir, ignore_errors=True)  # a fresh profile every time
         shoot(args, urls["dashboard"], user_data_dir)
-    except DemoSetupError as err:
+    except (DemoSetupError, aiohttp.ClientError) as err:
         print(f"screenshot: {err}", file=sys.stderr)
         return 1
     finally:
