@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigEntryState,
+    ConfigSubentryFlow,
+    SubentryFlowResult,
+)
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.helpers.selector import (
     NumberSelector,
@@ -158,13 +163,20 @@ class _DeviceSubentryFlow(ConfigSubentryFlow):
         identity, error = await async_probe(lambda: create_driver(data))
         if identity is None:
             return None, {"base": error or "unknown"}
-        if self.source == "reconfigure":
+        if self.source == SOURCE_RECONFIGURE:
             subentry = self._get_reconfigure_subentry()
             if subentry.unique_id != identity.serial:
                 return self.async_abort(reason="wrong_device"), {}
-            return self.async_update_and_abort(
-                self._get_entry(), subentry, data=data
-            ), {}
+            entry = self._get_entry()
+            result = self.async_update_and_abort(entry, subentry, data=data)
+            if entry.state in (
+                ConfigEntryState.SETUP_RETRY,
+                ConfigEntryState.SETUP_ERROR,
+            ):
+                # A loaded site reloads through its update listener; one waiting to retry would
+                # otherwise keep failing on the old settings until its next attempt.
+                self.hass.config_entries.async_schedule_reload(entry.entry_id)
+            return result, {}
         if self._serial_configured(identity.serial):
             return self.async_abort(reason="already_configured"), {}
         return (
@@ -184,7 +196,7 @@ class _DeviceSubentryFlow(ConfigSubentryFlow):
     def _defaults(self, user_input: Mapping[str, Any] | None) -> Mapping[str, Any]:
         if user_input is not None:
             return user_input
-        if self.source == "reconfigure":
+        if self.source == SOURCE_RECONFIGURE:
             return self._get_reconfigure_subentry().data
         return {}
 

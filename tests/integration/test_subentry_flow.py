@@ -6,7 +6,11 @@ import socket
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    SOURCE_USER,
+    ConfigEntryState,
+)
 from homeassistant.data_entry_flow import FlowResultType
 
 from custom_components.v2g_home.devices.profile import available_profiles
@@ -301,3 +305,22 @@ async def test_profile_removed_while_the_form_is_open(
         answers = pack_data(pack_server.port, pack_driver="generic_modbus_battery")
         result = await _configure(hass, result, _form(answers, PACK_FORM))
     assert result["errors"] == {"base": "profile_missing"}
+
+
+async def test_reconfigure_fixes_a_site_waiting_to_retry(
+    hass: HomeAssistant, quasar_server: ModbusSimulator
+) -> None:
+    """A charger added with a wrong port keeps the site retrying; correcting the port loads it now."""
+    entry = site_entry([charger_subentry(_free_port())])
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    result = await _reconfigure(hass, entry, "charger")
+    result = await _configure(
+        hass, result, _form(charger_data(quasar_server.port), CHARGER_FORM)
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    await hass.config_entries.async_unload(entry.entry_id)
