@@ -11,6 +11,7 @@ from custom_components.v2g_home.planner.model import (
     AvailabilityWindow,
     Departure,
     PlanningProblem,
+    Reason,
     Slot,
 )
 from custom_components.v2g_home.planner.optimise import plan
@@ -132,3 +133,41 @@ def test_no_flip_flop_on_jittering_prices_at_the_edge() -> None:
     )
     leaf_plan = plan(problem).device("leaf")
     assert _quick_reversals(leaf_plan.setpoint_kw, leaf_plan.soc) == 0
+
+
+def test_a_target_only_reachable_inside_the_dead_band_is_missed_by_the_least() -> None:
+    start = datetime(2024, 3, 1, tzinfo=UTC)
+    quarter = timedelta(minutes=15)
+    slots = tuple(
+        Slot(
+            start=start + i * quarter,
+            duration=quarter,
+            buy_price_per_kwh=1.0,
+            sell_price_per_kwh=0.5,
+        )
+        for i in range(4)
+    )
+    leave = start + quarter
+    problem = with_quasar(
+        PlanningProblem(slots=slots, devices=(problem_for("2024-06-15").devices[0],)),
+        initial_soc=0.897,
+        availability=(AvailabilityWindow(start=start, end=leave),),
+        departures=(Departure(time=leave, target_soc=0.9),),
+    )
+    result = plan(problem)
+    assert result.device("leaf").setpoint_kw[0] in (0.0, QUASAR_MIN_KW)
+    (miss,) = result.infeasibilities
+    assert miss.at == leave
+    assert miss.shortfall == pytest.approx(0.003 * 37)
+
+
+@pytest.mark.parametrize("day", DAYS[:3])
+def test_dead_band_with_a_commute_keeps_the_departure(day: str) -> None:
+    problem = with_quasar(
+        problem_for(day, devices=3, with_load=True, with_departure=True)
+    )
+    result = plan(problem)
+    leaf_plan = result.device("leaf")
+    assert all(legal(p) for p in leaf_plan.setpoint_kw)
+    assert result.feasible
+    assert Reason.UNAVAILABLE in leaf_plan.reasons

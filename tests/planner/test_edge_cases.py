@@ -246,3 +246,21 @@ def test_end_soc_requirement_is_kept() -> None:
     impossible = leaf(end_soc_min=0.9, max_charge_kw=1.0)
     result = plan(PlanningProblem(slots=hourly(prices), devices=(impossible,)))
     assert [p.kind for p in result.infeasibilities] == [InfeasibilityKind.END_SOC]
+
+
+def test_a_departure_before_the_horizon_is_ignored() -> None:
+    gone = leaf(
+        departures=(Departure(time=START - HOUR, target_soc=0.9, trip_energy_kwh=5),)
+    )
+    result = plan(PlanningProblem(slots=hourly([1.0, 1.0]), devices=(gone,)))
+    assert result.feasible
+    assert result.device("leaf").soc == (0.5, 0.5, 0.5)
+
+
+def test_a_battery_above_its_window_never_rises_above_where_it_started() -> None:
+    full = pack("p", initial_soc=0.8, soc_max=0.5, max_discharge_kw=1.0)
+    result = plan(PlanningProblem(slots=hourly([1.0, 0.1, 0.1, 3.0]), devices=(full,)))
+    soc = result.devices[0].soc
+    assert max(soc) <= 0.8 + 1e-9
+    assert result.devices[0].setpoint_kw[3] == pytest.approx(-1.0)
+    assert result.feasible

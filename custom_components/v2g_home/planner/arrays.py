@@ -142,9 +142,7 @@ def _reachable(
                 _shortfall(device, t + 1, window_low - reach_high, boundaries)
             )
             low[t + 1] = high[t + 1] = reach_high
-        elif reach_low > window_high:
-            low[t + 1] = high[t + 1] = reach_low
-        else:
+        else:  # doing nothing stays inside the window, so only a requirement can be out of reach
             low[t + 1] = max(reach_low, window_low)
             high[t + 1] = min(reach_high, window_high)
     return np.array(low), np.array(high), problems
@@ -154,15 +152,13 @@ def _shortfall(
     device: StorageDevice, k: int, kwh: float, boundaries: tuple[datetime, ...]
 ) -> Infeasibility:
     at = boundaries[k]
+    # Only departures and the end requirement can ask for more than doing nothing leaves.
     departing = any(
         bisect_right(boundaries, d.time) - 1 == k for d in device.departures
     )
-    if departing:
-        kind = InfeasibilityKind.DEPARTURE_TARGET
-    elif k == len(boundaries) - 1 and device.end_soc_min is not None:
-        kind = InfeasibilityKind.END_SOC
-    else:
-        kind = InfeasibilityKind.SOC_FLOOR
+    kind = (
+        InfeasibilityKind.DEPARTURE_TARGET if departing else InfeasibilityKind.END_SOC
+    )
     return Infeasibility(kind=kind, device_id=device.device_id, at=at, shortfall=kwh)
 
 

@@ -128,7 +128,6 @@ class InfeasibilityKind(StrEnum):
     """What could not be met; the plan then does the best it can."""
 
     DEPARTURE_TARGET = "departure_target"  # the target SoC cannot be reached in time
-    SOC_FLOOR = "soc_floor"  # the SoC starts (or returns from a trip) below its floor
     END_SOC = "end_soc"  # end_soc_min cannot be reached
     IMPORT_LIMIT = "import_limit"  # the house needs more than the fuse allows
     EXPORT_LIMIT = (

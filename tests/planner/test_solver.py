@@ -1,0 +1,52 @@
+"""The interior-point solver reports trouble instead of raising it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from custom_components.v2g_home.planner import lp_layout
+from custom_components.v2g_home.planner.arrays import compile_problem
+from custom_components.v2g_home.planner.lp import FlowBounds, solve_relaxation
+
+from .scenarios import problem_for
+
+if TYPE_CHECKING:
+    import pytest
+
+
+def test_impossible_flow_bounds_are_reported_as_not_converged() -> None:
+    arrays = compile_problem(problem_for("2024-11-05"))
+    limits = FlowBounds.of(arrays)
+    # Charging at full power all day cannot fit in the battery.
+    forced = FlowBounds(
+        charge_min_kw=limits.charge_max_kw,
+        charge_max_kw=limits.charge_max_kw,
+        discharge_min_kw=limits.discharge_min_kw,
+        discharge_max_kw=np.zeros_like(limits.discharge_max_kw),
+    )
+    assert not solve_relaxation(arrays, forced).converged
+    assert solve_relaxation(arrays, limits).converged
+
+
+def test_a_broken_factorisation_is_reported_as_not_converged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def singular(*_: object) -> None:
+        raise np.linalg.LinAlgError
+
+    monkeypatch.setattr(lp_layout, "solve_block_tridiagonal", singular)
+    result = solve_relaxation(compile_problem(problem_for("2024-11-05")))
+    assert not result.converged
+
+
+def test_numbers_that_blow_up_stop_the_iteration(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def not_a_number(_: object, theta: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+        return np.full_like(rhs, np.nan)
+
+    monkeypatch.setattr(lp_layout.Layout, "normal_solve", not_a_number)
+    result = solve_relaxation(compile_problem(problem_for("2024-11-05")))
+    assert not result.converged
