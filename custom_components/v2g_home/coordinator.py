@@ -6,6 +6,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import DOMAIN, LOGGER, MAX_RECONNECT_INTERVAL
@@ -75,17 +76,30 @@ class DeviceCoordinator[DataT](DataUpdateCoordinator[DataT]):
         except DeviceError as err:
             await self.driver.close()
             raise self._update_failed(err) from err
+        issue_id = f"wrong_device_{self.subentry.subentry_id}"
         if identity.serial != self.serial:
             await self.driver.close()
+            placeholders = {
+                "device": self.name,
+                "expected": self.serial,
+                "found": identity.serial,
+            }
+            # Retrying cannot fix this (an address now used by another device): the user must act.
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key="wrong_device",
+                translation_placeholders=placeholders,
+            )
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="wrong_device",
-                translation_placeholders={
-                    "device": self.name,
-                    "expected": self.serial,
-                    "found": identity.serial,
-                },
+                translation_placeholders=placeholders,
             )
+        ir.async_delete_issue(self.hass, DOMAIN, issue_id)
         self.identity = identity
 
     async def _async_update_data(self) -> DataT:

@@ -21,7 +21,11 @@ from .helpers import CHARGER, PACK, setup, state
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers import device_registry as dr, entity_registry as er
+    from homeassistant.helpers import (
+        device_registry as dr,
+        entity_registry as er,
+        issue_registry as ir,
+    )
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from custom_components.v2g_home.devices.simulator import ModbusSimulator
@@ -85,14 +89,34 @@ async def test_charger_missing_at_start(
 
 
 async def test_another_charger_at_the_address(
-    hass: HomeAssistant, quasar_server: ModbusSimulator
+    hass: HomeAssistant,
+    quasar_server: ModbusSimulator,
+    issue_registry: ir.IssueRegistry,
 ) -> None:
-    """A different charger at the configured address is not silently taken for the old one."""
+    """Another charger at the configured address is not taken for the old one; a repair issue says so."""
     entry = site_entry([{**charger_subentry(quasar_server.port), "unique_id": "999"}])
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.SETUP_RETRY
+    (subentry_id,) = entry.subentries
+    issue = issue_registry.async_get_issue(DOMAIN, f"wrong_device_{subentry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "device": "Wallbox Quasar 1",
+        "expected": "999",
+        "found": QUASAR_SERIAL,
+    }
+
+    # The user re-adds the right device under this subentry's serial: the issue goes away.
+    hass.config_entries.async_update_subentry(
+        entry, entry.subentries[subentry_id], unique_id=QUASAR_SERIAL
+    )
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert issue_registry.async_get_issue(DOMAIN, f"wrong_device_{subentry_id}") is None
+    await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_missing_profile_is_an_error(hass: HomeAssistant) -> None:

@@ -106,3 +106,4 @@ def test_every_exception_key_is_translated(language: str) -> None:
         )
     assert used
     assert used <= exceptions.keys()
+    assert _load(language)["issues"]["wrong_device"]["description"]
