@@ -166,9 +166,8 @@ def test_replanning_every_slot_earns_what_replanning_on_news_earns() -> None:
     slots = market_slots(load_price_file(ELSPOT), site)
     on_news = simulate(slots, site)
     every_slot = simulate(slots, site, replan_every_slot=True)
-    assert (
-        len(on_news.plan_ms) == 7
-    )  # the first slot and six publications; nothing diverged
+    # The first slot and six publications, plus a re-plan whenever the battery left the plan.
+    assert 7 <= len(on_news.plan_ms) < len(slots) / 10
     assert len(every_slot.plan_ms) == len(slots)
     profit = [sum(t.net_profit for _, t in run.months) for run in (on_news, every_slot)]
     assert profit[0] > 0

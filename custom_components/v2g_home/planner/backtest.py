@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from .backtest_report import BacktestResult, format_table, result_json
-from .backtest_sim import PlannerOutputError, market_slots, simulate
+from .backtest_sim import PlannerOutputError, SimulationRun, market_slots, simulate
 from .backtest_site import DeviceSpec, SiteError, SiteSpec, Tariff
 from .backtest_site_yaml import load_site
 from .price_files import CURRENCIES, PriceFileError, load_price_file
@@ -35,6 +35,7 @@ _DEVICE_DEFAULTS = {
     "vat": 0.0,
     "sell_fee": 0.0,
 }
+_NOTE_KWH = 0.01
 _PROGRESS_MIN_PERIOD = timedelta(days=7)  # shorter runs finish before a bar helps
 
 
@@ -261,7 +262,21 @@ def run(args: argparse.Namespace, stderr: TextIO) -> BacktestResult:
         months=run_result.months,
         plan_ms=run_result.plan_ms,
         end_soc=run_result.end_soc,
+        notes=_notes(run_result),
     )
+
+
+def _notes(run_result: SimulationRun) -> tuple[str, ...]:
+    notes = []
+    if run_result.unmet_kwh > _NOTE_KWH:
+        notes.append(
+            f"trips: {run_result.unmet_kwh:.1f} kWh short of departure targets or trip energy"
+        )
+    if run_result.refused_kwh > _NOTE_KWH:
+        notes.append(
+            f"the simulated batteries refused {run_result.refused_kwh:.1f} kWh of planned energy (outside their limits)"
+        )
+    return tuple(notes)
 
 
 def main(
@@ -280,6 +295,9 @@ def main(
     except PlannerOutputError as err:
         stderr.write(f"backtest: internal error: {err}\n")
         return 1
+    if args.json:
+        for note in result.notes:
+            stderr.write(f"backtest: note: {note}\n")
     stdout.write(
         (json.dumps(result_json(result)) if args.json else format_table(result)) + "\n"
     )

@@ -48,6 +48,7 @@ class BacktestResult:
     months: tuple[tuple[str, Totals], ...]
     plan_ms: tuple[float, ...]
     end_soc: tuple[tuple[str, float, float], ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def total(self) -> Totals:
@@ -124,6 +125,7 @@ def format_table(result: BacktestResult) -> str:
         lines.append(
             f"{name}: state of charge {start_soc:.0%} at the start, {end_soc:.0%} at the end"
         )
+    lines.extend(result.notes)
     summary = result_json(result)
     lines.append(
         f"{len(result.plan_ms)} plans, median {summary['plan_ms_median']} ms, p95 {summary['plan_ms_p95']} ms"

@@ -9,6 +9,7 @@ import math
 from time import perf_counter
 from typing import TYPE_CHECKING
 
+from .backtest_device import executable_power_kw, stored_energy_kwh
 from .backtest_horizon import known_until, planner_device, trips_on_slots
 from .backtest_report import Totals
 from .model import (
@@ -44,9 +45,12 @@ class SimulationRun:
     days: int
     period: tuple[date, date]  # first and last Danish day
     unmet_kwh: float  # trip energy the car did not have, or SoC targets missed
+    refused_kwh: (
+        float  # planned energy the batteries could not follow (outside their limits)
+    )
     setpoints_kw: tuple[
         tuple[float, ...], ...
-    ]  # per slot, per device: what was executed
+    ]  # per slot and device: what was executed
 
 
 def market_slots(prices: SpotPrices, site: SiteSpec) -> tuple[Slot, ...]:
@@ -110,6 +114,11 @@ class _Runner:
         ]
         self.trips = [trips_on_slots(device, self.slots) for device in site.devices]
         self.leaving = [{away.leave: away for away in trips} for trips in self.trips]
+        self.away = [
+            {i for away in trips for i in range(away.leave, away.back)}
+            for trips in self.trips
+        ]
+        self.refused_kwh = 0.0
         self.plan: Plan | None = None
         self.plan_start = 0
         self.plan_end = 0
@@ -142,12 +151,12 @@ class _Runner:
             raise PlannerOutputError(
                 f"the planner gave no usable setpoint for {local} (Danish time)"
             )
-        self.executed.append(tuple(setpoints))
+        setpoints = self._execute(index, setpoints)
         self.diverged = False
         for number, (device, power_kw) in enumerate(
             zip(self.site.devices, setpoints, strict=True)
         ):
-            self.soc_kwh[number] += _stored_energy_kwh(device, power_kw, slot.hours)
+            self.soc_kwh[number] += stored_energy_kwh(device, power_kw, slot.hours)
             planned_kwh = current.devices[number].soc[offset + 1] * device.capacity_kwh
             if abs(planned_kwh - self.soc_kwh[number]) > _SOC_TOLERANCE_KWH:
                 self.diverged = True
@@ -155,6 +164,28 @@ class _Runner:
         self.months[month] = self.months.get(month, Totals()) + _account(
             slot, self.site.devices, setpoints
         )
+
+    def _execute(self, index: int, planned: list[float]) -> list[float]:
+        """What the batteries do with the planned setpoints; refusals are counted."""
+        hours = self.slots[index].hours
+        executed = [
+            executable_power_kw(
+                device,
+                power_kw,
+                self.soc_kwh[number],
+                hours,
+                plugged_in=index not in self.away[number],
+            )
+            for number, (device, power_kw) in enumerate(
+                zip(self.site.devices, planned, strict=True)
+            )
+        ]
+        self.refused_kwh += sum(
+            abs(want - done) * hours
+            for want, done in zip(planned, executed, strict=True)
+        )
+        self.executed.append(tuple(executed))
+        return executed
 
     def result(self) -> SimulationRun:
         """The totals once every slot ran."""
@@ -169,6 +200,7 @@ class _Runner:
             days=len(days),
             period=(min(days), max(days)),
             unmet_kwh=self.unmet_kwh,
+            refused_kwh=self.refused_kwh,
             setpoints_kw=tuple(self.executed),
         )
 
@@ -237,13 +269,6 @@ class _Runner:
             self.pinned_value = values.pop() if len(values) == 1 else None
         self.plan, self.plan_start, self.plan_end = new_plan, start, end
         return new_plan
-
-
-def _stored_energy_kwh(device: DeviceSpec, power_kw: float, hours: float) -> float:
-    """Energy into the battery for a grid-side setpoint, after conversion losses."""
-    if power_kw >= 0:
-        return power_kw * hours * device.charge_efficiency
-    return power_kw * hours / device.discharge_efficiency
 
 
 def _account(
