@@ -252,7 +252,11 @@ def test_a_departure_before_the_horizon_is_ignored() -> None:
     gone = leaf(
         departures=(Departure(time=START - HOUR, target_soc=0.9, trip_energy_kwh=5),)
     )
-    result = plan(PlanningProblem(slots=hourly([1.0, 1.0]), devices=(gone,)))
+    hold = TerminalValue(price_per_kwh=0.9)  # neither buying nor selling at 1.0 pays
+    problem = PlanningProblem(
+        slots=hourly([1.0, 1.0]), devices=(gone,), terminal_value=hold
+    )
+    result = plan(problem)
     assert result.feasible
     assert result.device("leaf").soc == (0.5, 0.5, 0.5)
 

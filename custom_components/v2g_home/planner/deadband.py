@@ -86,7 +86,7 @@ def _ranked_patterns(arrays: ProblemArrays, net: FloatArray) -> list[FloatArray]
             if not flows.any():
                 continue
             # As many pulses as carry the small flows' energy, give or take; any free slot may host one.
-            pulses = float(np.abs(net[i, flows]) @ hours[flows]) / (
+            pulses = float((np.abs(net[i, flows]) * hours[flows]).sum()) / (
                 minimum[i, 0] * hours.mean()
             )
             slots = np.flatnonzero(device.available & (base[i] == 0))

@@ -9,9 +9,13 @@ import numpy as np
 from .arrays import FloatArray, ProblemArrays
 from .lp_layout import CURTAIL, EXPORT, IMPORT, OVER_LIMIT, LinearProgram, build_program
 
-_TOLERANCE = 1e-9
+_FEASIBILITY = 1e-9  # residuals relative to the data's scale
+_GAP = 1e-8  # duality gap relative to the objective
+_LOOSE = 1e-6  # good enough when numerics stall
+_BREAKDOWN = 100.0
 _MAX_ITERATIONS = 80
 _STEP = 0.995
+_FIXED_WITHIN = 1e-9  # a variable whose bounds are closer than this is fixed
 _ONE_WAY_ROUNDS = 5
 _BOTH_WAYS_KW = 1e-5
 
@@ -87,14 +91,18 @@ def one_setpoint_per_slot(
     The linear model may charge and discharge one battery at once when import prices are negative
     (the losses then earn money); one setpoint per slot cannot do that. Such slots are fixed to the
     direction in which their stored energy moves, which keeps the SoC path feasible, and the model
-    is solved again until no slot does both.
+    is solved again until no slot does both. Burning only pays at negative prices, so the first
+    round fixes every negative-price slot at once (saving rounds on long horizons).
     """
     gain_c = np.array([[d.device.charge_efficiency] for d in arrays.devices])
     loss_d = np.array([[1.0 / d.device.discharge_efficiency] for d in arrays.devices])
-    for _ in range(_ONE_WAY_ROUNDS):
+    negative = (arrays.buy_per_kwh < 0) | (arrays.sell_per_kwh < 0)
+    for round_number in range(_ONE_WAY_ROUNDS):
         both = np.minimum(relaxation.charge_kw, relaxation.discharge_kw) > _BOTH_WAYS_KW
         if not both.any():
             break
+        if round_number == 0:
+            both = both | negative[None, :]
         stored = gain_c * relaxation.charge_kw - loss_d * relaxation.discharge_kw
         flows = FlowBounds(
             charge_min_kw=flows.charge_min_kw,
@@ -114,7 +122,7 @@ class _Iterate:
     def __init__(self, program: LinearProgram) -> None:
         self.program = program
         lower, upper = program.lower, program.upper
-        self.free = (upper - lower > 1e-12).astype(float)
+        self.free = (upper - lower > _FIXED_WITHIN).astype(float)
         self.fixed = 1.0 - self.free
         self.scale_b = 1.0 + float(np.abs(program.rhs).max(initial=0.0))
         self.scale_c = 1.0 + float(np.abs(program.cost).max(initial=0.0))
@@ -130,10 +138,12 @@ class _Iterate:
 
     def mu(self) -> float:
         """The average complementarity gap."""
-        return float(self.gap_low @ self.z_low + self.gap_up @ self.z_up) / self.pairs
+        return (
+            _dot(self.gap_low, self.z_low) + _dot(self.gap_up, self.z_up)
+        ) / self.pairs
 
-    def converged(self) -> bool:
-        """Update the residuals; whether primal, dual and gap are all small."""
+    def error(self) -> float:
+        """Update residuals and scaling; the worst of primal, dual and gap errors (relative)."""
         program = self.program
         layout = program.layout
         self.residual_p = program.rhs - layout.times(self.x)
@@ -143,11 +153,11 @@ class _Iterate:
         self.theta = self.free / (
             self.z_low / self.gap_low + self.z_up / self.gap_up + self.fixed
         )
-        return bool(
-            np.abs(self.residual_p).max(initial=0.0) < _TOLERANCE * self.scale_b
-            and np.abs(self.residual_d).max(initial=0.0) < _TOLERANCE * self.scale_c
-            and self.mu() * self.pairs
-            < _TOLERANCE * (1.0 + abs(float(program.cost @ self.x)))
+        gap = self.mu() * self.pairs / (1.0 + abs(_dot(program.cost, self.x)))
+        return max(
+            float(np.abs(self.residual_p).max(initial=0.0)) / self.scale_b,
+            float(np.abs(self.residual_d).max(initial=0.0)) / self.scale_c,
+            gap * _FEASIBILITY / _GAP,
         )
 
     def direction(
@@ -183,12 +193,9 @@ class _Iterate:
         )
         alpha_p, alpha_d = (min(1.0, a) for a in self.steps(dx, dzl, dzu))
         mu_affine = (
-            float(
-                (self.gap_low + alpha_p * dx) @ (self.z_low + alpha_d * dzl)
-                + (self.gap_up - alpha_p * dx) @ (self.z_up + alpha_d * dzu)
-            )
-            / self.pairs
-        )
+            _dot(self.gap_low + alpha_p * dx, self.z_low + alpha_d * dzl)
+            + _dot(self.gap_up - alpha_p * dx, self.z_up + alpha_d * dzu)
+        ) / self.pairs
         target = self.free * ((mu_affine / mu) ** 3 * mu)
         dx, dy, dzl, dzu = self.direction(
             target - self.gap_low * self.z_low - dx * dzl,
@@ -204,15 +211,31 @@ class _Iterate:
 
 
 def _interior_point(program: LinearProgram) -> tuple[FloatArray, int, bool]:
-    """Mehrotra's predictor-corrector on the bounded LP; fixed variables stay put."""
+    """Mehrotra's predictor-corrector on the bounded LP; fixed variables stay put.
+
+    Near the optimum the normal equations get ill-conditioned; should the residuals grow again,
+    the best point so far is returned (converged when it meets a looser tolerance).
+    """
     point = _Iterate(program)
+    best_x, best_error = point.x, np.inf
     for iteration in range(1, _MAX_ITERATIONS + 1):
-        if point.converged():
-            return np.clip(point.x, program.lower, program.upper), iteration, True
-        if not np.isfinite(point.mu()):
+        error = point.error()
+        if not np.isfinite(error):
             break
+        if error < best_error:
+            best_x, best_error = point.x, error
+        if error < _FEASIBILITY:
+            return np.clip(point.x, program.lower, program.upper), iteration, True
+        if error > _BREAKDOWN * best_error and best_error < _LOOSE:
+            return np.clip(best_x, program.lower, program.upper), iteration, True
         point.iterate()
-    return np.clip(point.x, program.lower, program.upper), _MAX_ITERATIONS, False
+    converged = best_error < _LOOSE
+    return np.clip(best_x, program.lower, program.upper), _MAX_ITERATIONS, converged
+
+
+def _dot(a: FloatArray, b: FloatArray) -> float:
+    """Dot product without BLAS: threaded BLAS stalls on a busy small machine."""
+    return float(np.multiply(a, b).sum())
 
 
 def _max_step(value: FloatArray, change: FloatArray) -> float:
@@ -243,7 +266,7 @@ def _result(
         import_over_limit_kw=flows.get(OVER_LIMIT, zeros),
         export_kw=flows.get(EXPORT, zeros),
         curtailed_kw=flows.get(CURTAIL, zeros),
-        objective=float(program.cost @ x),
+        objective=_dot(program.cost, x),
         iterations=iterations,
         converged=converged,
     )
