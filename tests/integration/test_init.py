@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
@@ -17,6 +16,7 @@ from .conftest import (
     pack_subentry,
     site_entry,
 )
+from .flow_helpers import free_port
 from .helpers import CHARGER, PACK, setup, state
 
 if TYPE_CHECKING:
@@ -29,12 +29,6 @@ if TYPE_CHECKING:
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from custom_components.v2g_home.devices.simulator import ModbusSimulator
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_devices_in_the_registry(
@@ -78,9 +72,7 @@ async def test_charger_missing_at_start(
     hass: HomeAssistant, pack_server: ModbusSimulator
 ) -> None:
     """A charger that does not answer keeps the site in retry (Home Assistant tries again later)."""
-    entry = site_entry(
-        [charger_subentry(_free_port()), pack_subentry(pack_server.port)]
-    )
+    entry = site_entry([charger_subentry(free_port()), pack_subentry(pack_server.port)])
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -121,7 +113,7 @@ async def test_another_charger_at_the_address(
 
 async def test_missing_profile_is_an_error(hass: HomeAssistant) -> None:
     """A pack whose profile file was removed cannot be set up; the site says so."""
-    entry = site_entry([pack_subentry(_free_port(), pack_driver="removed_profile")])
+    entry = site_entry([pack_subentry(free_port(), pack_driver="removed_profile")])
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
