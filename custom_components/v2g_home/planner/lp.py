@@ -7,7 +7,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arrays import FloatArray, ProblemArrays
-from .lp_layout import CURTAIL, EXPORT, IMPORT, OVER_LIMIT, LinearProgram, build_program
+from .lp_layout import (
+    CURTAIL,
+    EXPORT,
+    IMPORT,
+    OVER_LIMIT,
+    LinearProgram,
+    NormalEquations,
+    build_program,
+)
 
 _FEASIBILITY = 1e-9  # residuals relative to the data's scale
 _GAP = 1e-8  # duality gap relative to the objective
@@ -133,6 +141,7 @@ class _Iterate:
         # A far bound (an absent limit) starts with a small dual so it does not dominate the gap.
         self.z_up = self.z_low * np.minimum(1.0, self.scale_b / self.gap_up)
         self.y: FloatArray = np.zeros(program.rhs.size)
+        self.normal: NormalEquations  # factorised once per step, in iterate()
         self.pairs = max(2 * int(self.free.sum()), 1)
         self.residual_p = self.residual_d = self.theta = self.x
 
@@ -166,9 +175,7 @@ class _Iterate:
         """The Newton step (dx, dy, dz_low, dz_up) for complementarity targets comp_low/up."""
         layout = self.program.layout
         q = self.residual_d - comp_low / self.gap_low + comp_up / self.gap_up
-        dy = layout.normal_solve(
-            self.theta, self.residual_p + layout.times(self.theta * q)
-        )
+        dy = self.normal.solve(self.residual_p + layout.times(self.theta * q))
         dx = self.theta * (layout.transposed_times(dy) - q)
         return (
             dx,
@@ -187,6 +194,7 @@ class _Iterate:
 
     def iterate(self) -> None:
         """One Mehrotra predictor-corrector step."""
+        self.normal = self.program.layout.normal_factor(self.theta)
         mu = self.mu()
         dx, _, dzl, dzu = self.direction(
             -self.gap_low * self.z_low, -self.gap_up * self.z_up

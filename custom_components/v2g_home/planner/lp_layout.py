@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arrays import FloatArray, ProblemArrays
-from .blocktri import solve_block_tridiagonal
+from .blocktri import BlockTridiagonal
 
 UNLIMITED_KW = 1e6  # stands in for an absent limit: no plan comes near it
 TIE_BREAK_PER_KWH = 1e-7
@@ -73,25 +73,44 @@ class Layout:
             ]
         )
 
-    def normal_solve(self, theta: FloatArray, rhs: FloatArray) -> FloatArray:
-        """Solve (A diag(theta) A^T) y = rhs, eliminating the balance rows slot by slot."""
+    def normal_factor(self, theta: FloatArray) -> NormalEquations:
+        """Factorise A diag(theta) A^T, eliminating the balance rows slot by slot."""
         n, t = self.n_devices, self.n_slots
         th_c, th_u, th_e, th_grid = self.split(theta)
         own = th_e + self.charge_gain**2 * th_c + self.discharge_gain**2 * th_u + 1e-14
         own[:, 1:] += th_e[:, :-1]
         coupling = self.charge_gain * th_c + self.discharge_gain * th_u
         grid = th_grid.sum(axis=0) + th_c.sum(axis=0) + th_u.sum(axis=0)
-        rhs_dyn = rhs[: n * t].reshape(n, t)
-        rhs_bal = rhs[n * t :]
         diagonal = (
             -coupling.T[:, :, None] * coupling.T[:, None, :] / grid[:, None, None]
         )
         diagonal[:, np.arange(n), np.arange(n)] += own.T
         upper = np.zeros((t, n, n))
         upper[:-1, np.arange(n), np.arange(n)] = -th_e[:, :-1].T
-        reduced = rhs_dyn.T - coupling.T * (rhs_bal / grid)[:, None]
-        dual = solve_block_tridiagonal(diagonal, upper, reduced).T
-        price = (rhs_bal - (coupling * dual).sum(axis=0)) / grid
+        return NormalEquations(
+            n_rows=n * t,
+            coupling=coupling,
+            grid=grid,
+            system=BlockTridiagonal(diagonal, upper),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class NormalEquations:
+    """A diag(theta) A^T, factorised: the balance rows eliminated, the rest block-tridiagonal."""
+
+    n_rows: int  # dynamics rows
+    coupling: FloatArray  # devices x slots: dynamics row to balance row
+    grid: FloatArray  # slots: the balance rows' diagonal
+    system: BlockTridiagonal
+
+    def solve(self, rhs: FloatArray) -> FloatArray:
+        """The y with (A diag(theta) A^T) y = rhs."""
+        rhs_dyn = rhs[: self.n_rows].reshape(self.coupling.shape)
+        rhs_bal = rhs[self.n_rows :]
+        reduced = rhs_dyn.T - self.coupling.T * (rhs_bal / self.grid)[:, None]
+        dual = self.system.solve(reduced).T
+        price = (rhs_bal - (self.coupling * dual).sum(axis=0)) / self.grid
         return np.concatenate([dual.ravel(), price])
 
 
