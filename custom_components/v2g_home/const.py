@@ -22,6 +22,11 @@ CONF_PACK_DRIVER: Final = "pack_driver"
 CONF_POWER_SIGN: Final = "power_sign"
 CONF_SERIAL: Final = "serial"
 
+# Site options for the house (read by the load forecast and the ledger).
+CONF_HOUSE_POWER_ENTITY: Final = "house_power_entity"
+CONF_SOLAR_POWER_ENTITY: Final = "solar_power_entity"
+CONF_GRID_METER_ENTITY: Final = "grid_meter_entity"
+
 DEFAULT_MODBUS_PORT: Final = 502
 DEFAULT_UNIT_ID: Final = 1
 DEFAULT_FAILSAFE_TIMEOUT_S: Final = 600
