@@ -17,6 +17,7 @@ from homeassistant.helpers.selector import TextSelector
 import voluptuous as vol
 
 from .config_flow_devices import ChargerSubentryFlow, PackSubentryFlow
+from .config_flow_house import house_schema, validate_house_entities
 from .config_flow_prices import (
     price_source_schema,
     tariff_schema,
@@ -140,7 +141,7 @@ class V2GConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class V2GOptionsFlow(OptionsFlow):
-    """Change the tariff preset and price components of a site."""
+    """Change the tariff preset and price components of a site, and its house meters."""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
@@ -149,10 +150,12 @@ class V2GOptionsFlow(OptionsFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = validate_tariffs(user_input, self.hass)
+            errors |= validate_house_entities(self.hass, user_input)
             if not errors:
                 return self.async_create_entry(data=user_input)
+        defaults = user_input or self.config_entry.options
         return self.async_show_form(
             step_id="init",
-            data_schema=tariff_schema(user_input or self.config_entry.options),
+            data_schema=tariff_schema(defaults).extend(house_schema(defaults)),
             errors=errors,
         )
