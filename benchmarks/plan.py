@@ -8,6 +8,7 @@ Service, Energinet) when present, else the fixture days repeated.
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 import statistics
@@ -16,7 +17,7 @@ import time
 from custom_components.v2g_home.planner.model import PlanningProblem, Site, Slot
 from custom_components.v2g_home.planner.optimise import plan
 from tests.planner.lp_reference import solve_lp
-from tests.planner.scenarios import dk1_days, leaf, pack, slots_for
+from tests.planner.scenarios import dk1_days, leaf, pack, problem_for, slots_for
 
 SHARED_PRICES = (
     Path(__file__).resolve().parent.parent.parent
@@ -77,10 +78,36 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def dead_band_gaps() -> None:
+    """How far the dead-band plan stays from the relaxation and from the true (MILP) optimum."""
+    print("Dead band (Leaf 0 or >= 1.38 kW), hourly DK1 fixture days with house load:")
+    print(
+        "  devices  days  vs relaxation: mean  max   vs dead-band optimum: mean  max  (share of savings)"
+    )
+    for devices in (1, 3):
+        to_relaxed, to_best = [], []
+        for day in dk1_days():
+            base = problem_for(day, devices=devices, with_load=True)
+            car = replace(base.devices[0], min_power_kw=1.38)
+            problem = replace(base, devices=(car, *base.devices[1:]))
+            result = plan(problem)
+            best = solve_lp(problem, dead_band=True).objective
+            savings = result.totals.baseline_cost - result.relaxed_objective
+            to_relaxed.append((result.objective - result.relaxed_objective) / savings)
+            to_best.append((result.objective - best) / savings)
+        print(
+            f"  {devices:7d}  {len(to_relaxed):4d}  {statistics.mean(to_relaxed):19.2%}"
+            f" {max(to_relaxed):5.2%}  {statistics.mean(to_best):26.2%} {max(to_best):5.2%}"
+        )
+
+
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--gaps", action="store_true", help="also measure the dead-band gap"
+    )
     args = parser.parse_args()
 
     problem = two_days_quarter_hourly()
@@ -98,6 +125,13 @@ def main() -> None:
         f"  ratio plan/HiGHS (medians): {statistics.median(ours) / statistics.median(highs):.2f}"
     )
     print(f"  objective {result.relaxed_objective:.6f} vs HiGHS {reference:.6f}")
+    car = replace(problem.devices[0], min_power_kw=1.38)
+    banded = replace(problem, devices=(car, *problem.devices[1:]))
+    with_band, _ = _side_by_side(banded, max(3, args.repeat // 3))
+    print(
+        f"  with the Quasar dead band: median {statistics.median(with_band):.1f} ms"
+        f" (relaxation + re-optimised on/off patterns)"
+    )
 
     year = year_hourly()
     repeat = max(3, args.repeat // 10)
@@ -108,6 +142,8 @@ def main() -> None:
     print(
         f"  ratio plan/HiGHS: {statistics.median(ours_year) / statistics.median(highs_year):.2f}"
     )
+    if args.gaps:
+        dead_band_gaps()
 
 
 if __name__ == "__main__":
