@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 Setpoints = list[FloatArray]
-_SHARES = (0.5, 0.75, 1.0, 1.25, 1.5)
+_SHARES = (0.75, 1.0, 1.25)
 _NOISE_KW = 1e-3
 
 
