@@ -34,10 +34,13 @@ class ControlSettings:
     mode: ControlMode = ControlMode.OFF
     charge_power_kw: float = DEFAULT_CHARGE_POWER_KW
     discharge_power_kw: float = DEFAULT_DISCHARGE_POWER_KW
+    auto_power_kw: float = 0.0  # the scheduler's signed setpoint, used in auto mode
 
     @property
     def setpoint_kw(self) -> float:
         """Signed setpoint the mode means (+ charges the car, - discharges it)."""
+        if self.mode is ControlMode.AUTO:
+            return self.auto_power_kw
         if self.mode is ControlMode.CHARGE:
             return self.charge_power_kw
         if self.mode is ControlMode.DISCHARGE:
@@ -139,6 +142,21 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
         if commanded:
             await self.async_request_refresh()
 
+    async def async_apply_setpoint_kw(self, power_kw: float) -> None:
+        """The scheduler's signed setpoint; it only moves the charger in auto mode.
+
+        Kept even when the write fails, so a reconnect resumes the latest (safe) setpoint.
+        """
+        if self.control.mode is not ControlMode.AUTO:
+            return
+        new = replace(self.control, auto_power_kw=power_kw)
+        if new == self.control:
+            return
+        self.control = new
+        self._apply_pending = True
+        await self.async_run_command(lambda: self._async_apply(new))
+        self._apply_pending = False
+
     def restore_control(
         self,
         *,
@@ -156,7 +174,9 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
         charge_power_kw: float | None,
         discharge_power_kw: float | None,
     ) -> ControlSettings:
+        same_mode = mode is None or mode is self.control.mode
         return ControlSettings(
+            auto_power_kw=self.control.auto_power_kw if same_mode else 0.0,
             mode=self.control.mode if mode is None else mode,
             charge_power_kw=self.control.charge_power_kw
             if charge_power_kw is None

@@ -47,8 +47,9 @@ DEFAULT_DISCHARGE_POWER_KW: Final = 3.7
 
 
 class ControlMode(StrEnum):
-    """What the user asks a device to do (the scheduler adds `auto` later)."""
+    """What the user asks a device to do; `auto` follows the scheduler's plan."""
 
+    AUTO = "auto"
     OFF = "off"
     CHARGE = "charge"
     DISCHARGE = "discharge"

@@ -8,8 +8,15 @@ from typing import TYPE_CHECKING, Protocol
 
 from homeassistant.util import dt as dt_util
 
-from .const import PACK_POLL_INTERVAL
+from .const import (
+    DEFAULT_CHARGE_POWER_KW,
+    DEFAULT_DISCHARGE_POWER_KW,
+    LOGGER,
+    PACK_POLL_INTERVAL,
+    ControlMode,
+)
 from .coordinator import DeviceCoordinator
+from .devices.errors import DeviceConnectionError, DeviceError
 from .devices.models import PackReading, StorageDriver
 
 if TYPE_CHECKING:
@@ -44,7 +51,7 @@ class PackData:
 
 
 class PackCoordinator(DeviceCoordinator[PackData]):
-    """Polls one pack; no commands yet (the scheduler drives packs later)."""
+    """Polls one pack and drives it in the chosen mode (auto: the scheduler's setpoint)."""
 
     driver: PackDriver
 
@@ -59,7 +66,77 @@ class PackCoordinator(DeviceCoordinator[PackData]):
         super().__init__(
             hass, entry, subentry, driver, update_interval=PACK_POLL_INTERVAL
         )
+        self.mode = ControlMode.OFF
+        self.auto_power_kw = 0.0
+        self.in_control = False
+        self._apply_pending = False
+
+    @property
+    def setpoint_kw(self) -> float:
+        """Signed setpoint the mode means, at the pack's rated power for charge and discharge."""
+        reading = self.data.reading if self.data else None
+        if self.mode is ControlMode.AUTO:
+            return self.auto_power_kw
+        if self.mode is ControlMode.CHARGE:
+            rated = reading.max_charge_kw if reading else None
+            return rated or DEFAULT_CHARGE_POWER_KW
+        if self.mode is ControlMode.DISCHARGE:
+            rated = reading.max_discharge_kw if reading else None
+            return -(rated or DEFAULT_DISCHARGE_POWER_KW)
+        return 0.0
 
     async def _async_read(self) -> PackData:
-        """Poll the pack and stamp the reading."""
-        return PackData(reading=await self.driver.read(), measured_at=dt_util.utcnow())
+        """Apply a pending command (after a restart or reconnect), poll, stamp the reading."""
+        reading = await self.driver.read()
+        data = PackData(reading=reading, measured_at=dt_util.utcnow())
+        if self._apply_pending:
+            self._apply_pending = False
+            self.data = data  # the rated powers of charge and discharge come from it
+            try:
+                await self._async_apply()
+            except DeviceConnectionError:
+                raise
+            except DeviceError as err:
+                LOGGER.warning("%s refused %s (%s)", self.name, self.mode, err)
+        return data
+
+    def _on_reconnected(self) -> None:
+        """Command the mode again once the pack answers."""
+        self._apply_pending = self.mode is not ControlMode.OFF
+
+    async def _async_apply(self) -> None:
+        if self.mode is ControlMode.OFF:
+            if self.in_control:
+                await self.driver.release()
+                self.in_control = False
+            return
+        await self.driver.set_power_kw(self.setpoint_kw)
+        self.in_control = True
+
+    async def async_set_mode(self, mode: ControlMode) -> None:
+        """Change the control mode and command the pack at once."""
+        if mode is not self.mode:
+            self.auto_power_kw = 0.0
+        self.mode = mode
+        await self.async_run_command(self._async_apply)
+        self.async_update_listeners()
+
+    def restore_mode(self, mode: ControlMode) -> None:
+        """Take the mode restored after a restart; the next poll commands the pack."""
+        self.mode = mode
+        self._apply_pending = mode is not ControlMode.OFF
+
+    async def async_apply_setpoint_kw(self, power_kw: float) -> None:
+        """The scheduler's signed setpoint; it only moves the pack in auto mode."""
+        if self.mode is not ControlMode.AUTO or power_kw == self.auto_power_kw:
+            return
+        self.auto_power_kw = power_kw
+        self._apply_pending = True
+        await self.async_run_command(self._async_apply)
+        self._apply_pending = False
+
+    async def _async_release(self) -> None:
+        """On unload, hand the pack back to its own logic."""
+        if self.in_control:
+            await self.driver.release()
+            self.in_control = False

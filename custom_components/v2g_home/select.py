@@ -1,4 +1,4 @@
-"""The charger's control mode: off, charge, discharge or hold (the scheduler adds auto)."""
+"""Each device's control mode: auto (follow the plan), off, charge, discharge or hold."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from homeassistant.helpers.restore_state import RestoreEntity
 from .charger_coordinator import ChargerCoordinator
 from .const import ControlMode
 from .entity import V2GEntity
+from .pack_coordinator import PackCoordinator
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -31,11 +32,16 @@ async def async_setup_entry(
     entry: V2GConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a control mode select per charger."""
+    """Add a control mode select per charger and per pack."""
     for subentry_id, coordinator in entry.runtime_data.devices.items():
         if isinstance(coordinator, ChargerCoordinator):
             async_add_entities(
                 [ControlModeSelect(coordinator, CONTROL_MODE)],
+                config_subentry_id=subentry_id,
+            )
+        elif isinstance(coordinator, PackCoordinator):
+            async_add_entities(
+                [PackModeSelect(coordinator, CONTROL_MODE)],
                 config_subentry_id=subentry_id,
             )
 
@@ -58,3 +64,23 @@ class ControlModeSelect(V2GEntity[ChargerCoordinator], SelectEntity, RestoreEnti
     async def async_select_option(self, option: str) -> None:
         """Command the charger to the chosen mode."""
         await self.coordinator.async_set_control(mode=ControlMode(option))
+
+
+class PackModeSelect(V2GEntity[PackCoordinator], SelectEntity, RestoreEntity):
+    """Commands a pack: follow the plan, charge or discharge at its rated power, hold, or hand it back."""
+
+    async def async_added_to_hass(self) -> None:
+        """Resume the mode chosen before a restart (the next poll commands the pack)."""
+        await super().async_added_to_hass()
+        last = await self.async_get_last_state()
+        if last is not None and last.state in self.options:
+            self.coordinator.restore_mode(ControlMode(last.state))
+
+    @property
+    def current_option(self) -> str:
+        """The mode in force."""
+        return self.coordinator.mode.value
+
+    async def async_select_option(self, option: str) -> None:
+        """Command the pack to the chosen mode."""
+        await self.coordinator.async_set_mode(ControlMode(option))
