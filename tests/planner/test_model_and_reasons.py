@@ -90,3 +90,31 @@ def test_block_tridiagonal_solver_matches_a_dense_solve(blocks: int, size: int) 
             ].T
     solution = solve_block_tridiagonal(diagonal, upper, rhs)
     assert np.allclose(dense @ solution.ravel(), rhs.ravel())
+
+
+def test_nonsense_inputs_are_refused_early() -> None:
+    with pytest.raises(ValueError, match="timezone"):
+        Slot(
+            start=datetime(2024, 1, 1),
+            duration=timedelta(hours=1),
+            buy_price_per_kwh=1,
+            sell_price_per_kwh=1,
+        )
+    with pytest.raises(ValueError, match="duration"):
+        Slot(
+            start=START,
+            duration=timedelta(0),
+            buy_price_per_kwh=1,
+            sell_price_per_kwh=1,
+        )
+    with pytest.raises(ValueError, match="capacity"):
+        leaf(capacity_kwh=0.0)
+    with pytest.raises(ValueError, match="negative"):
+        leaf(max_charge_kw=-1.0)
+    with pytest.raises(ValueError, match="efficienc"):
+        leaf(charge_efficiency=1.2)
+    with pytest.raises(ValueError, match="soc_min"):
+        leaf(soc_min=0.8, soc_max=0.5)
+    slots = problem_for("2024-01-10").slots
+    with pytest.raises(ValueError, match="does not follow"):
+        PlanningProblem(slots=(slots[0], slots[2]), devices=())

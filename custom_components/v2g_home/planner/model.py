@@ -18,6 +18,13 @@ class Slot:
     house_load_kw: float = 0.0
     solar_kw: float = 0.0
 
+    def __post_init__(self) -> None:
+        """Refuse slots that cannot be planned (a programming error, not a planning problem)."""
+        if self.start.tzinfo is None:
+            raise ValueError("slot start must be timezone-aware")
+        if self.duration <= timedelta(0):
+            raise ValueError(f"slot at {self.start} has no duration")
+
     @property
     def end(self) -> datetime:
         """The end of the slot (exclusive)."""
@@ -72,9 +79,24 @@ class StorageDevice:
     wear_per_kwh: float = 0.0  # per kWh discharged, measured at the grid side
     availability: tuple[AvailabilityWindow, ...] | None = None  # None: always available
     departures: tuple[Departure, ...] = ()
-    end_soc_min: float | None = (
-        None  # e.g. "end with at least the starting SoC" in backtests
-    )
+    end_soc_min: float | None = None  # e.g. "at least the starting SoC" in backtests
+
+    def __post_init__(self) -> None:
+        """Refuse settings no battery has (a programming or configuration error)."""
+        if self.capacity_kwh <= 0:
+            raise ValueError(f"{self.device_id}: capacity must be positive")
+        limits = (
+            self.max_charge_kw,
+            self.max_discharge_kw,
+            self.min_power_kw,
+            self.wear_per_kwh,
+        )
+        if min(limits) < 0:
+            raise ValueError(f"{self.device_id}: powers and wear cannot be negative")
+        if not (0 < self.charge_efficiency <= 1 and 0 < self.discharge_efficiency <= 1):
+            raise ValueError(f"{self.device_id}: efficiencies must be in (0, 1]")
+        if not 0 <= self.soc_min <= self.soc_max <= 1:
+            raise ValueError(f"{self.device_id}: need 0 <= soc_min <= soc_max <= 1")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,6 +129,14 @@ class PlanningProblem:
     devices: tuple[StorageDevice, ...]
     site: Site = field(default_factory=Site)
     terminal_value: TerminalValue = field(default_factory=TerminalValue)
+
+    def __post_init__(self) -> None:
+        """Slots must follow each other without gaps or overlaps."""
+        for before, after in zip(self.slots, self.slots[1:], strict=False):
+            if after.start != before.end:
+                raise ValueError(
+                    f"slot at {after.start} does not follow the one at {before.start}"
+                )
 
 
 class Reason(StrEnum):
