@@ -116,5 +116,13 @@ def test_nonsense_inputs_are_refused_early() -> None:
     with pytest.raises(ValueError, match="soc_min"):
         leaf(soc_min=0.8, soc_max=0.5)
     slots = problem_for("2024-01-10").slots
-    with pytest.raises(ValueError, match="does not follow"):
-        PlanningProblem(slots=(slots[0], slots[2]), devices=())
+    with pytest.raises(ValueError, match="overlaps"):
+        PlanningProblem(slots=(slots[1], slots[0]), devices=())
+
+
+def test_a_gap_in_the_prices_is_a_stretch_where_nothing_happens() -> None:
+    slots = problem_for("2024-11-05").slots
+    gapped = PlanningProblem(slots=slots[:5] + slots[8:], devices=(leaf(),))
+    result = plan(gapped)
+    assert len(result.device("leaf").setpoint_kw) == len(slots) - 3
+    assert result.feasible

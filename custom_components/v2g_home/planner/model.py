@@ -131,11 +131,11 @@ class PlanningProblem:
     terminal_value: TerminalValue = field(default_factory=TerminalValue)
 
     def __post_init__(self) -> None:
-        """Slots must follow each other without gaps or overlaps."""
+        """Slots must be in time order without overlaps (a gap is a stretch where nothing happens)."""
         for before, after in zip(self.slots, self.slots[1:], strict=False):
-            if after.start != before.end:
+            if after.start < before.end:
                 raise ValueError(
-                    f"slot at {after.start} does not follow the one at {before.start}"
+                    f"slot at {after.start} overlaps the one at {before.start}"
                 )
 
 
