@@ -299,10 +299,10 @@ def test_trips_the_car_cannot_make_are_reported(tmp_path: Path) -> None:
     assert "trips: 4.0 kWh short of departure targets or trip energy" in out
     code, out, err = _run("--prices", ELSPOT, "--site", site, "--json")
     assert set(json.loads(out)) == JSON_KEYS
-    assert (
-        err
-        == "backtest: note: trips: 4.0 kWh short of departure targets or trip energy\n"
-    )
+    assert err.splitlines() == [
+        "backtest: note: trips took 31.0 kWh; revenue counts it at what charging it on arrival would cost",
+        "backtest: note: trips: 4.0 kWh short of departure targets or trip energy",
+    ]
 
 
 def test_setpoints_beyond_the_battery_are_refused_and_reported(

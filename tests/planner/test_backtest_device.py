@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from custom_components.v2g_home.planner.backtest_device import (
+    arrival_charging_cost,
     executable_power_kw,
     stored_energy_kwh,
 )
 from custom_components.v2g_home.planner.backtest_site import DeviceSpec
+from custom_components.v2g_home.planner.model import Slot
 
 LEAF = DeviceSpec(
     name="leaf",
@@ -54,3 +58,31 @@ def test_battery_follows_the_plan_within_its_limits(
     assert executable_power_kw(
         LEAF, power_kw, soc_kwh, 1.0, plugged_in=plugged_in
     ) == pytest.approx(expected_kw)
+
+
+def _hours(*buy: float) -> list[Slot]:
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    return [
+        Slot(
+            start=start + timedelta(hours=i),
+            duration=timedelta(hours=1),
+            buy_price_per_kwh=b,
+            sell_price_per_kwh=b,
+        )
+        for i, b in enumerate(buy)
+    ]
+
+
+def test_a_plain_charger_refills_the_trip_from_arrival_at_full_power() -> None:
+    slots = _hours(9.0, 1.0, 2.0, 3.0)
+    # 10 kWh into the battery is 10 / 0.92 kWh from the grid: 7.4 kWh at 1.0, the rest at 2.0.
+    grid_kwh = 10 / 0.92
+    expected = 7.4 * 1.0 + (grid_kwh - 7.4) * 2.0
+    assert arrival_charging_cost(LEAF, 10.0, slots, back=1) == pytest.approx(expected)
+
+
+def test_charging_beyond_the_data_is_priced_like_the_last_slot() -> None:
+    slots = _hours(1.0, 2.0)
+    assert arrival_charging_cost(LEAF, 9.2, slots, back=1) == pytest.approx(
+        7.4 * 2.0 + 2.6 * 2.0
+    )

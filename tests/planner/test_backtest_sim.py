@@ -140,9 +140,23 @@ def test_soc_stays_in_its_window_and_trips_leave_at_the_target() -> None:
     assert run.unmet_kwh == pytest.approx(0, abs=1e-3)
 
 
-def test_net_profit_is_the_bill_saved_less_wear() -> None:
+def _charged_on_arrival(slots: list[Slot], back: int, grid_kwh: float) -> float:
+    """The bill for a plain 7.4 kW charger that refills the car from the moment it is back."""
+    cost = 0.0
+    for slot in slots[back:]:
+        bought = min(grid_kwh, 7.4 * slot.hours)
+        cost += bought * slot.buy_price_per_kwh
+        grid_kwh -= bought
+    return cost
+
+
+def test_net_profit_is_the_bill_saved_against_a_plain_charger_less_wear() -> None:
     slots, run = _site_run()
+    leaf = SITE.devices[0]
     bill_without = sum(slot.house_load_kw * slot.buy_price_per_kwh for slot in slots)
+    trips = trips_on_slots(leaf, slots)
+    assert len(trips) == 5  # a weekday commute, Thursday to Wednesday
+    bill_without += sum(_charged_on_arrival(slots, t.back, 6 / 0.92) for t in trips)
     bill_with = 0.0
     wear = 0.0
     for slot, setpoints in zip(slots, run.setpoints_kw, strict=True):

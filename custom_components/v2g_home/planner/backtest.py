@@ -268,6 +268,10 @@ def run(args: argparse.Namespace, stderr: TextIO) -> BacktestResult:
 
 def _notes(run_result: SimulationRun) -> tuple[str, ...]:
     notes = []
+    if run_result.driven_kwh > _NOTE_KWH:
+        notes.append(
+            f"trips took {run_result.driven_kwh:.1f} kWh; revenue counts it at what charging it on arrival would cost"
+        )
     if run_result.unmet_kwh > _NOTE_KWH:
         notes.append(
             f"trips: {run_result.unmet_kwh:.1f} kWh short of departure targets or trip energy"

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .backtest_site import DeviceSpec
+    from .model import Slot
 
 _EPSILON = 1e-9
 
@@ -42,3 +45,22 @@ def executable_power_kw(
     if _EPSILON < abs(power) < device.min_power_kw - 1e-6:
         return 0.0
     return power
+
+
+def arrival_charging_cost(
+    device: DeviceSpec, energy_kwh: float, slots: Sequence[Slot], back: int
+) -> float:
+    """What a plain charger would pay to put `energy_kwh` back after a trip: full power from arrival.
+
+    Driving needs this energy with or without smart charging, so the backtest credits it at this
+    price; energy beyond the end of the data is priced like the last slot.
+    """
+    needed_kwh = energy_kwh / device.charge_efficiency  # at the grid side
+    cost = 0.0
+    for slot in slots[back:]:
+        if needed_kwh <= 0:
+            return cost
+        bought_kwh = min(needed_kwh, device.charge_power_kw * slot.hours)
+        cost += bought_kwh * slot.buy_price_per_kwh
+        needed_kwh -= bought_kwh
+    return cost + max(needed_kwh, 0.0) * slots[-1].buy_price_per_kwh

@@ -9,7 +9,11 @@ import math
 from time import perf_counter
 from typing import TYPE_CHECKING
 
-from .backtest_device import executable_power_kw, stored_energy_kwh
+from .backtest_device import (
+    arrival_charging_cost,
+    executable_power_kw,
+    stored_energy_kwh,
+)
 from .backtest_horizon import known_until, planner_device, trips_on_slots
 from .backtest_report import Totals
 from .model import (
@@ -45,9 +49,9 @@ class SimulationRun:
     days: int
     period: tuple[date, date]  # first and last Danish day
     unmet_kwh: float  # trip energy the car did not have, or SoC targets missed
-    refused_kwh: (
-        float  # planned energy the batteries could not follow (outside their limits)
-    )
+    # planned energy the batteries could not follow (outside their limits)
+    refused_kwh: float
+    driven_kwh: float  # energy the car's trips took from its battery
     setpoints_kw: tuple[
         tuple[float, ...], ...
     ]  # per slot and device: what was executed
@@ -119,6 +123,7 @@ class _Runner:
             for trips in self.trips
         ]
         self.refused_kwh = 0.0
+        self.driven_kwh = 0.0
         self.plan: Plan | None = None
         self.plan_start = 0
         self.plan_end = 0
@@ -160,10 +165,11 @@ class _Runner:
             planned_kwh = current.devices[number].soc[offset + 1] * device.capacity_kwh
             if abs(planned_kwh - self.soc_kwh[number]) > _SOC_TOLERANCE_KWH:
                 self.diverged = True
-        month = slot.start.astimezone(DANISH_TIME).strftime("%Y-%m")
-        self.months[month] = self.months.get(month, Totals()) + _account(
-            slot, self.site.devices, setpoints
-        )
+        self._book(index, _account(slot, self.site.devices, setpoints))
+
+    def _book(self, index: int, totals: Totals) -> None:
+        month = self.slots[index].start.astimezone(DANISH_TIME).strftime("%Y-%m")
+        self.months[month] = self.months.get(month, Totals()) + totals
 
     def _execute(self, index: int, planned: list[float]) -> list[float]:
         """What the batteries do with the planned setpoints; refusals are counted."""
@@ -201,6 +207,7 @@ class _Runner:
             period=(min(days), max(days)),
             unmet_kwh=self.unmet_kwh,
             refused_kwh=self.refused_kwh,
+            driven_kwh=self.driven_kwh,
             setpoints_kw=tuple(self.executed),
         )
 
@@ -219,6 +226,11 @@ class _Runner:
             used_kwh = min(away.energy_kwh, self.soc_kwh[number])
             self.unmet_kwh += away.energy_kwh - used_kwh
             self.soc_kwh[number] -= used_kwh
+            self.driven_kwh += used_kwh
+            # Driving would need this energy without the planner too: credit what charging it on
+            # arrival would cost, so net profit compares against a plain charger, not against walking.
+            credit = arrival_charging_cost(device, used_kwh, self.slots, away.back)
+            self._book(index, Totals(revenue=credit))
 
     def _terminal_value(self, end: int, *, final: bool) -> TerminalValue:
         """How stored energy at the horizon's end is valued.
