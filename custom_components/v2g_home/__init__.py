@@ -15,9 +15,11 @@ from .device_factory import create_charger, create_leaf, create_pack
 from .devices.errors import ProfileError
 from .devices.profile import PackProfile, available_profiles
 from .entity import device_info, leaf_device_info, site_device_info
+from .ledger import Ledger
 from .pack_coordinator import PackCoordinator
 from .price_coordinator import PriceCoordinator
 from .runtime import RuntimeData, V2GConfigEntry
+from .scheduler import Scheduler
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -27,7 +29,15 @@ if TYPE_CHECKING:
 
     from .coordinator import DeviceCoordinator
 
-PLATFORMS = [Platform.BINARY_SENSOR, Platform.NUMBER, Platform.SELECT, Platform.SENSOR]
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.NUMBER,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+    Platform.TIME,
+]
 
 
 def _coordinator(
@@ -117,8 +127,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
     prices = PriceCoordinator(hass, entry)
     await prices.async_config_entry_first_refresh()
     entry.runtime_data = RuntimeData(devices=devices, prices=prices)
+    scheduler = entry.runtime_data.scheduler = Scheduler(hass, entry)
+    await scheduler.async_load()
+    ledger = entry.runtime_data.ledger = Ledger(hass, entry, devices, prices)
+    await ledger.async_load()
+    ledger.async_start()
+    entry.async_on_unload(ledger.async_stop)
     _register_devices(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # After the platforms: the modes restored by the selects are in place for the first plan.
+    await scheduler.async_start()
+    entry.async_on_unload(scheduler.async_shutdown)
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
     return True
 

@@ -16,6 +16,7 @@ from homeassistant.const import EntityCategory, UnitOfPower
 from .charger_coordinator import ChargerCoordinator, ControlSettings
 from .const import CHARGER_MAX_POWER_KW, CHARGER_MIN_POWER_KW
 from .entity import V2GEntity
+from .scheduler_entities import async_add_setting_numbers
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -65,6 +66,7 @@ async def async_setup_entry(
                 ),
                 config_subentry_id=subentry_id,
             )
+    async_add_setting_numbers(entry, async_add_entities)
 
 
 class ChargerPowerNumber(V2GEntity[ChargerCoordinator], RestoreNumber):

@@ -8,7 +8,9 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 
 from .coordinator import DeviceCoordinator
+from .ledger import Ledger
 from .price_coordinator import PriceCoordinator
+from .scheduler import Scheduler
 
 
 @dataclass(kw_only=True)
@@ -17,6 +19,8 @@ class RuntimeData:
 
     devices: dict[str, DeviceCoordinator[Any]]
     prices: PriceCoordinator | None
+    scheduler: Scheduler | None = None
+    ledger: Ledger | None = None
 
 
 type V2GConfigEntry = ConfigEntry[RuntimeData]

@@ -11,6 +11,7 @@ from .entity import V2GEntity
 from .pack_coordinator import PackCoordinator
 from .pack_energy import ENERGY_COUNTERS, PackEnergySensor
 from .price_entities import async_add_price_sensors
+from .scheduler_entities import async_add_scheduler_sensors
 from .sensor_descriptions import (
     CHARGER_SENSORS,
     PACK_SENSORS,
@@ -62,6 +63,7 @@ async def async_setup_entry(
             )
     if entry.runtime_data.prices is not None:
         async_add_price_sensors(entry.runtime_data.prices, entry, async_add_entities)
+    async_add_scheduler_sensors(entry, async_add_entities)
 
 
 class ChargerSensor(V2GEntity[ChargerCoordinator], SensorEntity):

@@ -1,0 +1,38 @@
+"""The site's "plan again now" button."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+
+from .scheduler_entities import SchedulerEntity
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .runtime import V2GConfigEntry
+
+PARALLEL_UPDATES = 1
+
+REPLAN = ButtonEntityDescription(key="replan", translation_key="replan")
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001 (Home Assistant's platform signature)
+    entry: V2GConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the re-plan button to the site."""
+    scheduler = entry.runtime_data.scheduler
+    if scheduler is not None:
+        async_add_entities([ReplanButton(scheduler, entry, REPLAN)])
+
+
+class ReplanButton(SchedulerEntity, ButtonEntity):
+    """Plans again with the latest prices and readings."""
+
+    async def async_press(self) -> None:
+        """Plan now."""
+        await self.scheduler.async_request_replan("button")

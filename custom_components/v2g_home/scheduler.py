@@ -1,0 +1,363 @@
+"""The site's scheduling loop: plan in the executor, drive devices in auto, keep them safe."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import (
+    async_track_time_interval,
+    async_track_utc_time_change,
+)
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN, LOGGER, ControlMode
+from .planner.model import InfeasibilityKind, Plan, Slot
+from .planner.optimise import plan as optimise
+from .scheduler_drive import drive_device
+from .scheduler_guard import DeviceGuard
+from .scheduler_problem import (
+    DeviceSnapshot,
+    build_problem,
+    planner_slots,
+    snapshot,
+)
+from .scheduler_settings import (
+    OneOffDeparture,
+    SchedulerSettings,
+    SettingsStore,
+    next_daily_departure,
+)
+from .scheduler_view import plan_as_dict, planned_soc_pct
+
+if TYPE_CHECKING:
+    from .runtime import V2GConfigEntry
+
+type HouseForecastProvider = Callable[
+    [HomeAssistant, Sequence[Slot]], Awaitable[list[float] | None]
+]
+
+EVENT_PLAN_UPDATED = f"{DOMAIN}_plan_updated"
+WATCHDOG_INTERVAL = timedelta(seconds=30)
+DRIFT_PCT = 5.0  # SoC points off the plan that call for a new plan
+MIN_DRIFT_REPLAN = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Force:
+    """A user's override: this power until then, or until the target SoC is reached."""
+
+    power_kw: float
+    until: datetime
+    target_soc_pct: float | None = None
+
+
+class Scheduler:
+    """Plans one site and commands its devices that are in auto mode."""
+
+    def __init__(self, hass: HomeAssistant, entry: V2GConfigEntry) -> None:
+        """Nothing runs before async_start."""
+        self.hass = hass
+        self.entry = entry
+        self.settings = SchedulerSettings()
+        self.plan: Plan | None = None
+        self.planned_at: datetime | None = None
+        self.last_reason: str | None = None
+        self.grid_only = True
+        self.house_forecast_provider: HouseForecastProvider | None = None
+        self.departures: dict[str | None, OneOffDeparture] = {}
+        self.forces: dict[str | None, Force] = {}
+        self.guards: dict[str, DeviceGuard] = {}
+        self._store = SettingsStore(hass, entry.entry_id)
+        self._unsubscribe: list[CALLBACK_TYPE] = []
+        self._listeners: list[CALLBACK_TYPE] = []
+        self._planning = False
+        self._again: str | None = None
+        self._seen: dict[str, tuple[ControlMode, bool]] = {}
+        self._prices_seen: object = None
+
+    @property
+    def devices(self) -> dict[str, Any]:
+        """The site's device coordinators by subentry id."""
+        return self.entry.runtime_data.devices
+
+    def names(self) -> dict[str, str]:
+        """Device names by id, for the UI."""
+        return {key: coordinator.name for key, coordinator in self.devices.items()}
+
+    async def async_load(self) -> None:
+        """Read the stored settings (before the entities are created)."""
+        self.settings = await self._store.async_load()
+        for device_id, coordinator in self.devices.items():
+            self.guards[device_id] = DeviceGuard(
+                self.hass, self.entry.entry_id, device_id, coordinator.base_interval
+            )
+
+    async def async_start(self) -> None:
+        """Listen to prices, devices and the clock; make the first plan."""
+        prices = self.entry.runtime_data.prices
+        if prices is not None:
+            self._prices_seen = prices.data
+            self._unsubscribe.append(prices.async_add_listener(self._on_prices))
+        for device_id, coordinator in self.devices.items():
+            self._unsubscribe.append(
+                coordinator.async_add_listener(
+                    lambda device_id=device_id: self._on_device(device_id)
+                )
+            )
+            found = snapshot(device_id, coordinator)
+            self._seen[device_id] = (found.mode, found.available)
+            self.guards[device_id].seen(
+                found, coordinator.last_update_success, dt_util.utcnow()
+            )
+        self._unsubscribe.append(
+            async_track_utc_time_change(
+                self.hass, self._on_slot_boundary, minute=(0, 15, 30, 45), second=0
+            )
+        )
+        self._unsubscribe.append(
+            async_track_time_interval(self.hass, self._on_watchdog, WATCHDOG_INTERVAL)
+        )
+        await self.async_request_replan("start")
+
+    async def async_shutdown(self) -> None:
+        """Stop listening; the device coordinators hand control back themselves."""
+        while self._unsubscribe:
+            self._unsubscribe.pop()()
+        for guard in self.guards.values():
+            guard.remove_issues()
+
+    @callback
+    def async_add_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `update` whenever the plan or the settings change (for entities)."""
+        self._listeners.append(update)
+        return lambda: self._listeners.remove(update)
+
+    def _notify(self) -> None:
+        for update in list(self._listeners):
+            update()
+
+    async def async_update_settings(self, **changes: Any) -> None:
+        """Change settings, store them and plan again."""
+        self.settings = self.settings.changed(**changes)
+        await self._store.async_save(self.settings)
+        self._notify()
+        await self.async_request_replan("settings")
+
+    async def async_set_departure(
+        self, *, device_id: str | None, when: datetime, target_soc_pct: float
+    ) -> None:
+        """One trip: this SoC at that time (None: every car), then plan again."""
+        self.departures[device_id] = OneOffDeparture(
+            when=dt_util.as_utc(when), target_soc_pct=target_soc_pct
+        )
+        await self.async_request_replan("departure")
+
+    async def async_force(
+        self,
+        *,
+        device_id: str | None,
+        power_kw: float,
+        until: datetime,
+        target_soc_pct: float | None = None,
+    ) -> None:
+        """Override the plan (+ charge, - export) for a device in auto, or all (None)."""
+        targets = list(self.devices) if device_id is None else [device_id]
+        in_auto = [
+            key
+            for key in targets
+            if key in self.devices
+            and snapshot(key, self.devices[key]).mode is ControlMode.AUTO
+        ]
+        if not in_auto:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="force_needs_auto"
+            )
+        force = Force(
+            power_kw=power_kw,
+            until=dt_util.as_utc(until),
+            target_soc_pct=target_soc_pct,
+        )
+        for key in in_auto:
+            self.forces[key] = force
+        await self._async_drive_all("force")
+
+    def departure_for(
+        self, device_id: str, now: datetime
+    ) -> tuple[datetime, float] | None:
+        """The car's next departure and its target SoC (%): a one-off one, else the daily one."""
+        for key in (device_id, None):
+            one_off = self.departures.get(key)
+            if one_off is not None and one_off.when > now:
+                return one_off.when, one_off.target_soc_pct
+        daily = next_daily_departure(self.settings, now)
+        if daily is None:
+            return None
+        return daily, self.settings.departure_target_soc_pct
+
+    async def async_request_replan(self, reason: str) -> None:
+        """Plan again now (or right after the planning under way)."""
+        if self._planning:
+            self._again = reason
+            return
+        self._planning = True
+        try:
+            next_reason: str | None = reason
+            while next_reason is not None:
+                self._again = None
+                await self._async_replan(next_reason)
+                next_reason = self._again
+        finally:
+            self._planning = False
+
+    async def _async_replan(self, reason: str) -> None:
+        now = dt_util.utcnow()
+        snapshots = [
+            snapshot(key, coordinator) for key, coordinator in self.devices.items()
+        ]
+        self.plan = (
+            await self._async_plan(now, snapshots) if self.settings.enabled else None
+        )
+        self.planned_at = now
+        self.last_reason = reason
+        self._update_departure_issue()
+        self.hass.bus.async_fire(
+            EVENT_PLAN_UPDATED,
+            {
+                "entry_id": self.entry.entry_id,
+                "device_ids": []
+                if self.plan is None
+                else [d.device_id for d in self.plan.devices],
+                "reason": reason,
+                "feasible": None if self.plan is None else self.plan.feasible,
+            },
+        )
+        self._notify()
+        await self._async_drive_all(reason)
+
+    async def _async_plan(
+        self, now: datetime, snapshots: list[DeviceSnapshot]
+    ) -> Plan | None:
+        prices = self.entry.runtime_data.prices
+        known = () if prices is None else prices.data.slots_from(now)
+        slots = planner_slots(known, now, None)
+        if not slots:
+            return None
+        house_kw = await self._async_house_forecast(slots)
+        self.grid_only = house_kw is None
+        if house_kw is not None:
+            slots = planner_slots(known, now, house_kw)
+        departures = {
+            s.device_id: d
+            for s in snapshots
+            if s.is_car and (d := self.departure_for(s.device_id, now)) is not None
+        }
+        problem = build_problem(
+            slots=slots,
+            devices=snapshots,
+            settings=self.settings,
+            departures=departures,
+        )
+        if not problem.devices and house_kw is None:
+            return None
+        return await self.hass.async_add_executor_job(optimise, problem)
+
+    async def _async_house_forecast(
+        self, slots: tuple[Slot, ...]
+    ) -> list[float] | None:
+        provider = self.house_forecast_provider
+        if provider is None:
+            return None
+        try:
+            forecast = await provider(self.hass, slots)
+        except Exception:  # noqa: BLE001 - a broken forecast must not stop the plan
+            LOGGER.exception("House load forecast failed; planning grid-only")
+            return None
+        if forecast is None or len(forecast) != len(slots):
+            return None
+        return [max(0.0, float(kw)) for kw in forecast]
+
+    def _update_departure_issue(self) -> None:
+        issue_id = f"departure_infeasible_{self.entry.entry_id}"
+        short = [
+            problem
+            for problem in (self.plan.infeasibilities if self.plan else ())
+            if problem.kind is InfeasibilityKind.DEPARTURE_TARGET
+        ]
+        if not short:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        first = short[0]
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="departure_infeasible",
+            translation_placeholders={
+                "device": self.names().get(first.device_id or "", "-"),
+                "time": dt_util.as_local(first.at).strftime("%H:%M"),
+                "shortfall": f"{first.shortfall:.1f}",
+            },
+        )
+
+    async def _async_drive_all(self, reason: str) -> None:
+        for device_id in list(self.devices):
+            await drive_device(self, device_id, reason)
+
+    @callback
+    def _on_prices(self) -> None:
+        prices = self.entry.runtime_data.prices
+        current = None if prices is None else prices.data
+        if current is self._prices_seen:
+            return
+        self._prices_seen = current
+        self.entry.async_create_task(self.hass, self.async_request_replan("prices"))
+
+    @callback
+    def _on_device(self, device_id: str) -> None:
+        coordinator = self.devices[device_id]
+        now = dt_util.utcnow()
+        found = snapshot(device_id, coordinator)
+        self.guards[device_id].seen(found, coordinator.last_update_success, now)
+        before = self._seen.get(device_id)
+        self._seen[device_id] = (found.mode, found.available)
+        reason: str | None = None
+        if before is not None and before[0] is not found.mode:
+            reason = "mode"
+        elif before is not None and before[1] != found.available:
+            reason = "plugged_in" if found.available else "unavailable"
+        elif self._drifted(found, now):
+            reason = "soc_drift"
+        if reason is not None:
+            self.entry.async_create_task(self.hass, self.async_request_replan(reason))
+        else:
+            self.entry.async_create_task(
+                self.hass, drive_device(self, device_id, "poll")
+            )
+
+    def _drifted(self, found: DeviceSnapshot, now: datetime) -> bool:
+        if self.plan is None or found.soc_pct is None or self.planned_at is None:
+            return False
+        if now - self.planned_at < MIN_DRIFT_REPLAN:
+            return False
+        expected = planned_soc_pct(self.plan, found.device_id, now)
+        return expected is not None and abs(found.soc_pct - expected) > DRIFT_PCT
+
+    @callback
+    def _on_slot_boundary(self, _now: datetime) -> None:
+        self.entry.async_create_task(self.hass, self.async_request_replan("slot"))
+
+    @callback
+    def _on_watchdog(self, _now: datetime) -> None:
+        self.entry.async_create_task(self.hass, self._async_drive_all("watchdog"))
+
+    def plan_as_dict(self) -> dict[str, Any]:
+        """The plan as action response data."""
+        return plan_as_dict(self.plan, self.planned_at, self.names())
