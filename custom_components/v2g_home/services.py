@@ -1,0 +1,174 @@
+"""Actions: force export or charge for a while, set the next departure, and get the plan."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import SupportsResponse, callback
+from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
+import voluptuous as vol
+
+from .const import DEFAULT_CHARGE_POWER_KW, DOMAIN
+from .services_target import (
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_DEVICE_ID,
+    invalid,
+    resolve_target,
+)
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
+
+SERVICE_FORCE_EXPORT = "force_export"
+SERVICE_FORCE_CHARGE = "force_charge"
+SERVICE_SET_DEPARTURE = "set_departure"
+SERVICE_GET_PLAN = "get_plan"
+
+ATTR_POWER_KW = "power_kw"
+ATTR_DURATION = "duration"
+ATTR_TARGET_SOC = "target_soc"
+ATTR_TIME = "time"
+ATTR_DATETIME = "datetime"
+
+MAX_POWER_KW = 50.0  # far above any home connection: catches W typed as kW
+MAX_DURATION = timedelta(hours=24)
+
+_TARGET_FIELDS: dict[vol.Marker, Any] = {
+    vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+    vol.Optional(ATTR_DEVICE_ID): cv.string,
+}
+FORCE_EXPORT_SCHEMA = vol.Schema(
+    {
+        **_TARGET_FIELDS,
+        vol.Required(ATTR_POWER_KW): vol.Coerce(float),
+        vol.Required(ATTR_DURATION): cv.time_period,
+    }
+)
+FORCE_CHARGE_SCHEMA = vol.Schema(
+    {
+        **_TARGET_FIELDS,
+        vol.Optional(ATTR_POWER_KW): vol.Coerce(float),
+        vol.Optional(ATTR_TARGET_SOC): vol.Coerce(float),
+        vol.Required(ATTR_DURATION): cv.time_period,
+    }
+)
+SET_DEPARTURE_SCHEMA = vol.Schema(
+    {
+        **_TARGET_FIELDS,
+        vol.Optional(ATTR_TIME): cv.time,
+        vol.Optional(ATTR_DATETIME): cv.datetime,
+        vol.Required(ATTR_TARGET_SOC): vol.Coerce(float),
+    }
+)
+GET_PLAN_SCHEMA = vol.Schema(_TARGET_FIELDS)
+
+
+def _power_kw(value: float) -> float:
+    if not 0 < value <= MAX_POWER_KW:
+        raise invalid("invalid_power", power=f"{value:g}", maximum=f"{MAX_POWER_KW:g}")
+    return value
+
+
+def _target_soc_pct(value: float) -> float:
+    if not 0 < value <= 100:
+        raise invalid("invalid_target_soc", target_soc=f"{value:g}")
+    return value
+
+
+def _until(duration: timedelta) -> datetime:
+    if not timedelta(0) < duration <= MAX_DURATION:
+        raise invalid("invalid_duration", duration=str(duration))
+    return dt_util.utcnow() + duration
+
+
+def _departure(call: ServiceCall) -> datetime:
+    """The departure as UTC: the next time this time of day comes, or the given date and time."""
+    at_time: time | None = call.data.get(ATTR_TIME)
+    at_datetime: datetime | None = call.data.get(ATTR_DATETIME)
+    now = dt_util.now()
+    if at_time is not None and at_datetime is None:
+        when = now.replace(
+            hour=at_time.hour,
+            minute=at_time.minute,
+            second=at_time.second,
+            microsecond=0,
+        )
+        if when <= now:
+            when += timedelta(
+                days=1
+            )  # wall-clock arithmetic: still that time across DST
+        return dt_util.as_utc(when)
+    if at_datetime is None or at_time is not None:
+        raise invalid("departure_time_required")
+    when = at_datetime
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt_util.get_default_time_zone())
+    if when <= now:
+        raise invalid("departure_in_past", departure=when.isoformat())
+    return dt_util.as_utc(when)
+
+
+async def _async_force_export(call: ServiceCall) -> None:
+    """Export at this power (per device) for this long, whatever the plan says."""
+    target = resolve_target(call)
+    if not target.scheduler.settings.export_allowed:
+        raise invalid("export_not_allowed")
+    await target.scheduler.async_force(
+        device_id=target.device_id,
+        power_kw=-_power_kw(call.data[ATTR_POWER_KW]),
+        until=_until(call.data[ATTR_DURATION]),
+    )
+
+
+async def _async_force_charge(call: ServiceCall) -> None:
+    """Charge at this power for this long, or until the target SoC is reached."""
+    target = resolve_target(call)
+    power: float | None = call.data.get(ATTR_POWER_KW)
+    target_soc: float | None = call.data.get(ATTR_TARGET_SOC)
+    if power is None and target_soc is None:
+        raise invalid("power_or_target_required")
+    await target.scheduler.async_force(
+        device_id=target.device_id,
+        power_kw=_power_kw(DEFAULT_CHARGE_POWER_KW if power is None else power),
+        until=_until(call.data[ATTR_DURATION]),
+        target_soc_pct=None if target_soc is None else _target_soc_pct(target_soc),
+    )
+
+
+async def _async_set_departure(call: ServiceCall) -> None:
+    """The car leaves at this time with at least this SoC (one trip; the daily setting stays)."""
+    target = resolve_target(call)
+    if target.device_id is not None and not target.is_car:
+        raise invalid("departure_needs_car")
+    target_soc = _target_soc_pct(call.data[ATTR_TARGET_SOC])
+    await target.scheduler.async_set_departure(
+        device_id=target.device_id, when=_departure(call), target_soc_pct=target_soc
+    )
+
+
+async def _async_get_plan(call: ServiceCall) -> ServiceResponse:
+    """The site's current plan: slots with prices and every device's setpoint and SoC, totals."""
+    return resolve_target(call).scheduler.plan_as_dict()
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the actions once for all sites (they name the site or device they are for)."""
+    hass.services.async_register(
+        DOMAIN, SERVICE_FORCE_EXPORT, _async_force_export, schema=FORCE_EXPORT_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_FORCE_CHARGE, _async_force_charge, schema=FORCE_CHARGE_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_SET_DEPARTURE, _async_set_departure, schema=SET_DEPARTURE_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_GET_PLAN,
+        _async_get_plan,
+        schema=GET_PLAN_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
