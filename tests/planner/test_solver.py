@@ -66,3 +66,18 @@ def test_a_late_numerical_breakdown_returns_the_best_point(
     result = solve_relaxation(arrays)
     assert result.converged
     assert result.objective == pytest.approx(exact.objective, rel=1e-5)
+
+
+def test_plan_falls_back_to_idle_when_the_solver_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from custom_components.v2g_home.planner import optimise
+
+    def failing(*_: object) -> object:
+        raise np.linalg.LinAlgError
+
+    monkeypatch.setattr(lp_layout, "BlockTridiagonal", failing)
+    result = optimise.plan(problem_for("2024-11-05", devices=3, with_load=True))
+    assert all(set(d.setpoint_kw) == {0.0} for d in result.devices)
+    assert result.relaxed_objective == result.objective
+    assert result.totals.savings == 0.0

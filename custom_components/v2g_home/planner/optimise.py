@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import ProblemArrays, compile_problem, floats
+from .arrays import FloatArray, ProblemArrays, compile_problem, floats
 from .deadband import dead_band_plan, has_dead_band
 from .dispatch import realise
 from .evaluate import Outcome, evaluate, grid_flows, over_fuse
@@ -24,9 +24,12 @@ def _relaxed_objective(arrays: ProblemArrays, relaxation: Relaxation) -> float:
 def _outcome(arrays: ProblemArrays) -> tuple[Outcome, float | None]:
     """The chosen setpoints' outcome and the linear optimum (None without slots or devices)."""
     n_slots = arrays.hours.size
+    idle: list[FloatArray] = [np.zeros(n_slots) for _ in arrays.devices]
     if not n_slots or not arrays.devices:
-        return evaluate(arrays, [np.zeros(n_slots) for _ in arrays.devices]), None
+        return evaluate(arrays, idle), None
     relaxation = solve_relaxation(arrays)
+    if not relaxation.converged:  # numerical trouble: doing nothing is always safe
+        return evaluate(arrays, idle), None
     realisable = one_setpoint_per_slot(arrays, relaxation, FlowBounds.of(arrays))
     if has_dead_band(arrays):
         setpoints = dead_band_plan(
