@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import Platform
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 
 from .charger_coordinator import ChargerCoordinator
 from .const import CONF_PACK_DRIVER, DOMAIN, PACK_DRIVER_SUNSPEC, SUBENTRY_CHARGER
@@ -16,19 +16,23 @@ from .devices.errors import ProfileError
 from .devices.profile import PackProfile, available_profiles
 from .entity import device_info, leaf_device_info, site_device_info
 from .ledger import Ledger
+from .load_forecast import house_forecast_provider
 from .pack_coordinator import PackCoordinator
 from .price_coordinator import PriceCoordinator
 from .runtime import RuntimeData, V2GConfigEntry
 from .scheduler import Scheduler
+from .services import async_setup_services
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from homeassistant.config_entries import ConfigSubentry
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.typing import ConfigType
 
     from .coordinator import DeviceCoordinator
 
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
@@ -105,6 +109,12 @@ def _register_devices(hass: HomeAssistant, entry: V2GConfigEntry) -> None:
             )
 
 
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001 (HA's signature)
+    """Register the actions once; each call names the site or device it is for."""
+    async_setup_services(hass)
+    return True
+
+
 async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
     """Connect every device of the site, start the price feed, set up the platforms."""
     profiles: Mapping[str, PackProfile] = {}
@@ -128,6 +138,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
     await prices.async_config_entry_first_refresh()
     entry.runtime_data = RuntimeData(devices=devices, prices=prices)
     scheduler = entry.runtime_data.scheduler = Scheduler(hass, entry)
+    scheduler.house_forecast_provider = house_forecast_provider(entry)
     await scheduler.async_load()
     ledger = entry.runtime_data.ledger = Ledger(hass, entry, devices, prices)
     await ledger.async_load()
