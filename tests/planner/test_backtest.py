@@ -246,6 +246,7 @@ def test_module_runs_as_a_command() -> None:
         ["--soc-min", "1.5"],
         ["--wear", "-1"],
         ["--power-kw", "0"],
+        ["--efficiency", "0"],
         ["--currency", "SEK"],
     ],
 )

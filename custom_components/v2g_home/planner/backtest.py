@@ -46,6 +46,15 @@ def _fraction(text: str) -> float:
     return value
 
 
+def _efficiency(text: str) -> float:
+    value = float(text)
+    if not 0.0 < value <= 1.0:
+        raise argparse.ArgumentTypeError(
+            f"{text} is not an efficiency above 0 and at most 1"
+        )
+    return value
+
+
 def _non_negative(text: str) -> float:
     value = float(text)
     if value < 0.0:
@@ -115,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="dead band: 0 or at least this (default 0)",
     )
     device.add_argument(
-        "--efficiency", type=_fraction, help="one-way efficiency (default 0.92)"
+        "--efficiency", type=_efficiency, help="one-way efficiency (default 0.92)"
     )
     device.add_argument(
         "--wear", type=_non_negative, help="wear cost per kWh discharged (default 0)"
