@@ -90,22 +90,18 @@ def test_unquoted_yaml_times_are_read_as_clock_times(tmp_path: Path) -> None:
 def test_house_load_file_is_looked_up_by_weekday_and_hour_of_year(
     tmp_path: Path,
 ) -> None:
-    # 2016 began on a Friday; 2024 began on a Monday.
-    lines = ["utc_timestamp,household_load_kwh"] + [
-        f"t{hour},{hour}" for hour in range(24 * 7)
-    ]
-    lines[1] = (
-        "2015-12-31T23:00:00Z,0"  # midnight starting Friday 2016-01-01 in Danish time
-    )
+    # A leap year of hourly values from midnight starting Friday 2016-01-01 (Danish time); value = hour index.
+    lines = ["utc_timestamp,household_load_kwh", "2015-12-31T23:00:00Z,0"]
+    lines += [f"t{hour},{hour}" for hour in range(1, 366 * 24)]
     lines[3] = "t2,"  # a blank repeats the hour before
     lines[4] = "t3,-0.2"  # a meter glitch counts as nothing
     (tmp_path / "load.csv").write_text("\n".join(lines), encoding="utf-8")
-    site = _site(tmp_path, house_load_file="load.csv")
-    assert site.house_load.year_kwh[2:4] == (1.0, 0.0)
-    monday_noon = datetime(2024, 1, 1, 11, tzinfo=UTC)
-    assert (
-        site.house_load.kw_at(monday_noon) == 3 * 24 + 12
-    )  # the first Monday in the data
+    load = _site(tmp_path, house_load_file="load.csv").house_load
+    assert load.year_kwh[2:4] == (1.0, 0.0)
+    # Monday 2024-01-01 12:00 CET takes Monday 2016-01-04 12:00 CET: 3 days and 12 hours in.
+    assert load.kw_at(datetime(2024, 1, 1, 11, tzinfo=UTC)) == 3 * 24 + 12
+    # Monday 2024-07-01 18:00 CEST takes Monday 2016-07-04 18:00 CEST = 16:00 UTC, 185 days and 17 hours in.
+    assert load.kw_at(datetime(2024, 7, 1, 16, tzinfo=UTC)) == 185 * 24 + 17
 
 
 def test_constant_house_load(tmp_path: Path) -> None:

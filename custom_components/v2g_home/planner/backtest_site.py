@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from .price_files import DANISH_TIME
 
@@ -87,20 +87,30 @@ class HouseLoad:
     """House consumption: 24 hourly kW values by Danish local hour, or a recorded year of hourly kWh."""
 
     hourly_kw: tuple[float, ...] = (0.0,) * 24
-    year_kwh: tuple[float, ...] = ()
-    first_weekday: int = 0  # weekday (Monday 0) of the recording's first day
+    year_kwh: tuple[float, ...] = ()  # one value per hour from `first_hour` on
+    first_hour: datetime | None = (
+        None  # start of the recording's first hour (a 1 January, local midnight)
+    )
 
     def kw_at(self, moment: datetime) -> float:
         """The house load in the hour that contains a moment."""
         local = moment.astimezone(DANISH_TIME)
-        if not self.year_kwh:
+        if not self.year_kwh or self.first_hour is None:
             return self.hourly_kw[local.hour]
-        # The recorded day nearest in the year with the same weekday, so weekends stay weekends.
+        first_day = self.first_hour.astimezone(DANISH_TIME).date()
+        # The recorded day nearest in the year with the same weekday, so weekends stay weekends;
+        # then the same local hour, found through UTC so summer time lines up.
         day_of_year = local.timetuple().tm_yday - 1
         recorded_day = (
-            day_of_year + (local.weekday() - self.first_weekday - day_of_year) % 7
+            day_of_year + (local.weekday() - first_day.weekday() - day_of_year) % 7
         )
-        return self.year_kwh[(recorded_day * 24 + local.hour) % len(self.year_kwh)]
+        recorded = datetime.combine(
+            first_day + timedelta(days=recorded_day),
+            time(local.hour),
+            tzinfo=DANISH_TIME,
+        )
+        index = int((recorded - self.first_hour).total_seconds() // 3600)
+        return self.year_kwh[index % len(self.year_kwh)]
 
 
 @dataclass(frozen=True, kw_only=True)

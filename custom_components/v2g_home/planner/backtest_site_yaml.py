@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -19,7 +19,6 @@ from .backtest_site import (
     TariffBand,
     Trip,
 )
-from .price_files import DANISH_TIME
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -162,8 +161,8 @@ def _house_load(root: dict[str, Any], base_dir: Path) -> HouseLoad:
         path = base_dir / str(root["house_load_file"])
         time_column = str(root.get("house_load_time_column", "utc_timestamp"))
         column = str(root.get("house_load_column", "household_load_kwh"))
-        first_weekday, values = _load_file_values(path, time_column, column)
-        return HouseLoad(year_kwh=tuple(values), first_weekday=first_weekday)
+        first_hour, values = _load_file_values(path, time_column, column)
+        return HouseLoad(year_kwh=tuple(values), first_hour=first_hour)
     value = root.get("house_load_kw", 0.0)
     values_24 = (
         [value] * 24
@@ -242,8 +241,8 @@ def _minutes(value: int) -> time:
 
 def _load_file_values(
     path: Path, time_column: str, column: str
-) -> tuple[int, list[float]]:
-    """The first day's weekday and hourly kWh from a CSV, oldest first; blanks repeat the hour before."""
+) -> tuple[datetime, list[float]]:
+    """The first hour (UTC) and hourly kWh from a CSV, oldest first; blanks repeat the hour before."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -274,4 +273,4 @@ def _load_file_values(
             raise SiteError(
                 f"house_load_file: {path}:{line_number}: bad value {cell!r}"
             ) from None
-    return first.astimezone(DANISH_TIME).weekday(), values
+    return first.astimezone(UTC), values
