@@ -15,15 +15,9 @@ from typing import IO, TYPE_CHECKING, Any
 
 import aiohttp
 from demo_config import CONFIG_DIR, DEMO_DIR, ROOT, prepare_config_dir
+from demo_dashboard import DASHBOARD_PATH, publish_dashboard
 from demo_ha import DemoSetupError, HomeAssistantClient, Login
-from demo_site import (
-    DASHBOARD_PATH,
-    SimulatedHosts,
-    command_charger,
-    ensure_site,
-    publish_dashboard,
-    wait_for_devices,
-)
+from demo_site import SimulatedHosts, command_charger, ensure_site, wait_for_devices
 
 if TYPE_CHECKING:
     from collections.abc import Coroutine

@@ -55,7 +55,7 @@ def parse_args() -> argparse.Namespace:
         "--out", type=Path, default=ROOT / "docs" / "screenshot-demo.png"
     )
     parser.add_argument("--width", type=int, default=1400)
-    parser.add_argument("--height", type=int, default=1000)
+    parser.add_argument("--height", type=int, default=1200)
     parser.add_argument(
         "--min-wait",
         type=float,

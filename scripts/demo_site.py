@@ -1,4 +1,4 @@
-"""V2G Home specifics of the demo: the site entry, its charger and pack subentries, and a dashboard."""
+"""V2G Home specifics of the demo: the site entry, its charger and pack subentries, and their devices."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from demo_config import DEMO_PRICE_ENTITY
+from demo_dashboard import DemoDevice, list_devices
 from demo_ha import DemoSetupError, HomeAssistantClient, JsonDict
 
 DOMAIN = "v2g_home"
 FLOW_PATH = "/api/config/config_entries/flow"
 SUBENTRY_FLOW_PATH = "/api/config/config_entries/subentries/flow"
-DASHBOARD_PATH = "v2g"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,16 +90,6 @@ async def ensure_site(
     return entry_id
 
 
-@dataclass(frozen=True, kw_only=True)
-class DemoDevice:
-    """One V2G Home device and its entities, as the registries list them."""
-
-    name: str
-    kind: str
-    is_car: bool
-    entity_ids: tuple[str, ...]
-
-
 async def wait_for_devices(
     client: HomeAssistantClient, entry_id: str, timeout_s: float
 ) -> list[DemoDevice]:
@@ -135,131 +125,6 @@ async def wait_for_devices(
                 f"(entry state {entry.get('state')!r}, reason {entry.get('reason')!r}); devices: {devices}"
             )
         await asyncio.sleep(2)
-
-
-async def list_devices(client: HomeAssistantClient, entry_id: str) -> list[DemoDevice]:
-    """List the entry's devices with their visible entities, car first, then chargers, then packs."""
-    device_list, entity_list, subentry_list = await client.websocket(
-        [
-            {"type": "config/device_registry/list"},
-            {"type": "config/entity_registry/list"},
-            {"type": "config_entries/subentries/list", "entry_id": entry_id},
-        ]
-    )
-    kind_of_subentry = {
-        sub["subentry_id"]: sub["subentry_type"] for sub in subentry_list
-    }
-    devices: list[DemoDevice] = []
-    for device in device_list:
-        if entry_id not in device["config_entries"]:
-            continue
-        entity_ids = tuple(
-            entity["entity_id"]
-            for entity in entity_list
-            if entity["device_id"] == device["id"]
-            and entity["entity_category"] != "diagnostic"
-            and entity["disabled_by"] is None
-            and entity["hidden_by"] is None
-        )
-        subentries = device["config_entries_subentries"].get(entry_id) or [None]
-        devices.append(
-            DemoDevice(
-                name=device["name_by_user"] or device["name"] or "",
-                kind=kind_of_subentry.get(subentries[0], "site"),
-                is_car=is_car(device),
-                entity_ids=entity_ids,
-            )
-        )
-    order = {"charger": 1, "pack": 2, "site": 3}
-    return sorted(
-        devices, key=lambda d: (0 if d.is_car else order.get(d.kind, 4), d.name)
-    )
-
-
-def is_car(device: JsonDict) -> bool:
-    """Tell the Leaf from the charger it is plugged into."""
-    text = f"{device['manufacturer']} {device['model']} {device['name']}".lower()
-    return "leaf" in text or "nissan" in text
-
-
-def row_name(device_name: str, friendly_name: str) -> str:
-    """An entity's name without its device's name in front (the card's title already says it)."""
-    if friendly_name.startswith(device_name) and friendly_name != device_name:
-        rest = friendly_name.removeprefix(device_name).strip()
-        return rest[:1].upper() + rest[1:]
-    return friendly_name
-
-
-def sensors_of_class(
-    devices: list[DemoDevice], states: dict[str, Any], device_class: str
-) -> list[str]:
-    """The devices' sensors of one device class (battery = state of charge, power)."""
-    return [
-        entity_id
-        for device in devices
-        for entity_id in device.entity_ids
-        if entity_id.startswith("sensor.")
-        and states.get(entity_id, {}).get("attributes", {}).get("device_class")
-        == device_class
-    ]
-
-
-def dashboard(devices: list[DemoDevice], states: dict[str, Any]) -> JsonDict:
-    """A one-view dashboard: an entities card per device and history graphs of state of charge and power."""
-    cards: list[JsonDict] = []
-    for device in devices:
-        rows = [
-            {
-                "entity": entity_id,
-                "name": row_name(
-                    device.name,
-                    str(
-                        states.get(entity_id, {})
-                        .get("attributes", {})
-                        .get("friendly_name", entity_id)
-                    ),
-                ),
-            }
-            for entity_id in device.entity_ids
-        ]
-        if rows:
-            cards.append(
-                {
-                    "type": "entities",
-                    "title": device.name,
-                    "state_color": True,
-                    "entities": rows,
-                }
-            )
-    for title, device_class in (
-        ("State of charge", "battery"),
-        ("Power", "power"),
-    ):
-        if entity_ids := sensors_of_class(devices, states, device_class):
-            cards.append(
-                {
-                    "type": "history-graph",
-                    "title": title,
-                    "hours_to_show": 0.25,
-                    "entities": entity_ids,
-                }
-            )
-    return {
-        "title": "V2G Home demo",
-        "views": [{"title": "V2G Home", "path": DASHBOARD_PATH, "cards": cards}],
-    }
-
-
-async def publish_dashboard(
-    client: HomeAssistantClient, devices: list[DemoDevice]
-) -> None:
-    """Make the demo dashboard the default one."""
-    states = {
-        state["entity_id"]: state for state in await client.get_json("/api/states")
-    }
-    await client.websocket(
-        [{"type": "lovelace/config/save", "config": dashboard(devices, states)}]
-    )
 
 
 async def command_charger(
