@@ -19,6 +19,11 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
+from custom_components.v2g_home.services import (
+    FORCE_CHARGE_SCHEMA,
+    SET_DEPARTURE_SCHEMA,
+)
+
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
@@ -186,20 +191,22 @@ async def test_revenue_summary_default_and_quiet_day(
 
 
 def _departure(call: ServiceCall) -> datetime:
-    when = dt_util.parse_datetime(str(call.data["time"]))
-    assert when is not None
+    when: datetime = call.data["datetime"]
     return when
 
 
 async def test_departure_follows_next_alarm(blueprint_hass: HomeAssistant) -> None:
     """A new alarm moves the departure to alarm + leave-after; alarms beyond the look-ahead are ignored."""
     hass = blueprint_hass
-    calls = async_mock_service(hass, "v2g_home", "set_departure")
+    calls = async_mock_service(
+        hass, "v2g_home", "set_departure", schema=SET_DEPARTURE_SCHEMA
+    )
     hass.states.async_set("sensor.phone_next_alarm", "unavailable")
     await _automation(
         hass,
         "departure_from_next_alarm",
         next_alarm="sensor.phone_next_alarm",
+        car="leaf-device-id",
         leave_after={"hours": 0, "minutes": 45, "seconds": 0},
         target_soc=90,
     )
@@ -210,7 +217,8 @@ async def test_departure_follows_next_alarm(blueprint_hass: HomeAssistant) -> No
     await hass.async_block_till_done()
     assert len(calls) == 1
     assert _departure(calls[0]) == alarm + timedelta(minutes=45)
-    assert int(calls[0].data["target_soc"]) == 90
+    assert calls[0].data["device_id"] == "leaf-device-id"
+    assert calls[0].data["target_soc"] == 90
     far = _local(6, 15, day=18)
     hass.states.async_set("sensor.phone_next_alarm", far.isoformat())
     await hass.async_block_till_done()
@@ -235,7 +243,9 @@ async def test_departure_from_calendar_event(
         response={"calendar.work": {"events": events}},
         supports_response=SupportsResponse.ONLY,
     )
-    calls = async_mock_service(hass, "v2g_home", "set_departure")
+    calls = async_mock_service(
+        hass, "v2g_home", "set_departure", schema=SET_DEPARTURE_SCHEMA
+    )
     await _automation(
         hass,
         "departure_from_calendar",
@@ -247,7 +257,8 @@ async def test_departure_from_calendar_event(
     await _at(hass, freezer, _local(20, 0))
     assert len(calls) == 1
     assert _departure(calls[0]) == meeting - timedelta(minutes=40)
-    assert int(calls[0].data["target_soc"]) == 80
+    assert not calls[0].data["device_id"], "no car chosen: the site's car"
+    assert calls[0].data["target_soc"] == 80
 
 
 async def test_pause_export_restores_previous_settings(
@@ -299,11 +310,14 @@ async def test_boost_charge_before_trip(
 ) -> None:
     """Below the minimum between check time and trip, the car is charged to the target until the trip."""
     hass = blueprint_hass
-    calls = async_mock_service(hass, "v2g_home", "force_charge")
+    calls = async_mock_service(
+        hass, "v2g_home", "force_charge", schema=FORCE_CHARGE_SCHEMA
+    )
     hass.states.async_set("sensor.leaf_soc", "60", {"unit_of_measurement": "%"})
     await _automation(
         hass,
         "boost_charge_before_trip",
+        car="leaf-device-id",
         car_soc="sensor.leaf_soc",
         minimum_soc=50,
         target_soc=85,
@@ -314,9 +328,12 @@ async def test_boost_charge_before_trip(
     hass.states.async_set("sensor.leaf_soc", "45", {"unit_of_measurement": "%"})
     await hass.async_block_till_done()
     assert len(calls) == 1
+    assert calls[0].data["device_id"] == "leaf-device-id"
     assert calls[0].data["power_kw"] == 6.0
-    assert int(calls[0].data["target_soc"]) == 85
-    assert int(calls[0].data["duration"]["minutes"]) == 90  # 06:00 until the 07:30 trip
+    assert calls[0].data["target_soc"] == 85
+    assert calls[0].data["duration"] == timedelta(
+        minutes=90
+    )  # 06:00 until the 07:30 trip
     await _at(hass, freezer, _local(10, 0))
     hass.states.async_set("sensor.leaf_soc", "60", {"unit_of_measurement": "%"})
     hass.states.async_set("sensor.leaf_soc", "40", {"unit_of_measurement": "%"})
@@ -324,4 +341,4 @@ async def test_boost_charge_before_trip(
     assert len(calls) == 1, "after the trip nothing is forced"
     await _at(hass, freezer, _local(5, 0, day=15))
     assert len(calls) == 2
-    assert int(calls[1].data["duration"]["minutes"]) == 150
+    assert calls[1].data["duration"] == timedelta(minutes=150)
