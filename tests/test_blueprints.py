@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 import shutil
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
 from homeassistant.components.blueprint.models import Blueprint
@@ -33,7 +34,10 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).parent.parent
 BLUEPRINTS = ROOT / "blueprints" / "automation" / "v2g_home"
 SERVICES_YAML = ROOT / "custom_components" / "v2g_home" / "services.yaml"
+DOCS = ROOT / "docs" / "blueprints.md"
 FILES = sorted(BLUEPRINTS.glob("*.yaml"))
+IMPORT_LINK = "https://my.home-assistant.io/redirect/blueprint_import/?blueprint_url="
+RAW_FILES = "https://raw.githubusercontent.com/v2g-home/v2g-home/main/blueprints/automation/v2g_home/"
 RAW_BASE = (
     "https://github.com/v2g-home/v2g-home/blob/main/blueprints/automation/v2g_home/"
 )
@@ -65,6 +69,12 @@ def _v2g_actions(node: Any) -> Iterator[dict[str, Any]]:
 def test_at_least_four_blueprints() -> None:
     """The issue asks for four homeowner blueprints at least."""
     assert len(FILES) >= 4
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.stem)
+def test_docs_link_every_blueprint(path: Path) -> None:
+    """docs/blueprints.md has a working My Home Assistant import link for each file."""
+    assert IMPORT_LINK + quote(RAW_FILES + path.name, safe="") in DOCS.read_text()
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda path: path.stem)
