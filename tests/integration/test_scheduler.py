@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
-
 from .helpers import poll, state
 from .scheduler_helpers import (
     CHARGER_MODE,
