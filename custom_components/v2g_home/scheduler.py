@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import (
     async_track_time_interval,
     async_track_utc_time_change,
 )
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, LOGGER, ControlMode
-from .planner.model import InfeasibilityKind, Plan, Slot
+from .const import DOMAIN, ControlMode
 from .planner.optimise import plan as optimise
 from .scheduler_drive import drive_device
 from .scheduler_guard import DeviceGuard
+from .scheduler_planning import (
+    Force,
+    HouseForecastProvider,
+    async_house_forecast,
+    devices_in_auto,
+    update_departure_issue,
+)
 from .scheduler_problem import (
     DeviceSnapshot,
     build_problem,
@@ -31,30 +33,18 @@ from .scheduler_settings import (
     OneOffDeparture,
     SchedulerSettings,
     SettingsStore,
-    next_daily_departure,
+    next_departure,
 )
 from .scheduler_view import plan_as_dict, planned_soc_pct
 
 if TYPE_CHECKING:
+    from .planner.model import Plan
     from .runtime import V2GConfigEntry
-
-type HouseForecastProvider = Callable[
-    [HomeAssistant, Sequence[Slot]], Awaitable[list[float] | None]
-]
 
 EVENT_PLAN_UPDATED = f"{DOMAIN}_plan_updated"
 WATCHDOG_INTERVAL = timedelta(seconds=30)
 DRIFT_PCT = 5.0  # SoC points off the plan that call for a new plan
 MIN_DRIFT_REPLAN = timedelta(minutes=1)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Force:
-    """A user's override: this power until then, or until the target SoC is reached."""
-
-    power_kw: float
-    until: datetime
-    target_soc_pct: float | None = None
 
 
 class Scheduler:
@@ -167,22 +157,12 @@ class Scheduler:
         target_soc_pct: float | None = None,
     ) -> None:
         """Override the plan (+ charge, - export) for a device in auto, or all (None)."""
-        targets = list(self.devices) if device_id is None else [device_id]
-        in_auto = [
-            key
-            for key in targets
-            if key in self.devices
-            and snapshot(key, self.devices[key]).mode is ControlMode.AUTO
-        ]
-        if not in_auto:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="force_needs_auto"
-            )
         force = Force(
             power_kw=power_kw,
             until=dt_util.as_utc(until),
             target_soc_pct=target_soc_pct,
         )
+        in_auto = devices_in_auto(self.devices, device_id)
         for key in in_auto:
             self.forces[key] = force
         await self._async_drive_all("force")
@@ -191,14 +171,7 @@ class Scheduler:
         self, device_id: str, now: datetime
     ) -> tuple[datetime, float] | None:
         """The car's next departure and its target SoC (%): a one-off one, else the daily one."""
-        for key in (device_id, None):
-            one_off = self.departures.get(key)
-            if one_off is not None and one_off.when > now:
-                return one_off.when, one_off.target_soc_pct
-        daily = next_daily_departure(self.settings, now)
-        if daily is None:
-            return None
-        return daily, self.settings.departure_target_soc_pct
+        return next_departure(self.settings, self.departures, device_id, now)
 
     async def async_request_replan(self, reason: str) -> None:
         """Plan again now (or right after the planning under way)."""
@@ -225,7 +198,7 @@ class Scheduler:
         )
         self.planned_at = now
         self.last_reason = reason
-        self._update_departure_issue()
+        update_departure_issue(self.hass, self.entry.entry_id, self.plan, self.names())
         self.hass.bus.async_fire(
             EVENT_PLAN_UPDATED,
             {
@@ -248,7 +221,9 @@ class Scheduler:
         slots = planner_slots(known, now, None)
         if not slots:
             return None
-        house_kw = await self._async_house_forecast(slots)
+        house_kw = await async_house_forecast(
+            self.hass, self.house_forecast_provider, slots
+        )
         self.grid_only = house_kw is None
         if house_kw is not None:
             slots = planner_slots(known, now, house_kw)
@@ -266,46 +241,6 @@ class Scheduler:
         if not problem.devices and house_kw is None:
             return None
         return await self.hass.async_add_executor_job(optimise, problem)
-
-    async def _async_house_forecast(
-        self, slots: tuple[Slot, ...]
-    ) -> list[float] | None:
-        provider = self.house_forecast_provider
-        if provider is None:
-            return None
-        try:
-            forecast = await provider(self.hass, slots)
-        except Exception:  # noqa: BLE001 - a broken forecast must not stop the plan
-            LOGGER.exception("House load forecast failed; planning grid-only")
-            return None
-        if forecast is None or len(forecast) != len(slots):
-            return None
-        return [max(0.0, float(kw)) for kw in forecast]
-
-    def _update_departure_issue(self) -> None:
-        issue_id = f"departure_infeasible_{self.entry.entry_id}"
-        short = [
-            problem
-            for problem in (self.plan.infeasibilities if self.plan else ())
-            if problem.kind is InfeasibilityKind.DEPARTURE_TARGET
-        ]
-        if not short:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-            return
-        first = short[0]
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="departure_infeasible",
-            translation_placeholders={
-                "device": self.names().get(first.device_id or "", "-"),
-                "time": dt_util.as_local(first.at).strftime("%H:%M"),
-                "shortfall": f"{first.shortfall:.1f}",
-            },
-        )
 
     async def _async_drive_all(self, reason: str) -> None:
         for device_id in list(self.devices):

@@ -12,6 +12,8 @@ from homeassistant.util import dt as dt_util
 from .const import DOMAIN
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from homeassistant.core import HomeAssistant
 
 STORAGE_VERSION = 1
@@ -61,6 +63,23 @@ def next_daily_departure(settings: SchedulerSettings, now: datetime) -> datetime
             tzinfo=local_now.tzinfo,
         )
     return dt_util.as_utc(candidate)
+
+
+def next_departure(
+    settings: SchedulerSettings,
+    one_offs: Mapping[str | None, OneOffDeparture],
+    device_id: str,
+    now: datetime,
+) -> tuple[datetime, float] | None:
+    """A car's next departure and target SoC (%): its one-off trip, every car's, else the daily one."""
+    for key in (device_id, None):
+        one_off = one_offs.get(key)
+        if one_off is not None and one_off.when > now:
+            return one_off.when, one_off.target_soc_pct
+    daily = next_daily_departure(settings, now)
+    if daily is None:
+        return None
+    return daily, settings.departure_target_soc_pct
 
 
 def _to_json(settings: SchedulerSettings) -> dict[str, Any]:
