@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from homeassistant.components.sensor import SensorEntity
 
+from .accounting_entities import async_add_accounting_sensors
 from .charger_coordinator import ChargerCoordinator
 from .entity import V2GEntity
 from .pack_coordinator import PackCoordinator
@@ -64,6 +65,7 @@ async def async_setup_entry(
     if entry.runtime_data.prices is not None:
         async_add_price_sensors(entry.runtime_data.prices, entry, async_add_entities)
     async_add_scheduler_sensors(entry, async_add_entities)
+    async_add_accounting_sensors(entry, async_add_entities)
 
 
 class ChargerSensor(V2GEntity[ChargerCoordinator], SensorEntity):
