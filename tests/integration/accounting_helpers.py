@@ -1,0 +1,125 @@
+"""Helpers for the accounting tests: moving Home Assistant's and the simulator's clocks together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.v2g_home.devices.simulator import SimClock
+from custom_components.v2g_home.devices.sunspec import SunSpecPack
+from custom_components.v2g_home.devices.transport import ModbusTransport
+
+if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
+    from homeassistant.core import HomeAssistant
+
+    from custom_components.v2g_home.devices.simulator import (
+        ModbusSimulator,
+        SimulatedSunSpecPack,
+    )
+    from custom_components.v2g_home.prices.models import PriceForecast
+
+SITE = "sensor.home"
+PACK_LEDGER = "sensor.v2g_home_simulated_sunspec_pack"
+STEP_S = 5
+
+
+class FrozenClock(SimClock):
+    """Simulated time that is Home Assistant's (frozen, ticking) time, so both meter the same seconds."""
+
+    def __init__(self) -> None:
+        """Start at Home Assistant's now."""
+        super().__init__(manual=True)
+        self._origin = dt_util.utcnow()
+
+    def now(self) -> float:
+        """Seconds of Home Assistant time since the clock was made."""
+        return (dt_util.utcnow() - self._origin).total_seconds()
+
+
+def with_options(entry: MockConfigEntry, **options: Any) -> MockConfigEntry:
+    """The same site with extra options (house, solar or grid meter sensors)."""
+    return MockConfigEntry(
+        domain=entry.domain,
+        title=entry.title,
+        data=dict(entry.data),
+        options={**entry.options, **options},
+        subentries_data=[
+            {
+                "data": dict(sub.data),
+                "subentry_type": sub.subentry_type,
+                "title": sub.title,
+                "unique_id": sub.unique_id,
+            }
+            for sub in entry.subentries.values()
+        ],
+    )
+
+
+async def command_pack(server: ModbusSimulator, power_kw: float) -> None:
+    """Set the pack's power over SunSpec, as a scheduler would."""
+    driver = SunSpecPack(ModbusTransport("127.0.0.1", server.port, 1))
+    try:
+        await driver.connect()
+        await driver.set_power_kw(power_kw)
+    finally:
+        await driver.close()
+
+
+async def hold_scheduler(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Switch the site's scheduler off so that only the test commands the devices."""
+    scheduler = getattr(entry.runtime_data, "scheduler", None)
+    if scheduler is not None:
+        await scheduler.async_update_settings(enabled=False)
+        await hass.async_block_till_done()
+
+
+@dataclass
+class Metered:
+    """What the simulated pack exported, in total and priced slot by slot at the sell price."""
+
+    exported_kwh: float = 0.0
+    revenue: float = 0.0
+    by_slot: dict[str, float] = field(default_factory=dict)
+
+
+async def run(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    seconds: int,
+    *,
+    pack: SimulatedSunSpecPack | None = None,
+    prices: PriceForecast | None = None,
+    metered: Metered | None = None,
+) -> None:
+    """Let `seconds` pass in small steps, polling as due; meter the pack's export slot by slot."""
+    last_at = dt_util.utcnow()
+    last_out = pack.meter.energy_out_kwh if pack is not None else 0.0
+    for _ in range(seconds // STEP_S):
+        freezer.tick(timedelta(seconds=STEP_S))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        if pack is None or metered is None or prices is None:
+            continue
+        out, last_out = pack.meter.energy_out_kwh - last_out, pack.meter.energy_out_kwh
+        slot = prices.slot_at(last_at)
+        assert slot is not None, f"no price at {last_at}"
+        last_at = dt_util.utcnow()
+        metered.exported_kwh += out
+        metered.revenue += out * slot.sell_per_kwh
+        key = slot.start.isoformat()
+        metered.by_slot[key] = metered.by_slot.get(key, 0.0) + out
+
+
+def value(hass: HomeAssistant, entity_id: str) -> float:
+    """The numeric state of an entity that must exist."""
+    current = hass.states.get(entity_id)
+    assert current is not None, f"{entity_id} does not exist"
+    return float(current.state)
