@@ -54,7 +54,7 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--charger-mode",
-        choices=("off", "charge", "discharge"),
+        choices=("off", "charge", "discharge", "auto"),
         default="off",
         help="command the charger from Home Assistant; off leaves the simulated owner charging the car",
     )
