@@ -272,6 +272,7 @@ class Ledger:
             windows=windows,
             wear_per_kwh=self._wear_per_kwh(),
             currency=self.currency,
+            day_starts=[danish_midnight(danish_date(current.at))],
         )
         for piece_start, earned in pieces:
             day = danish_date(piece_start)

@@ -17,6 +17,8 @@ from custom_components.v2g_home.devices.sunspec import SunSpecPack
 from custom_components.v2g_home.devices.transport import ModbusTransport
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
 
@@ -98,12 +100,18 @@ async def run(
     pack: SimulatedSunSpecPack | None = None,
     prices: PriceForecast | None = None,
     metered: Metered | None = None,
+    on_step: Callable[[], None] | None = None,
 ) -> None:
-    """Let `seconds` pass in small steps, polling as due; meter the pack's export slot by slot."""
+    """Let `seconds` pass in small steps, polling as due; meter the pack's export slot by slot.
+
+    `on_step` runs after each step's clock tick, before the polls (to move a meter the test plays).
+    """
     last_at = dt_util.utcnow()
     last_out = pack.meter.energy_out_kwh if pack is not None else 0.0
     for _ in range(seconds // STEP_S):
         freezer.tick(timedelta(seconds=STEP_S))
+        if on_step is not None:
+            on_step()
         async_fire_time_changed(hass)
         await hass.async_block_till_done(wait_background_tasks=True)
         if pack is None or metered is None or prices is None:

@@ -202,3 +202,18 @@ def test_unknown_period_is_refused() -> None:
     totals = PeriodTotals.empty(day=date(2026, 1, 14), currency="DKK")
     with pytest.raises(ValueError, match="unknown period"):
         totals.period("week")
+
+
+def test_interval_is_cut_at_a_day_start_even_without_prices() -> None:
+    midnight = T0 + timedelta(hours=7)
+    pieces = interval_earnings(
+        FlowEnergy(exported_kwh=1.0),
+        start=midnight - timedelta(seconds=5),
+        end=midnight + timedelta(seconds=15),
+        windows=[],
+        wear_per_kwh=0.0,
+        currency="DKK",
+        day_starts=[midnight, midnight + timedelta(days=1)],
+    )
+    assert [when for when, _ in pieces] == [midnight - timedelta(seconds=5), midnight]
+    assert [e.energy_sold_kwh for _, e in pieces] == pytest.approx([0.25, 0.75])

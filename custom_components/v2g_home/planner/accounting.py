@@ -214,8 +214,9 @@ def interval_earnings(
     windows: Sequence[PriceWindow],
     wear_per_kwh: float,
     currency: str,
+    day_starts: Iterable[datetime] = (),
 ) -> list[tuple[datetime, Earnings]]:
-    """Spread a flow evenly over [start, end), cut at slot boundaries; each piece at its slot's prices.
+    """Spread a flow evenly over [start, end), cut at slot boundaries and day starts; each piece at its slot's prices.
 
     Returns (piece start, earnings) so that every piece can be booked to its own day.
     """
@@ -226,6 +227,7 @@ def interval_earnings(
         {start, end}
         | {w.start for w in windows if start < w.start < end}
         | {w.end for w in windows if start < w.end < end}
+        | {day for day in day_starts if start < day < end}
     )
     pieces: list[tuple[datetime, Earnings]] = []
     for piece_start, piece_end in pairwise(cuts):
