@@ -67,6 +67,7 @@ class Scheduler:
         self._unsubscribe: list[CALLBACK_TYPE] = []
         self._listeners: list[CALLBACK_TYPE] = []
         self._planning = False
+        self.stopped = False
         self._again: str | None = None
         self._seen: dict[str, tuple[ControlMode, bool]] = {}
         self._prices_seen: object = None
@@ -117,6 +118,7 @@ class Scheduler:
 
     async def async_shutdown(self) -> None:
         """Stop listening; the device coordinators hand control back themselves."""
+        self.stopped = True
         while self._unsubscribe:
             self._unsubscribe.pop()()
         for guard in self.guards.values():
@@ -175,6 +177,8 @@ class Scheduler:
 
     async def async_request_replan(self, reason: str) -> None:
         """Plan again now (or right after the planning under way)."""
+        if self.stopped:
+            return
         if self._planning:
             self._again = reason
             return

@@ -58,6 +58,8 @@ def _force_done(
 
 async def drive_device(scheduler: Scheduler, device_id: str, reason: str) -> None:
     """Write the device's setpoint now; stop a manual discharge that reached the floor."""
+    if scheduler.stopped:
+        return  # unloading: the coordinators hand control back, nothing may take it again
     coordinator = scheduler.devices[device_id]
     guard = scheduler.guards[device_id]
     now = dt_util.utcnow()

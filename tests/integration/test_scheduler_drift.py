@@ -9,6 +9,7 @@ from homeassistant.core import State
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import mock_restore_cache
 
+from custom_components.v2g_home.scheduler_drive import drive_device
 from custom_components.v2g_home.scheduler_view import (
     planned_setpoint_kw,
     planned_soc_pct,
@@ -84,9 +85,14 @@ async def test_pack_mode_is_restored_and_resumed_after_an_outage(
         await poll(hass, 60)
     assert state(hass, PACK_MODE) == "discharge"
     assert pack.power_kw < -4.0
+    scheduler = scheduler_of(entry)
     await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     assert pack.power_kw == 0  # handed back to its own logic
+    # A late trigger after the unload takes nothing back.
+    await scheduler.async_request_replan("late")
+    await drive_device(scheduler, list(entry.subentries)[1], "late")
+    assert pack.power_kw == 0
 
 
 async def test_expired_force_and_manual_pack_discharge_at_reserve(
