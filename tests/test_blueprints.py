@@ -140,42 +140,6 @@ def _local(hour: int, minute: int = 0, day: int = 14) -> datetime:
     return datetime(2026, 1, day, hour, minute, tzinfo=dt_util.get_default_time_zone())
 
 
-async def test_revenue_summary_reports_today(
-    blueprint_hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """At the chosen time the user's own notify action gets today's kWh, revenue and profit."""
-    hass = blueprint_hass
-    sent = async_mock_service(hass, "notify", "phone")
-    hass.states.async_set("sensor.sold_today", "12.5", {"unit_of_measurement": "kWh"})
-    hass.states.async_set(
-        "sensor.revenue_today", "25.0", {"unit_of_measurement": "DKK"}
-    )
-    hass.states.async_set("sensor.profit_today", "18.4", {"unit_of_measurement": "DKK"})
-    await _automation(
-        hass,
-        "daily_revenue_summary",
-        energy_sold_today="sensor.sold_today",
-        revenue_today="sensor.revenue_today",
-        profit_today="sensor.profit_today",
-        send_at="21:30:00",
-        notify_action=[
-            {
-                "action": "notify.phone",
-                "data": {"title": "{{ title }}", "message": "{{ message }}"},
-            }
-        ],
-    )
-    await _at(hass, freezer, _local(21, 0))
-    assert not sent
-    await _at(hass, freezer, _local(21, 30))
-    assert len(sent) == 1
-    assert sent[0].data["title"] == "V2G Home: 25.00 DKK earned today"
-    message = sent[0].data["message"]
-    assert "12.5 kWh" in message
-    assert "2.00 DKK/kWh" in message
-    assert "Net profit: 18.40 DKK" in message
-
-
 async def test_revenue_summary_default_and_quiet_day(
     blueprint_hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from freezegun.api import FrozenDateTimeFactory
-    from homeassistant.core import HomeAssistant
+    from homeassistant.core import HomeAssistant, ServiceCall
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from custom_components.v2g_home.devices.simulator import (
@@ -155,3 +155,51 @@ async def test_boost_charge_before_a_trip(
     assert float(state(hass, LEAF_SOC)) >= 50
     assert quasar.soc_pct >= 49.5
     assert quasar.power_kw <= 0, "target reached: back to the plan"
+
+
+async def test_daily_summary_reports_what_the_site_sold(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    clock: SimClock,
+    quasar: SimulatedQuasar,
+    pack: SimulatedSunSpecPack,
+) -> None:
+    """At the chosen time the phone gets the kWh and kroner the site's today sensors show."""
+    sent: list[tuple[dict[str, Any], float, float]] = []
+
+    def phone(call: ServiceCall) -> None:
+        """Keep the message with what the sensors showed when it was sent."""
+        sold = float(state(hass, "sensor.home_energy_sold_today"))
+        revenue = float(state(hass, "sensor.home_export_revenue_today"))
+        sent.append((dict(call.data), sold, revenue))
+
+    hass.services.async_register("notify", "phone", phone)
+    quasar.soc_pct = 95.0
+    day = Day(hass, freezer, clock, quasar, pack)
+    await day.start(entry, at=BEFORE_PEAK)
+    await _automation(
+        hass,
+        "daily_revenue_summary",
+        energy_sold_today="sensor.home_energy_sold_today",
+        revenue_today="sensor.home_export_revenue_today",
+        profit_today="sensor.home_net_profit_today",
+        send_at="09:30:00",
+        notify_action=[
+            {
+                "action": "notify.phone",
+                "data": {"title": "{{ title }}", "message": "{{ message }}"},
+            }
+        ],
+    )
+    await _learn_leaf_soc(day)
+    await day.run(39 * 60)
+    assert not sent
+    await day.run(60)
+    assert len(sent) == 1
+    data, sold, revenue = sent[0]
+    assert sold > 1
+    assert data["title"] == f"V2G Home: {revenue:.2f} DKK earned today"
+    assert f"Sold {sold:.1f} kWh to the grid" in data["message"]
+    assert f"({revenue / sold:.2f} DKK/kWh)" in data["message"]
+    assert "Net profit" in data["message"]
