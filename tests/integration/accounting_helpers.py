@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.v2g_home.const import DOMAIN
 from custom_components.v2g_home.devices.simulator import SimClock
 from custom_components.v2g_home.devices.sunspec import SunSpecPack
 from custom_components.v2g_home.devices.transport import ModbusTransport
@@ -92,6 +93,14 @@ class Metered:
     by_slot: dict[str, float] = field(default_factory=dict)
 
 
+async def poll_now(hass: HomeAssistant) -> None:
+    """Poll every device now, so the ledger has counted up to this moment (polls drift off the steps)."""
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        for coordinator in entry.runtime_data.devices.values():
+            await coordinator.async_refresh()
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
 async def run(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -106,6 +115,7 @@ async def run(
 
     `on_step` runs after each step's clock tick, before the polls (to move a meter the test plays).
     """
+    await poll_now(hass)
     last_at = dt_util.utcnow()
     last_out = pack.meter.energy_out_kwh if pack is not None else 0.0
     for _ in range(seconds // STEP_S):
@@ -124,6 +134,7 @@ async def run(
         metered.revenue += out * slot.sell_per_kwh
         key = slot.start.isoformat()
         metered.by_slot[key] = metered.by_slot.get(key, 0.0) + out
+    await poll_now(hass)
 
 
 def value(hass: HomeAssistant, entity_id: str) -> float:

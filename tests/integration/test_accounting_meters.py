@@ -1,0 +1,158 @@
+"""The ledger's readings: house and grid sensors as power, device counters, polls that fail."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+from unittest.mock import MagicMock
+
+import pytest
+
+from custom_components.v2g_home.accounting_entities import (
+    async_add_accounting_sensors,
+)
+from custom_components.v2g_home.devices.models import PackReading, PackState
+from custom_components.v2g_home.ledger_device import (
+    DeviceSample,
+    flow_between,
+    read_device,
+)
+from custom_components.v2g_home.ledger_meters import MeterReader
+from custom_components.v2g_home.pack_coordinator import PackData
+
+from .accounting_helpers import (
+    SITE,
+    FrozenClock,
+    command_pack,
+    hold_scheduler,
+    run,
+    value,
+)
+from .helpers import setup
+
+if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
+    from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+    from custom_components.v2g_home.devices.simulator import (
+        ModbusSimulator,
+        SimClock,
+        SimulatedSunSpecPack,
+    )
+
+START = datetime(2026, 1, 14, 16, 40, tzinfo=UTC)
+pytestmark = pytest.mark.freeze_time(START, tick=True)
+METER = "sensor.meter"
+
+
+@pytest.fixture
+def clock(freezer: FrozenDateTimeFactory) -> SimClock:
+    """The simulator runs on Home Assistant's clock."""
+    return FrozenClock()
+
+
+async def test_power_sensors_in_watt_and_kilowatt(hass: HomeAssistant) -> None:
+    """W and kW are read as kW; text, unknown units and missing sensors are not a reading."""
+    reader = MeterReader(hass, METER)
+    now = datetime.now(UTC)
+    assert reader.power_kw(now) is None
+    hass.states.async_set(METER, "1500", {"unit_of_measurement": "W"})
+    assert reader.power_kw(now) == 1.5
+    hass.states.async_set(METER, "0.4", {"unit_of_measurement": "kW"})
+    assert reader.power_kw(now) == 0.4
+    hass.states.async_set(METER, "unavailable", {"unit_of_measurement": "kW"})
+    assert reader.power_kw(now) is None
+    hass.states.async_set(METER, "3", {"unit_of_measurement": "A"})
+    assert reader.power_kw(now) is None
+
+
+async def test_energy_counter_becomes_power(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A kWh counter gives the power between its last two changes; still for 5 minutes means 0."""
+    hass.states.async_set(METER, "10.0", {"unit_of_measurement": "kWh"})
+    reader = MeterReader(hass, METER)
+    reader.async_start()
+    assert reader.power_kw(datetime.now(UTC)) is None  # one reading is no rate yet
+    freezer.tick(timedelta(seconds=36))
+    hass.states.async_set(METER, "10.02", {"unit_of_measurement": "kWh"})
+    await hass.async_block_till_done()
+    assert reader.power_kw(datetime.now(UTC)) == pytest.approx(2.0, rel=1e-2)
+    freezer.tick(timedelta(seconds=36))
+    hass.states.async_set(METER, "20", {"unit_of_measurement": "Wh"})  # reset
+    await hass.async_block_till_done()
+    assert reader.power_kw(datetime.now(UTC)) is None
+    later = datetime.now(UTC) + timedelta(minutes=6)
+    assert reader.power_kw(later) == 0.0
+    reader.async_stop()
+    reader.async_stop()
+
+
+def test_device_counters_win_over_power() -> None:
+    """A pack with its own kWh counters is accounted by their deltas, not by integrating power."""
+    before = DeviceSample(
+        at=START, power_kw=-1.0, charged_counter_kwh=5.0, discharged_counter_kwh=7.0
+    )
+    after = DeviceSample(
+        at=START + timedelta(seconds=60),
+        power_kw=-1.0,
+        charged_counter_kwh=5.0,
+        discharged_counter_kwh=7.5,
+    )
+    assert flow_between(before, after).exported_kwh == pytest.approx(0.5)
+    reset = DeviceSample(
+        at=START + timedelta(seconds=60),
+        power_kw=-1.0,
+        charged_counter_kwh=0.0,
+        discharged_counter_kwh=0.0,
+    )
+    assert flow_between(before, reset).exported_kwh == pytest.approx(1.0 / 60)
+    gap = DeviceSample(at=START + timedelta(minutes=6), power_kw=-1.0)
+    assert flow_between(before, gap).discharged_kwh == 0.0
+
+
+def test_a_pack_without_power_gives_no_sample() -> None:
+    """No power reading, nothing to integrate."""
+    reading = PackReading(
+        soc_pct=50.0,
+        soh_pct=None,
+        power_kw=None,
+        capacity_kwh=None,
+        state=PackState.IDLE,
+    )
+    coordinator: Any = SimpleNamespace(
+        data=PackData(reading=reading, measured_at=START)
+    )
+    assert read_device(coordinator) is None
+
+
+def test_no_ledger_no_sensors() -> None:
+    """A site without a ledger adds no accounting sensors."""
+    add_entities = MagicMock()
+    entry: Any = SimpleNamespace(runtime_data=SimpleNamespace(ledger=None, devices={}))
+    async_add_accounting_sensors(entry, add_entities)
+    add_entities.assert_not_called()
+
+
+async def test_no_energy_is_guessed_while_a_device_does_not_answer(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    pack_server: ModbusSimulator,
+    pack: SimulatedSunSpecPack,
+) -> None:
+    """During an outage nothing is counted; after it counting resumes from the next good poll."""
+    await setup(hass, entry)
+    await hold_scheduler(hass, entry)
+    await command_pack(pack_server, -2.0)
+    await run(hass, freezer, 30)
+    sold = value(hass, f"{SITE}_energy_sold")
+    assert sold > 0
+    pack_server.faults.exception_code = 4
+    await run(hass, freezer, 60)
+    assert value(hass, f"{SITE}_energy_sold") == sold
+    pack_server.faults.clear()
+    await run(hass, freezer, 2 * 60)
+    assert value(hass, f"{SITE}_energy_sold") > sold
