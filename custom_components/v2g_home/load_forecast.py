@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+import math
 from typing import TYPE_CHECKING, Literal
 
+from homeassistant.components.recorder.history import state_changes_during_period
 from homeassistant.components.recorder.statistics import (
     get_metadata,
     statistics_during_period,
 )
-from homeassistant.const import UnitOfEnergy, UnitOfPower
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, UnitOfEnergy, UnitOfPower
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
@@ -18,6 +20,7 @@ from homeassistant.util.unit_conversion import EnergyConverter, PowerConverter
 
 from .const import CONF_HOUSE_POWER_ENTITY, DOMAIN, LOGGER
 from .planner.load_forecast import LoadForecaster, LoadSample
+from .planner.load_history import hourly_from_energy, hourly_from_power
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
@@ -43,16 +46,50 @@ class _CachedForecaster:
 CACHE: HassKey[dict[str, _CachedForecaster]] = HassKey(f"{DOMAIN}_house_load")
 
 
+def _read_states(
+    hass: HomeAssistant,
+    entity_id: str,
+    unit: str | None,
+    start: datetime,
+    end: datetime,
+) -> list[LoadSample] | None:
+    """Hourly kW from the recorded states (kept 10 days by default); None unless W, kW, Wh or kWh."""
+    if unit in PowerConverter.VALID_UNITS:
+        convert = PowerConverter.converter_factory(unit, UnitOfPower.KILO_WATT)
+        hourly = hourly_from_power
+    elif unit in EnergyConverter.VALID_UNITS:
+        convert = EnergyConverter.converter_factory(unit, UnitOfEnergy.KILO_WATT_HOUR)
+        hourly = hourly_from_energy
+    else:
+        return None
+    states = state_changes_during_period(
+        hass, start, end, entity_id, no_attributes=True
+    ).get(entity_id, [])
+    readings = []
+    for state in states:
+        try:
+            value = convert(float(state.state))
+        except ValueError:
+            value = math.nan  # unavailable or unknown: the last reading stops holding
+        readings.append((state.last_changed, value))
+    return hourly(readings, end)
+
+
 def _read_history(
-    hass: HomeAssistant, entity_id: str, start: datetime, end: datetime
+    hass: HomeAssistant,
+    entity_id: str,
+    unit: str | None,
+    start: datetime,
+    end: datetime,
 ) -> list[LoadSample] | None:
     """Hourly kW from the statistics: the mean of a power sensor, the hourly change of an energy meter.
 
-    None when the sensor has no long-term statistics in a power or energy unit (no state class).
+    A sensor without long-term statistics (no state class) is read from its recorded states instead.
+    None when neither is in a power or energy unit.
     """
     found = get_metadata(hass, statistic_ids={entity_id}).get(entity_id)
     if found is None:
-        return None
+        return _read_states(hass, entity_id, unit, start, end)
     metadata = found[1]
     unit = metadata["unit_of_measurement"]
     kind: Literal["change", "mean"]
@@ -81,13 +118,14 @@ async def _async_forecaster(
     cached = cache.get(entity_id)
     if cached is not None and cached.hour == hour:
         return cached.forecaster
+    state = hass.states.get(entity_id)
+    unit = None if state is None else state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
     samples = await get_instance(hass).async_add_executor_job(
-        _read_history, hass, entity_id, hour - HISTORY, hour
+        _read_history, hass, entity_id, unit, hour - HISTORY, hour
     )
     if samples is None:
         LOGGER.warning(
-            "%s has no long-term statistics in W, kW or kWh (does it have a state class?); "
-            "planning without the house load",
+            "%s has no history in W, kW, Wh or kWh; planning without the house load",
             entity_id,
         )
     forecaster = LoadForecaster(samples) if samples else None

@@ -142,11 +142,11 @@ async def test_without_a_house_sensor_the_plan_is_grid_only(
 async def test_a_sensor_without_statistics_gives_no_forecast(
     hass: HomeAssistant, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A sensor without a state class has no long-term statistics: grid-only, with a warning."""
+    """A sensor that has neither statistics nor a state with a unit: grid-only, with a warning."""
     entry = house_entry(hass, POWER)
     with caplog.at_level(logging.WARNING):
         assert await forecast_house_load(hass, entry, slots(THIS_HOUR + HOUR)) is None
-    assert "sensor.house_power has no long-term statistics" in caplog.text
+    assert "sensor.house_power has no history in W, kW, Wh or kWh" in caplog.text
 
 
 async def test_statistics_in_a_foreign_unit_give_no_forecast(
@@ -171,3 +171,57 @@ async def test_the_recorder_is_read_once_an_hour(
     assert await provider(hass, tomorrow) == pytest.approx([1.0])
     frozen_now.tick(HOUR)
     assert await provider(hass, tomorrow) == pytest.approx([3.0])
+
+
+async def record_states(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    entity_id: str,
+    unit: str,
+    values: list[tuple[datetime, str]],
+) -> None:
+    """Record the sensor's states at past times (no state class: no statistics), then return to now."""
+    for moment, value in values:
+        freezer.move_to(moment)
+        hass.states.async_set(entity_id, value, {"unit_of_measurement": unit})
+        await hass.async_block_till_done()
+    freezer.move_to(NOW)
+    await async_wait_recording_done(hass)
+
+
+async def test_power_sensor_without_statistics_is_read_from_its_states(
+    hass: HomeAssistant, frozen_now: FrozenDateTimeFactory
+) -> None:
+    """1.2 kW for two days, unavailable for a while, then 1.2 kW again: the house draws 1.2 kW."""
+    start = THIS_HOUR - 48 * HOUR
+    await record_states(
+        hass,
+        frozen_now,
+        POWER,
+        "kW",
+        [
+            (start, "1.2"),
+            (start + 20 * HOUR, "unavailable"),
+            (start + 22 * HOUR, "1.2"),
+        ],
+    )
+    entry = house_entry(hass, POWER)
+    forecast = await forecast_house_load(hass, entry, slots(THIS_HOUR + 20 * HOUR))
+    assert forecast == pytest.approx([1.2])
+
+
+async def test_energy_meter_without_statistics_is_read_from_its_states(
+    hass: HomeAssistant, frozen_now: FrozenDateTimeFactory
+) -> None:
+    """A Wh counter read every 30 minutes, 400 Wh each time: 0.8 kW."""
+    start = THIS_HOUR - 30 * HOUR
+    await record_states(
+        hass,
+        frozen_now,
+        METER,
+        "Wh",
+        [(start + index * HOUR / 2, str(10_000 + 400 * index)) for index in range(60)],
+    )
+    entry = house_entry(hass, METER)
+    forecast = await forecast_house_load(hass, entry, slots(THIS_HOUR + 3 * HOUR))
+    assert forecast == pytest.approx([0.8])
