@@ -12,7 +12,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 
 from .helpers import LEAF, state
-from .scheduler_helpers import CHARGER_MODE, select
+from .scheduler_helpers import CHARGER_MODE, PACK_MODE, select
 from .test_e2e_harness import (  # noqa: F401  # fixtures are found by name
     Day,
     connect_without_settle,
@@ -193,7 +193,11 @@ async def test_daily_summary_reports_what_the_site_sold(
         ],
     )
     await _learn_leaf_soc(day)
-    await day.run(39 * 60)
+    await day.run(38 * 60)
+    # Everything still at 09:29, so the sensors cannot move while the message is on its way.
+    await select(hass, CHARGER_MODE, "hold")
+    await select(hass, PACK_MODE, "hold")
+    await day.run(60)
     assert not sent
     await day.run(60)
     assert len(sent) == 1
