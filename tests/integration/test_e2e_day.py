@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 # A one-off trip at 10:30 Danish time that needs 90 %; the daily departure is at 16:00 with 60 %.
 TRIP = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
-RUN_S = 10 * 3600  # 04:00 to 14:00 Danish time
+RUN_S = 9 * 3600  # 04:00 to 13:00 Danish time
 
 
 async def _set(
