@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 import shutil
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
 
 from .helpers import LEAF, state
@@ -207,3 +208,35 @@ async def test_daily_summary_reports_what_the_site_sold(
     assert f"Sold {sold:.1f} kWh to the grid" in data["message"]
     assert f"({revenue / sold:.2f} DKK/kWh)" in data["message"]
     assert "Net profit" in data["message"]
+
+
+async def test_next_alarm_sets_the_car_departure(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    clock: SimClock,
+    quasar: SimulatedQuasar,
+) -> None:
+    """The phone's next alarm becomes the car's next departure through the real action."""
+    day = Day(hass, freezer, clock, quasar)
+    await day.start(entry, at=BEFORE_PEAK)
+    battery = er.async_get(hass).async_get(LEAF_SOC)
+    assert battery is not None
+    hass.states.async_set("sensor.phone_next_alarm", "unknown")
+    await _automation(
+        hass,
+        "departure_from_next_alarm",
+        next_alarm="sensor.phone_next_alarm",
+        car=battery.device_id,
+        target_soc=90,
+    )
+    alarm = datetime(2026, 1, 16, 5, 30, tzinfo=UTC)  # 06:30 Danish time tomorrow
+    hass.states.async_set(
+        "sensor.phone_next_alarm", alarm.isoformat(), {"device_class": "timestamp"}
+    )
+    await day.settle()
+    car_id = next(iter(entry.runtime_data.devices))
+    scheduler = entry.runtime_data.scheduler
+    departure = scheduler.departure_for(car_id, dt_util.utcnow())
+    assert departure == (alarm + timedelta(minutes=45), 90)
+    assert scheduler.last_reason == "departure"
