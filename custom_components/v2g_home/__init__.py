@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.const import Platform
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.storage import Store
 
 from .charger_coordinator import ChargerCoordinator
 from .const import CONF_PACK_DRIVER, DOMAIN, PACK_DRIVER_SUNSPEC, SUBENTRY_CHARGER
@@ -15,12 +16,13 @@ from .device_factory import create_charger, create_leaf, create_pack
 from .devices.errors import ProfileError
 from .devices.profile import PackProfile, available_profiles
 from .entity import device_info, leaf_device_info, site_device_info
-from .ledger import Ledger
+from .ledger import Ledger, ledger_store_key
 from .load_forecast import house_forecast_provider
 from .pack_coordinator import PackCoordinator
 from .price_coordinator import PriceCoordinator
 from .runtime import RuntimeData, V2GConfigEntry
 from .scheduler import Scheduler
+from .scheduler_settings import settings_store_key
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -161,3 +163,9 @@ async def _async_reload_on_change(hass: HomeAssistant, entry: V2GConfigEntry) ->
 async def async_unload_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
     """Unload the platforms; the coordinators then hand control back and disconnect."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> None:
+    """Delete the site's stored scheduler settings and ledger when the site is deleted."""
+    for key in (settings_store_key(entry.entry_id), ledger_store_key(entry.entry_id)):
+        await Store[dict[str, Any]](hass, 1, key).async_remove()

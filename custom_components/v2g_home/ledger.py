@@ -40,6 +40,13 @@ type Period = Literal["lifetime", "today", "month"]
 type ExportSource = Literal["grid_meter", "house", "none"]
 
 STORAGE_VERSION = 1
+
+
+def ledger_store_key(entry_id: str) -> str:
+    """The .storage key of a site's ledger."""
+    return f"{DOMAIN}.ledger.{entry_id}"
+
+
 SAVE_DELAY_S = 10
 DANISH_TIME = dt_util.get_time_zone("Europe/Copenhagen")
 
@@ -94,7 +101,7 @@ class Ledger:
             if (entity_id := settings.get(key))
         }
         self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.ledger.{entry.entry_id}"
+            hass, STORAGE_VERSION, ledger_store_key(entry.entry_id)
         )
         today = danish_date(dt_util.utcnow())
         empty = PeriodTotals.empty(day=today, currency=self.currency)

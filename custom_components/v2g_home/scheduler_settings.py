@@ -105,13 +105,18 @@ def _from_json(data: dict[str, Any]) -> SchedulerSettings:
     return defaults.changed(**values)
 
 
+def settings_store_key(entry_id: str) -> str:
+    """The .storage key of a site's scheduler settings."""
+    return f"{DOMAIN}.scheduler.{entry_id}"
+
+
 class SettingsStore:
     """Keeps the settings in .storage so a restart resumes them exactly."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """One store per site."""
         self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.scheduler.{entry_id}"
+            hass, STORAGE_VERSION, settings_store_key(entry_id)
         )
 
     async def async_load(self) -> SchedulerSettings:

@@ -1,0 +1,39 @@
+"""Deleting a site deletes what it stored: scheduler settings and the ledger."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.config_entries import ConfigEntryState
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.v2g_home.ledger import ledger_store_key
+from custom_components.v2g_home.scheduler_settings import settings_store_key
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+
+
+async def test_removing_the_site_deletes_its_stores(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """After removal, neither the settings nor the ledger are left in .storage."""
+    entry = MockConfigEntry(domain="v2g_home", title="Home", data={"name": "Home"})
+    entry.add_to_hass(hass)
+    other = "some_other_site"
+    for key in (settings_store_key(entry.entry_id), ledger_store_key(entry.entry_id)):
+        hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": {}}
+    hass_storage[ledger_store_key(other)] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": ledger_store_key(other),
+        "data": {},
+    }
+    assert entry.state is ConfigEntryState.NOT_LOADED
+
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert settings_store_key(entry.entry_id) not in hass_storage
+    assert ledger_store_key(entry.entry_id) not in hass_storage
+    assert ledger_store_key(other) in hass_storage
