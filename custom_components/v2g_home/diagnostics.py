@@ -13,10 +13,12 @@ from .const import CONF_SERIAL
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from datetime import datetime, time
 
     from homeassistant.core import HomeAssistant
 
     from .coordinator import DeviceCoordinator
+    from .price_coordinator import PriceCoordinator
     from .runtime import V2GConfigEntry
 
 TO_REDACT = {CONF_HOST, CONF_SERIAL, "unique_id", "serial_number"}
@@ -70,14 +72,64 @@ async def async_get_config_entry_diagnostics(
                 _device(coordinator)
                 for coordinator in entry.runtime_data.devices.values()
             ],
-            "prices": None
-            if prices is None
-            else {
-                "available": prices.last_update_success,
-                "last_error": None
-                if prices.last_exception is None
-                else str(prices.last_exception),
-            },
+            "prices": None if prices is None else _prices(prices),
+            "scheduler": _scheduler(entry),
+            "ledger": _ledger(entry),
         },
         TO_REDACT,
     )
+
+
+def _prices(prices: PriceCoordinator) -> dict[str, Any]:
+    """The price feed's health (its update never fails: staleness is what tells)."""
+    forecast = prices.data
+    known_until = forecast.known_until()
+    return {
+        "source": forecast.source,
+        "currency": forecast.currency,
+        "slots": len(forecast.slots),
+        "known_until": None if known_until is None else known_until.isoformat(),
+        "fetched_at": _iso(forecast.fetched_at),
+        "next_update": _iso(forecast.next_update),
+        "tomorrow_known": forecast.tomorrow_known,
+        "stale": forecast.stale,
+        "last_error": forecast.last_error,
+    }
+
+
+def _scheduler(entry: V2GConfigEntry) -> dict[str, Any] | None:
+    """The settings in force and a summary of the last plan."""
+    scheduler = entry.runtime_data.scheduler
+    if scheduler is None:
+        return None
+    settings = asdict(scheduler.settings)
+    settings["departure_time"] = _iso(scheduler.settings.departure_time)
+    plan = scheduler.plan
+    return {
+        "settings": settings,
+        "planned_at": _iso(scheduler.planned_at),
+        "grid_only": scheduler.grid_only,
+        "plan": None
+        if plan is None
+        else {
+            "slots": len(plan.slots),
+            "feasible": plan.feasible,
+            "infeasibilities": [item.kind.value for item in plan.infeasibilities],
+            "savings": plan.totals.savings,
+        },
+    }
+
+
+def _ledger(entry: V2GConfigEntry) -> dict[str, Any] | None:
+    """How export is measured and the site's lifetime totals."""
+    ledger = entry.runtime_data.ledger
+    if ledger is None:
+        return None
+    return {
+        "export_source": ledger.export_source,
+        "lifetime": asdict(ledger.totals(None, "lifetime")),
+    }
+
+
+def _iso(value: datetime | time | None) -> str | None:
+    return None if value is None else value.isoformat()

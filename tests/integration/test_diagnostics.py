@@ -48,4 +48,9 @@ async def test_diagnostics_are_redacted(
     assert pack["available"] is True
     assert pack["data"]["reading"]["soc_pct"] == 50.0
     assert diagnostics["entry"]["data"]["price_area"] == "DK1"
-    assert diagnostics["prices"]["available"] is True
+    assert diagnostics["prices"]["stale"] is False
+    assert diagnostics["prices"]["currency"] == "DKK"
+    assert diagnostics["scheduler"]["settings"]["reserve_soc_pct"] == 20.0
+    assert diagnostics["scheduler"]["settings"]["departure_time"] == "07:00:00"
+    assert diagnostics["ledger"]["export_source"] == "none"
+    assert diagnostics["ledger"]["lifetime"]["energy_sold_kwh"] == 0.0
