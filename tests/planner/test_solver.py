@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from custom_components.v2g_home.planner import lp_layout
-from custom_components.v2g_home.planner.arrays import compile_problem
+from custom_components.v2g_home.planner.arrays import FloatArray, compile_problem
 from custom_components.v2g_home.planner.lp import FlowBounds, solve_relaxation
 
 from .scenarios import problem_for
@@ -40,7 +40,7 @@ def test_a_broken_factorisation_is_reported_as_not_converged(
 def test_numbers_that_blow_up_stop_the_iteration(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def not_a_number(_: object, rhs: np.ndarray) -> np.ndarray:
+    def not_a_number(_: object, rhs: FloatArray) -> FloatArray:
         return np.full_like(rhs, np.nan)
 
     monkeypatch.setattr(lp_layout.NormalEquations, "solve", not_a_number)
@@ -56,7 +56,7 @@ def test_a_late_numerical_breakdown_returns_the_best_point(
     solve = lp_layout.NormalEquations.solve
     calls = []
 
-    def degrading(self: lp_layout.NormalEquations, rhs: np.ndarray) -> np.ndarray:
+    def degrading(self: lp_layout.NormalEquations, rhs: FloatArray) -> FloatArray:
         calls.append(1)
         answer = solve(self, rhs)
         # Near the end (ill-conditioned in real life) the answers turn to noise.
@@ -79,5 +79,12 @@ def test_plan_falls_back_to_idle_when_the_solver_fails(
     monkeypatch.setattr(lp_layout, "BlockTridiagonal", failing)
     result = optimise.plan(problem_for("2024-11-05", devices=3, with_load=True))
     assert all(set(d.setpoint_kw) == {0.0} for d in result.devices)
+    assert not result.solver_converged
     assert result.relaxed_objective == result.objective
     assert result.totals.savings == 0.0
+
+
+def test_a_plan_the_solver_found_says_so() -> None:
+    from custom_components.v2g_home.planner import optimise
+
+    assert optimise.plan(problem_for("2024-11-05", devices=3)).solver_converged

@@ -215,6 +215,8 @@ class Plan:
     )
     relaxed_objective: float  # the same without the dead band (the linear optimum)
     infeasibilities: tuple[Infeasibility, ...] = ()
+    # False: the solver failed numerically and the plan is the idle fallback.
+    solver_converged: bool = True
 
     @property
     def feasible(self) -> bool:

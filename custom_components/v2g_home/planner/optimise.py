@@ -21,15 +21,15 @@ def _relaxed_objective(arrays: ProblemArrays, relaxation: Relaxation) -> float:
     return relaxation.objective - float(((penalty - arrays.buy_per_kwh) * over).sum())
 
 
-def _outcome(arrays: ProblemArrays) -> tuple[Outcome, float | None]:
-    """The chosen setpoints' outcome and the linear optimum (None without slots or devices)."""
+def _outcome(arrays: ProblemArrays) -> tuple[Outcome, float | None, bool]:
+    """The chosen setpoints' outcome, the linear optimum (None if none) and whether it converged."""
     n_slots = arrays.hours.size
     idle: list[FloatArray] = [np.zeros(n_slots) for _ in arrays.devices]
     if not n_slots or not arrays.devices:
-        return evaluate(arrays, idle), None
+        return evaluate(arrays, idle), None, True
     relaxation = solve_relaxation(arrays)
     if not relaxation.converged:  # numerical trouble: doing nothing is always safe
-        return evaluate(arrays, idle), None
+        return evaluate(arrays, idle), None, False
     realisable = one_setpoint_per_slot(arrays, relaxation, FlowBounds.of(arrays))
     if has_dead_band(arrays):
         setpoints = dead_band_plan(
@@ -40,13 +40,13 @@ def _outcome(arrays: ProblemArrays) -> tuple[Outcome, float | None]:
         setpoints = [
             realise(d, arrays.hours, net[i]) for i, d in enumerate(arrays.devices)
         ]
-    return evaluate(arrays, setpoints), _relaxed_objective(arrays, relaxation)
+    return evaluate(arrays, setpoints), _relaxed_objective(arrays, relaxation), True
 
 
 def plan(problem: PlanningProblem) -> Plan:
     """The cheapest schedule for every device over the problem's slots (see docs/planner.md)."""
     arrays = compile_problem(problem)
-    outcome, relaxed = _outcome(arrays)
+    outcome, relaxed, converged = _outcome(arrays)
     base_import, base_export = grid_flows(arrays, np.zeros(arrays.hours.size))
     baseline = float(
         (arrays.buy_per_kwh * base_import * arrays.hours).sum()
@@ -94,4 +94,5 @@ def plan(problem: PlanningProblem) -> Plan:
             *outcome.misses,
             *over_fuse(arrays, outcome.import_kw),
         ),
+        solver_converged=converged,
     )
