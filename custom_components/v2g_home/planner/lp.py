@@ -78,16 +78,7 @@ def solve_relaxation(
         program.lower[size : 2 * size] = flows.discharge_min_kw.ravel()
         program.upper[size : 2 * size] = flows.discharge_max_kw.ravel()
     with np.errstate(all="ignore"):
-        try:
-            x, iterations, converged = _interior_point(program)
-        except (
-            np.linalg.LinAlgError
-        ):  # bounds that leave no plan break the factorisation
-            x, iterations, converged = (
-                np.clip(program.lower, None, program.upper),
-                0,
-                False,
-            )
+        x, iterations, converged = _interior_point(program)
     return _result(program, arrays, x, iterations, converged=converged)
 
 
@@ -221,12 +212,17 @@ class _Iterate:
 def _interior_point(program: LinearProgram) -> tuple[FloatArray, int, bool]:
     """Mehrotra's predictor-corrector on the bounded LP; fixed variables stay put.
 
-    Near the optimum the normal equations get ill-conditioned; should the residuals grow again,
-    the best point so far is returned (converged when it meets a looser tolerance).
+    Near the optimum the normal equations get ill-conditioned: on a degenerate optimum (a battery
+    idle at its floor for several slots leaves a slot's block with nothing but vanishing entries)
+    they turn singular outright. Should the residuals grow again or the factorisation fail, the
+    best point so far is returned (converged when it meets a looser tolerance); bounds that leave
+    no plan break the factorisation early, far from any tolerance.
     """
     point = _Iterate(program)
     best_x, best_error = point.x, np.inf
-    for iteration in range(1, _MAX_ITERATIONS + 1):
+    iteration = 0
+    while iteration < _MAX_ITERATIONS:
+        iteration += 1
         error = point.error()
         if not np.isfinite(error):
             break
@@ -235,10 +231,13 @@ def _interior_point(program: LinearProgram) -> tuple[FloatArray, int, bool]:
         if error < _FEASIBILITY:
             return np.clip(point.x, program.lower, program.upper), iteration, True
         if error > _BREAKDOWN * best_error and best_error < _LOOSE:
-            return np.clip(best_x, program.lower, program.upper), iteration, True
-        point.iterate()
+            break
+        try:
+            point.iterate()
+        except np.linalg.LinAlgError:
+            break
     converged = best_error < _LOOSE
-    return np.clip(best_x, program.lower, program.upper), _MAX_ITERATIONS, converged
+    return np.clip(best_x, program.lower, program.upper), iteration, converged
 
 
 def _dot(a: FloatArray, b: FloatArray) -> float:
