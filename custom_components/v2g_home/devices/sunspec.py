@@ -71,9 +71,12 @@ _READ_124 = (
     "ChaSt",
     "OutWRte",
     "InWRte",
+    "InOutWRte_RvrtTms",
     "InOutWRte_SF",
 )
 _CONTROL_124 = ("StorCtl_Mod", "OutWRte", "InWRte")
+_REVERT_124 = "s.InOutWRte_RvrtTms"
+DEFAULT_REVERT_TIMEOUT_S = 0  # opt-in here; the integration arms it (device_factory)
 
 
 class PowerSign(StrEnum):
@@ -88,11 +91,19 @@ class SunSpecPack:
     """A stationary pack speaking SunSpec: reads model 802, controls through model 124."""
 
     def __init__(
-        self, transport: ModbusTransport, *, power_sign: PowerSign = PowerSign.AUTO
+        self,
+        transport: ModbusTransport,
+        *,
+        power_sign: PowerSign = PowerSign.AUTO,
+        revert_timeout_s: int = DEFAULT_REVERT_TIMEOUT_S,
     ) -> None:
-        """Wrap a transport; discovery runs on connect()."""
+        """Wrap a transport; discovery runs on connect(). revert_timeout_s 0 arms no revert timer."""
+        if not 0 <= revert_timeout_s <= 0xFFFF:
+            raise ValueError(f"revert timeout {revert_timeout_s} s is out of range")
         self.transport = transport
         self.power_sign = power_sign
+        self.revert_timeout_s = revert_timeout_s
+        self._command: dict[str, int] = {}
         self.models: dict[int, ModelLocation] = {}
         self._poll: dict[str, Register] = {}
         self._learned_sign = 0
@@ -166,7 +177,8 @@ class SunSpecPack:
         pct = min(100.0, abs(power_kw) * 1000 / max_w * 100)
         (pct_word,) = encode(control["s.InWRte"], pct, exponent)
         pct_set = pct_word * 10.0**exponent
-        # Rates before the mode: switching direction never runs at the other direction's old rate.
+        # Rates before the mode: switching direction never runs at the other direction's old rate;
+        # the revert timeout with them, so the pack falls back to its own logic if we go silent.
         if power_kw > 0 and pct_word:
             words = {
                 "s.OutWRte": 0,
@@ -187,13 +199,37 @@ class SunSpecPack:
                 "s.StorCtl_Mod": CHARGE_LIMIT | DISCHARGE_LIMIT,
             }
             pct_set = 0.0
+        if self.revert_timeout_s:
+            words = {_REVERT_124: self.revert_timeout_s, **words}
         await self._write_verified(control, words)
+        self._command = words
         return round(pct_set * max_w / 100 / 1000, 4)
 
     async def release(self) -> None:
         """Clear StorCtl_Mod so the pack follows its own logic again."""
         control = await self._control_registers()
+        self._command = {}
         await self._write_verified(control, {"s.StorCtl_Mod": 0})
+
+    async def refresh_control(self) -> None:
+        """Restart the pack's revert timer by writing the active rate again (one write).
+
+        When the last reading shows the pack already reverted to local control, the whole
+        command is written again instead. Without a command or a revert timeout this does nothing.
+        """
+        if not self._command or _REVERT_124 not in self._command:
+            return
+        control = await self._control_registers()
+        if self._last.get("s.StorCtl_Mod") != self._command["s.StorCtl_Mod"]:
+            await self._write_verified(control, self._command)
+            return
+        # A control write (mode or rate) restarts the timer; writing the timeout itself may not.
+        rate = (
+            "s.InWRte"
+            if self._command["s.StorCtl_Mod"] == CHARGE_LIMIT
+            else "s.OutWRte"
+        )
+        await self.transport.write_register(control[rate].address, self._command[rate])
 
     async def _ensure_connected(self) -> None:
         if not self.models:
@@ -208,7 +244,10 @@ class SunSpecPack:
         missing = sorted(n for n in _CONTROL_124 if "s." + n not in self._poll)
         if missing:
             raise UnsupportedDeviceError(f"model 124 lacks {', '.join(missing)}")
-        return {"s." + n: self._poll["s." + n] for n in _CONTROL_124}
+        # The revert timeout lies before the rates' scale factor, so it exists whenever they do.
+        return {
+            "s." + n: self._poll["s." + n] for n in (*_CONTROL_124, "InOutWRte_RvrtTms")
+        }
 
     async def _write_verified(
         self, control: dict[str, Register], words: dict[str, int]
