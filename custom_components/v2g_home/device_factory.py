@@ -15,6 +15,7 @@ from .const import (
     CONF_USABLE_CAPACITY_KWH,
     DEFAULT_FAILSAFE_TIMEOUT_S,
     PACK_DRIVER_SUNSPEC,
+    PACK_POLL_INTERVAL,
 )
 from .devices.errors import ProfileError
 from .devices.leaf import LeafMonitor
@@ -22,6 +23,9 @@ from .devices.profile import PackProfile, ProfilePack
 from .devices.quasar import QuasarCharger, SetpointMode
 from .devices.sunspec import PowerSign, SunSpecPack
 from .devices.transport import ModbusTransport
+
+# Eight polls: a few missed polls never drop control, a dead Home Assistant stops the pack in 2 min.
+PACK_REVERT_TIMEOUT_S = int(8 * PACK_POLL_INTERVAL.total_seconds())
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -60,6 +64,7 @@ def create_pack(
         return SunSpecPack(
             _transport(data),
             power_sign=PowerSign(data.get(CONF_POWER_SIGN, PowerSign.AUTO)),
+            revert_timeout_s=PACK_REVERT_TIMEOUT_S,
         )
     if driver_id not in profiles:
         raise ProfileError(f"profile {driver_id!r} is not installed")

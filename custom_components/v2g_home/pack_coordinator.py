@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from homeassistant.util import dt as dt_util
 
@@ -31,6 +31,14 @@ class PackDriver(StorageDriver, Protocol):
 
     async def read(self) -> PackReading:
         """Poll the pack."""
+
+
+@runtime_checkable
+class RevertTimerDriver(Protocol):
+    """A pack whose control reverts to local by itself unless it is refreshed."""
+
+    async def refresh_control(self) -> None:
+        """Restart the pack's revert timer."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,9 +94,21 @@ class PackCoordinator(DeviceCoordinator[PackData]):
         return 0.0
 
     async def _async_read(self) -> PackData:
-        """Apply a pending command (after a restart or reconnect), poll, stamp the reading."""
+        """Poll, stamp the reading, then apply a pending command or keep the current one armed."""
         reading = await self.driver.read()
         data = PackData(reading=reading, measured_at=dt_util.utcnow())
+        if (
+            self.in_control
+            and not self._apply_pending
+            and isinstance(self.driver, RevertTimerDriver)
+        ):
+            # Each poll restarts the pack's revert timer; if we stop polling, the pack stops by itself.
+            try:
+                await self.driver.refresh_control()
+            except DeviceConnectionError:
+                raise
+            except DeviceError as err:
+                LOGGER.warning("%s refused the control refresh (%s)", self.name, err)
         if self._apply_pending:
             self._apply_pending = False
             self.data = data  # the rated powers of charge and discharge come from it

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from homeassistant.helpers import issue_registry as ir
-import pytest
 
 from custom_components.v2g_home.const import DOMAIN
 
@@ -113,11 +112,6 @@ async def test_dropped_charger_stops_by_its_fail_safe(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the SunSpec driver arms no revert timer (124 InOutWRte_RvrtTms), so an unreachable pack "
-    "keeps the last discharge command until it is empty to its own limit",
-)
 async def test_dropped_pack_stops_exporting(
     hass: HomeAssistant,
     entry: MockConfigEntry,
