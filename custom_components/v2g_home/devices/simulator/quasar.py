@@ -20,18 +20,17 @@ from __future__ import annotations
 
 from collections import deque
 import logging
-import math
 from typing import TYPE_CHECKING
 
 from .base import (
     DEVICE_FAILURE,
     ILLEGAL_ADDRESS,
     ILLEGAL_VALUE,
-    EnergyMeter,
     ModbusExceptionReply,
     to_int16,
     to_word,
 )
+from .battery import SimulatedBattery
 from .quasar_registers import (
     ADDRESS_SPACE,
     ALLOWED_VALUES,
@@ -56,7 +55,7 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 
-class SimulatedQuasar:
+class SimulatedQuasar(SimulatedBattery):
     """A Quasar 1 charger with a Leaf plugged in; physics advance lazily to the clock on every access."""
 
     def __init__(
@@ -77,9 +76,9 @@ class SimulatedQuasar:
             raise ValueError(
                 "capacity must be positive, efficiency in (0, 1], SoC in [0, 100]"
             )
-        self.clock = clock
-        self.capacity_kwh = capacity_kwh
-        self.efficiency = efficiency
+        super().__init__(
+            clock, capacity_kwh=capacity_kwh, soc_pct=soc_pct, efficiency=efficiency
+        )
         self.serial = serial
         self.firmware = firmware
         self.user_current_a = user_current_a
@@ -87,11 +86,8 @@ class SimulatedQuasar:
         self.modbus_crashed = False
         self.unrecoverable_error = 0
         self.recoverable_error = 0
-        self._stored_kwh = capacity_kwh * soc_pct / 100.0
         self._plugged_in = plugged_in
-        self._meter = EnergyMeter()
         self._glitches: deque[int] = deque()
-        self._time_s = clock.now()
         self._last_request_s = self._time_s
         self._holding: dict[int, int] = {
             QuasarRegister.CONTROL: 0,
@@ -108,37 +104,13 @@ class SimulatedQuasar:
 
     # --- what tests and the demo look at -------------------------------------------------------------
     @property
-    def soc_pct(self) -> float:
-        """The car's true state of charge, percent."""
-        self.step()
-        return self._stored_kwh / self.capacity_kwh * 100.0
-
-    @soc_pct.setter
-    def soc_pct(self, value: float) -> None:
-        self.step()
-        self._stored_kwh = self.capacity_kwh * min(max(value, 0.0), 100.0) / 100.0
-
-    @property
-    def stored_energy_kwh(self) -> float:
-        """Energy in the car's battery."""
-        self.step()
-        return self._stored_kwh
-
-    @property
-    def power_kw(self) -> float:
-        """AC power at the grid side: + charges the car, - discharges it."""
-        self.step()
-        return self._flow_w() / 1000.0
-
-    @property
-    def meter(self) -> EnergyMeter:
-        """AC-side energy in and out since the simulator was made."""
-        self.step()
-        return self._meter
-
-    @property
     def remote_control(self) -> bool:
-        """Register 81 is 1."""
+        """Register 81 is 1 (after the fail-safe had its chance to fire)."""
+        self.step()
+        return self._remote
+
+    @property
+    def _remote(self) -> bool:
         return self._holding[QuasarRegister.CONTROL] == 1
 
     @property
@@ -154,9 +126,7 @@ class SimulatedQuasar:
         self._plugged_in = value
         # Register 82: the charger starts by itself when the gun is connected.
         self.session_running = (
-            value
-            and self.remote_control
-            and self._holding[QuasarRegister.AUTOSTART] == 1
+            value and self._remote and self._holding[QuasarRegister.AUTOSTART] == 1
         )
 
     def register(self, address: int) -> int:
@@ -169,28 +139,6 @@ class SimulatedQuasar:
         self._glitches.append(soc_pct)
 
     # --- physics ---------------------------------------------------------------------------------------
-    def step(self) -> None:
-        """Advance the battery, the meter and the fail-safe to clock.now(), exactly, piece by piece."""
-        now = self.clock.now()
-        while self._time_s < now:
-            deadline = self._failsafe_deadline()
-            if deadline is not None and deadline <= self._time_s:
-                self._return_to_user("fail-safe, no Modbus request in time")
-                continue
-            flow_w = self._flow_w()
-            rate_kwh_per_s = self._stored_rate_kwh_per_s(flow_w)
-            limit_kwh = self.capacity_kwh if rate_kwh_per_s > 0 else 0.0
-            limit_s = math.inf
-            if rate_kwh_per_s != 0:
-                limit_s = self._time_s + (limit_kwh - self._stored_kwh) / rate_kwh_per_s
-            end = min(now, limit_s, math.inf if deadline is None else deadline)
-            seconds = end - self._time_s
-            self._meter.add(flow_w / 1000.0, seconds)
-            self._stored_kwh += rate_kwh_per_s * seconds
-            if end == limit_s:
-                self._stored_kwh = limit_kwh
-            self._time_s = end
-
     def note_request(self) -> None:
         """A request arrived: settle physics with the old timer, then restart it (a crashed module hears nothing)."""
         self.step()
@@ -206,11 +154,15 @@ class SimulatedQuasar:
             raise ModbusExceptionReply(DEVICE_FAILURE, "the Modbus module has crashed")
         self.modbus_crashed = False
 
-    def _failsafe_deadline(self) -> float | None:
+    def _control_deadline(self) -> float | None:
+        """The fail-safe (register 88): seconds after the last request while under remote control."""
         timeout_s = self._holding[QuasarRegister.FAILSAFE_TIMEOUT]
-        if not self.remote_control or timeout_s == 0:
+        if not self._remote or timeout_s == 0:
             return None
         return self._last_request_s + timeout_s
+
+    def _on_control_deadline(self) -> None:
+        self._return_to_user("fail-safe, no Modbus request in time")
 
     def _return_to_user(self, reason: str) -> None:
         _LOGGER.info("Control back to the user: %s", reason)
@@ -223,7 +175,7 @@ class SimulatedQuasar:
     def _requested_w(self) -> int:
         if not self._plugged_in:
             return 0
-        if not self.remote_control:
+        if not self._remote:
             amps = self.user_current_a if self.user_current_a >= MIN_CURRENT_A else 0
             return amps * GRID_VOLTAGE_V
         if not self.session_running:
@@ -234,20 +186,12 @@ class SimulatedQuasar:
         watts = to_int16(self._holding[QuasarRegister.POWER_SETPOINT])
         return watts if abs(watts) >= MIN_POWER_W else 0
 
-    def _flow_w(self) -> int:
+    def flow_w(self) -> int:
+        """AC power the charger runs at right now, + charging the car (no stepping)."""
         requested_w = self._requested_w()
         max_w = to_int16(self._holding[QuasarRegister.MAX_POWER])
         flow_w = max(-max_w, min(max_w, requested_w))
-        if flow_w > 0 and self._stored_kwh >= self.capacity_kwh:
-            return 0
-        if flow_w < 0 and self._stored_kwh <= 0:
-            return 0
-        return flow_w
-
-    def _stored_rate_kwh_per_s(self, flow_w: int) -> float:
-        # Charging stores AC x efficiency; discharging delivers stored x efficiency to the grid.
-        factor = self.efficiency if flow_w > 0 else 1.0 / self.efficiency
-        return flow_w * factor / 1000.0 / 3600.0
+        return flow_w if self._within_capacity(flow_w) else 0
 
     # --- registers ---------------------------------------------------------------------------------------
     def read_registers(self, address: int, count: int) -> list[int]:
@@ -272,7 +216,7 @@ class SimulatedQuasar:
         return GARBAGE_REGISTERS
 
     def _read_one(self, address: int, *, consume_glitch: bool) -> int:
-        flow_w = self._flow_w()
+        flow_w = self.flow_w()
         soc_pct = self._stored_kwh / self.capacity_kwh * 100.0
         if address == QuasarRegister.SOC:
             if self._glitches:
@@ -307,7 +251,7 @@ class SimulatedQuasar:
             raise ModbusExceptionReply(
                 ILLEGAL_VALUE, f"{value} is out of range for register {address}"
             )
-        if address in REMOTE_ONLY and not self.remote_control:
+        if address in REMOTE_ONLY and not self._remote:
             _LOGGER.debug(
                 "Ignoring write %s=%s: register 81 is 0 (user control)", address, value
             )

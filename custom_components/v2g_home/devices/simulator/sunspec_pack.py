@@ -14,16 +14,15 @@ discharging delivers stored x efficiency; flow stops at 0 % and 100 %.
 from __future__ import annotations
 
 import logging
-import math
 from typing import TYPE_CHECKING
 
 from .base import (
     ILLEGAL_ADDRESS,
     ILLEGAL_VALUE,
-    EnergyMeter,
     ModbusExceptionReply,
     to_int16,
 )
+from .battery import SimulatedBattery
 from .sunspec_layout import (
     END_MODEL,
     SUNS_MARKER,
@@ -51,7 +50,7 @@ _CONTROL_POINTS = frozenset({"StorCtl_Mod", "InWRte", "OutWRte"})
 RATE_SCALE_FACTOR = -2  # InOutWRte_SF: 10000 = 100 %
 
 
-class SimulatedSunSpecPack:
+class SimulatedSunSpecPack(SimulatedBattery):
     """A SunSpec battery whose physics advance lazily to the clock on every access."""
 
     def __init__(
@@ -81,11 +80,11 @@ class SimulatedSunSpecPack:
             raise ValueError(
                 "capacity and power must be positive, efficiency in (0, 1], SoC in [0, 100]"
             )
-        self.clock = clock
+        super().__init__(
+            clock, capacity_kwh=capacity_kwh, soc_pct=soc_pct, efficiency=efficiency
+        )
         self.base_address = base_address
-        self.capacity_kwh = capacity_kwh
         self.max_power_kw = max_power_kw
-        self.efficiency = efficiency
         self.soh_pct = soh_pct
         self.w_positive_means_charge = w_positive_means_charge
         self.identity = {
@@ -112,41 +111,9 @@ class SimulatedSunSpecPack:
         }
         self._wchamax_word = wchamax_word(max_power_kw)
         self.settings = default_settings(self._wchamax_word)
-        self._stored_kwh = capacity_kwh * soc_pct / 100.0
-        self._meter = EnergyMeter()
-        self._time_s = clock.now()
         self._control_written_s = self._time_s
 
     # --- what tests and the demo look at -------------------------------------------------------------
-    @property
-    def soc_pct(self) -> float:
-        """True state of charge, percent."""
-        self.step()
-        return self._stored_kwh / self.capacity_kwh * 100.0
-
-    @soc_pct.setter
-    def soc_pct(self, value: float) -> None:
-        self.step()
-        self._stored_kwh = self.capacity_kwh * min(max(value, 0.0), 100.0) / 100.0
-
-    @property
-    def stored_energy_kwh(self) -> float:
-        """Energy in the pack."""
-        self.step()
-        return self._stored_kwh
-
-    @property
-    def power_kw(self) -> float:
-        """AC power: + charges the pack, - discharges it (independent of how register W is signed)."""
-        self.step()
-        return self.flow_w() / 1000.0
-
-    @property
-    def meter(self) -> EnergyMeter:
-        """AC-side energy in and out since the pack was made."""
-        self.step()
-        return self._meter
-
     def wcha_max_w(self) -> float:
         """Model 124 WChaMax in watts (the hardware maximum without model 124)."""
         if 124 not in self.models:
@@ -155,43 +122,22 @@ class SimulatedSunSpecPack:
         return float(self.settings[124, "WChaMax"] * scale)
 
     # --- physics ---------------------------------------------------------------------------------------
-    def step(self) -> None:
-        """Advance SoC and meter to clock.now(), exactly, breaking at SoC limits and the control revert."""
-        now = self.clock.now()
-        while self._time_s < now:
-            revert_at = self._revert_deadline()
-            if revert_at is not None and revert_at <= self._time_s:
-                _LOGGER.info(
-                    "InOutWRte_RvrtTms expired: storage control reverts to local"
-                )
-                self.settings[124, "StorCtl_Mod"] = 0
-                continue
-            flow_w = self.flow_w()
-            factor = self.efficiency if flow_w > 0 else 1.0 / self.efficiency
-            rate_kwh_per_s = flow_w * factor / 3_600_000.0
-            limit_kwh = self.capacity_kwh if rate_kwh_per_s > 0 else 0.0
-            limit_s = math.inf
-            if rate_kwh_per_s != 0:
-                limit_s = self._time_s + (limit_kwh - self._stored_kwh) / rate_kwh_per_s
-            end = min(now, limit_s, math.inf if revert_at is None else revert_at)
-            seconds = end - self._time_s
-            self._meter.add(flow_w / 1000.0, seconds)
-            self._stored_kwh += rate_kwh_per_s * seconds
-            if end == limit_s:
-                self._stored_kwh = limit_kwh
-            self._time_s = end
-
     def note_request(self) -> None:
         """A Modbus request arrived (SunSpec packs have no Modbus fail-safe here)."""
         self.step()
 
-    def _revert_deadline(self) -> float | None:
+    def _control_deadline(self) -> float | None:
+        """Model 124's InOutWRte_RvrtTms: seconds after the last control write."""
         if 124 not in self.models:
             return None
         timeout_s = self.settings[124, "InOutWRte_RvrtTms"]
         if timeout_s == 0 or self.settings[124, "StorCtl_Mod"] == 0:
             return None
         return self._control_written_s + timeout_s
+
+    def _on_control_deadline(self) -> None:
+        _LOGGER.info("InOutWRte_RvrtTms expired: storage control reverts to local")
+        self.settings[124, "StorCtl_Mod"] = 0
 
     def _rate_pct(self, name: str) -> float:
         return to_int16(self.settings[124, name]) * 10.0**RATE_SCALE_FACTOR
@@ -218,11 +164,7 @@ class SimulatedSunSpecPack:
             return 0.0
         limit_w = min(self.wcha_max_w(), self.max_power_kw * 1000.0)
         flow_w = min(max(self._requested_w(), -limit_w), limit_w)
-        if flow_w > 0 and self._stored_kwh >= self.capacity_kwh:
-            return 0.0
-        if flow_w < 0 and self._stored_kwh <= 0:
-            return 0.0
-        return flow_w
+        return flow_w if self._within_capacity(flow_w) else 0.0
 
     # --- registers ---------------------------------------------------------------------------------------
     def _image(self) -> list[int]:
