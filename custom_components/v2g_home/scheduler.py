@@ -12,7 +12,7 @@ from homeassistant.helpers.event import (
 )
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, ControlMode
+from .const import DOMAIN, LOGGER, ControlMode
 from .planner.optimise import plan as optimise
 from .scheduler_drive import drive_device
 from .scheduler_guard import DeviceGuard
@@ -244,7 +244,12 @@ class Scheduler:
         )
         if not problem.devices and house_kw is None:
             return None
-        return await self.hass.async_add_executor_job(optimise, problem)
+        plan = await self.hass.async_add_executor_job(optimise, problem)
+        if not plan.solver_converged:
+            LOGGER.warning(
+                "The planner failed numerically; devices stay idle until the next plan"
+            )
+        return plan
 
     async def _async_drive_all(self, reason: str) -> None:
         for device_id in list(self.devices):
