@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from homeassistant.helpers import issue_registry as ir
 
 from custom_components.v2g_home.const import DOMAIN
+from custom_components.v2g_home.device_factory import PACK_REVERT_TIMEOUT_S
 
 from .scheduler_helpers import CHARGER_MODE, capture, select
 from .test_e2e_harness import (  # noqa: F401  # fixtures are found by name
@@ -121,10 +122,13 @@ async def test_dropped_pack_stops_exporting(
     pack: SimulatedSunSpecPack,
     pack_server: ModbusSimulator,
 ) -> None:
-    """A pack Home Assistant can no longer reach stops selling by itself within the fail-safe time."""
+    """A pack Home Assistant can no longer reach stops selling by itself: its revert timer ends the command."""
     day = Day(hass, freezer, clock, quasar, pack)
     await _selling_at_the_peak(day, entry, quasar)
     pack_server.faults.drop_connection = True
     pack_server.drop_connections()
-    await day.run(FAILSAFE_S + 60)
-    assert pack.power_kw == 0
+    await day.run(PACK_REVERT_TIMEOUT_S - 30)
+    assert pack.power_kw < -1, "out of reach, the pack runs on until its revert timer"
+    await day.run(60)
+    assert pack.power_kw == 0, "the revert timer handed the pack back to its own logic"
+    assert quasar.power_kw < -1, "the car sells on"
