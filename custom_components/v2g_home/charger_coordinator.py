@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.util import dt as dt_util
@@ -20,11 +21,17 @@ from .devices.leaf import LeafMonitor, LeafState
 from .devices.models import ChargerReading
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from homeassistant.config_entries import ConfigSubentry
     from homeassistant.core import HomeAssistant
 
     from .devices.quasar import QuasarCharger
     from .runtime import V2GConfigEntry
+
+# A Leaf loses or gains at most a few % in half an hour on the gun (the Quasar is the only way in
+# or out), while a car that left could have been driven anywhere: older SoCs are not trusted.
+MAX_RESTORED_SOC_AGE = timedelta(minutes=30)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,6 +174,29 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
         """Take settings restored after a restart; the next poll commands the charger."""
         self.control = self._changed(mode, charge_power_kw, discharge_power_kw)
         self._apply_pending = self.control.mode is not ControlMode.OFF
+
+    def restore_leaf_soc(
+        self, soc_pct: float, measured_at: datetime, *, stayed_plugged_in: bool
+    ) -> bool:
+        """Take the Leaf's SoC kept from before a restart, if the car cannot have changed since.
+
+        The Quasar reports the SoC only while energy flows, so without this the car is unknown
+        (planned at its floor) until it next charges. Returns whether the SoC was taken.
+        """
+        data = self.data
+        now = dt_util.utcnow()
+        if (
+            data is None
+            or not stayed_plugged_in
+            or data.leaf.plugged_in is not True
+            or data.leaf.soc.soc_pct is not None
+            or not now - MAX_RESTORED_SOC_AGE <= measured_at <= now
+        ):
+            return False
+        self.data = replace(
+            data, leaf=self.leaf.seed(soc_pct, measured_at, data.reading)
+        )
+        return True
 
     def _changed(
         self,

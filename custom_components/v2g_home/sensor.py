@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.sensor import SensorEntity
+from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
+from homeassistant.util import dt as dt_util
 
 from .accounting_entities import async_add_accounting_sensors
 from .charger_coordinator import ChargerCoordinator
@@ -21,8 +25,6 @@ from .sensor_descriptions import (
 )
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.typing import StateType
@@ -42,7 +44,9 @@ async def async_setup_entry(
         if isinstance(coordinator, ChargerCoordinator):
             async_add_entities(
                 (
-                    ChargerSensor(coordinator, description)
+                    (LeafSocSensor if _is_leaf_soc(description) else ChargerSensor)(
+                        coordinator, description
+                    )
                     for description in CHARGER_SENSORS
                 ),
                 config_subentry_id=subentry_id,
@@ -83,6 +87,74 @@ class ChargerSensor(V2GEntity[ChargerCoordinator], SensorEntity):
     def native_value(self) -> StateType | datetime:
         """The value from the latest poll."""
         return self.entity_description.value_fn(self.coordinator.data)
+
+
+def _is_leaf_soc(description: ChargerSensorDescription) -> bool:
+    return description.on_leaf and description.key == "soc"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeafSocMemory(ExtraStoredData):
+    """The Leaf's last good SoC, when it was measured, and whether the car stayed on the gun since."""
+
+    soc_pct: float
+    measured_at: datetime
+    stayed_plugged_in: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-safe form for Home Assistant's restore cache."""
+        return {
+            "soc_pct": self.soc_pct,
+            "measured_at": self.measured_at.isoformat(),
+            "stayed_plugged_in": self.stayed_plugged_in,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LeafSocMemory | None:
+        """Read it back; anything malformed (an older or damaged cache) is ignored."""
+        try:
+            measured_at = dt_util.parse_datetime(str(data["measured_at"]))
+            soc_pct = float(data["soc_pct"])
+            stayed = data["stayed_plugged_in"]
+        except (KeyError, TypeError, ValueError):
+            return None
+        if (
+            measured_at is None
+            or measured_at.tzinfo is None
+            or not isinstance(stayed, bool)
+        ):
+            return None
+        return cls(soc_pct=soc_pct, measured_at=measured_at, stayed_plugged_in=stayed)
+
+
+class LeafSocSensor(ChargerSensor, RestoreEntity):
+    """The Leaf's SoC, kept across restarts: the Quasar reports it only while energy flows."""
+
+    @property
+    def extra_restore_state_data(self) -> LeafSocMemory | None:
+        """The last good SoC and whether the car has stayed plugged in since it was measured."""
+        data = self.coordinator.data
+        soc = self.coordinator.leaf.soc_filter.last_good
+        if data is None or soc.soc_pct is None or soc.measured_at is None:
+            return None
+        return LeafSocMemory(
+            soc_pct=soc.soc_pct,
+            measured_at=soc.measured_at,
+            stayed_plugged_in=data.leaf.plugged_in is True
+            and not self.coordinator.leaf.soc_filter.unplugged_since_good,
+        )
+
+    async def async_added_to_hass(self) -> None:
+        """Seed the car's SoC from before the restart when the coordinator finds it still valid."""
+        await super().async_added_to_hass()
+        stored = await self.async_get_last_extra_data()
+        memory = None if stored is None else LeafSocMemory.from_dict(stored.as_dict())
+        if memory is not None and self.coordinator.restore_leaf_soc(
+            memory.soc_pct,
+            memory.measured_at,
+            stayed_plugged_in=memory.stayed_plugged_in,
+        ):
+            self.coordinator.async_update_listeners()
 
 
 class PackSensor(V2GEntity[PackCoordinator], SensorEntity):

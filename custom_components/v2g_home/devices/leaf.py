@@ -55,6 +55,20 @@ class SocFilter:
         """The last accepted reading."""
         return self._good
 
+    @property
+    def unplugged_since_good(self) -> bool:
+        """Whether the car left the charger after the last accepted reading (it may have been driven)."""
+        return self._unplugged
+
+    def seed(self, soc_pct: float, measured_at: datetime) -> SocReading:
+        """Start from a SoC measured earlier (kept across a restart); the caller vouches it still holds."""
+        if not 0 < soc_pct <= 100:
+            raise ValueError(f"SoC {soc_pct} % is not a Leaf's reading")
+        self._pending = None
+        self._unplugged = False
+        self._good = SocReading(soc_pct=float(soc_pct), measured_at=measured_at)
+        return self._good
+
     def update(
         self, raw_pct: float, charger_state: ChargerState, now: datetime
     ) -> SocReading:
@@ -121,6 +135,15 @@ class LeafMonitor:
     def update(self, reading: ChargerReading, now: datetime) -> LeafState:
         """Fold one charger poll into the car's state."""
         soc = self.soc_filter.update(reading.car_soc_raw_pct, reading.state, now)
+        return self._state(soc, reading)
+
+    def seed(
+        self, soc_pct: float, measured_at: datetime, reading: ChargerReading
+    ) -> LeafState:
+        """The car's state with its SoC taken from an earlier measurement instead of this poll."""
+        return self._state(self.soc_filter.seed(soc_pct, measured_at), reading)
+
+    def _state(self, soc: SocReading, reading: ChargerReading) -> LeafState:
         stored = (
             None
             if soc.soc_pct is None
