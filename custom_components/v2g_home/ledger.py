@@ -20,7 +20,7 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .ledger_device import DeviceSample, flow_between, read_device
+from .ledger_device import DeviceSample, flow_between, flow_until, read_device
 from .ledger_meters import MeterReader
 from .planner.accounting import (
     Earnings,
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from .coordinator import DeviceCoordinator
+    from .planner.accounting import FlowEnergy
     from .price_coordinator import PriceCoordinator
     from .runtime import V2GConfigEntry
 
@@ -112,6 +113,7 @@ class Ledger:
         self._listeners: list[CALLBACK_TYPE] = []
         self._unsubscribers: list[CALLBACK_TYPE] = []
         self._cancel_midnight: CALLBACK_TYPE | None = None
+        self._started_at = dt_util.utcnow()
 
     @property
     def export_source(self) -> ExportSource:
@@ -163,6 +165,7 @@ class Ledger:
     @callback
     def async_start(self) -> None:
         """Listen to every device coordinator and the meters; roll the periods at Danish midnight."""
+        self._started_at = dt_util.utcnow()
         for meter in self._meters.values():
             meter.async_start()
         for device_id, coordinator in self.devices.items():
@@ -175,7 +178,15 @@ class Ledger:
         self._schedule_midnight()
 
     async def async_stop(self) -> None:
-        """Stop counting and write the totals now, so a restart or reload loses nothing."""
+        """Book what flowed since each device's last poll, stop counting and write the totals now.
+
+        The tail is booked before the first await: the device coordinators shut down right after.
+        """
+        stopped_at = dt_util.utcnow()
+        for device_id, last in self._samples.items():
+            self._add(device_id, flow_until(last, stopped_at), last.at, stopped_at)
+        self._samples.clear()
+        self._last_data.clear()
         for unsubscribe in self._unsubscribers:
             unsubscribe()
         self._unsubscribers.clear()
@@ -231,10 +242,21 @@ class Ledger:
         if sample is None:
             self._samples.pop(device_id, None)
             return
+        if sample.at < self._started_at:
+            # Polled before this ledger started: the ledger before a reload booked up to its stop,
+            # so count from now, by power (the counters' delta would reach back before the start).
+            sample = replace(
+                sample,
+                at=self._started_at,
+                charged_counter_kwh=None,
+                discharged_counter_kwh=None,
+            )
         sample = self._with_house(device_id, sample)
         previous, self._samples[device_id] = self._samples.get(device_id), sample
-        if previous is not None:
-            self._book(device_id, previous, sample)
+        if previous is not None and self._add(
+            device_id, flow_between(previous, sample), previous.at, sample.at
+        ):
+            self._changed()
 
     def _kw(self, key: str, now: datetime) -> float | None:
         meter = self._meters.get(key)
@@ -265,24 +287,24 @@ class Ledger:
         settings = getattr(getattr(runtime, "scheduler", None), "settings", None)
         return float(getattr(settings, "wear_per_kwh", 0.0) or 0.0)
 
-    def _book(
-        self, device_id: str, previous: DeviceSample, current: DeviceSample
-    ) -> None:
-        flow = flow_between(previous, current)
+    def _add(
+        self, device_id: str, flow: FlowEnergy, start: datetime, end: datetime
+    ) -> bool:
+        """Add what flowed from start to end, priced per slot; False when nothing flowed."""
         if not (flow.charged_kwh or flow.discharged_kwh):
-            return
+            return False
         windows = () if self.prices is None else self.prices.data.slots
         pieces = interval_earnings(
             flow,
-            start=previous.at,
-            end=current.at,
+            start=start,
+            end=end,
             windows=windows,
             wear_per_kwh=self._wear_per_kwh(),
             currency=self.currency,
-            day_starts=[danish_midnight(danish_date(current.at))],
+            day_starts=[danish_midnight(danish_date(end))],
         )
         for piece_start, earned in pieces:
             day = danish_date(piece_start)
             self._devices[device_id] = self._devices[device_id].added(earned, day=day)
             self._site = self._site.added(earned, day=day)
-        self._changed()
+        return True

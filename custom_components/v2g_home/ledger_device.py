@@ -63,6 +63,45 @@ def _mean_kwh(
     return (previous + current) / 2 * hours
 
 
+def _split(
+    charged_kwh: float,
+    discharged_kwh: float,
+    *,
+    hours: float,
+    export_kw: tuple[float | None, float | None],
+    home_kw: tuple[float | None, float | None],
+) -> FlowEnergy:
+    split = split_discharge(
+        discharged_kwh,
+        grid_export_kwh=_mean_kwh(*export_kw, hours),
+        home_need_kwh=_mean_kwh(*home_kw, hours),
+    )
+    return FlowEnergy(
+        charged_kwh=charged_kwh,
+        to_home_kwh=split.to_home_kwh,
+        exported_kwh=split.exported_kwh,
+    )
+
+
+def flow_until(last: DeviceSample, end: datetime) -> FlowEnergy:
+    """Energy from the last sample up to `end` at the last known power (left point).
+
+    For the tail before an unload, when no later sample will come; nothing across a gap
+    longer than MAX_INTEGRATION_GAP.
+    """
+    elapsed = end - last.at
+    if elapsed.total_seconds() <= 0 or elapsed > MAX_INTEGRATION_GAP:
+        return FlowEnergy()
+    hours = elapsed.total_seconds() / 3600
+    return _split(
+        max(last.power_kw, 0.0) * hours,
+        max(-last.power_kw, 0.0) * hours,
+        hours=hours,
+        export_kw=(last.export_kw, last.export_kw),
+        home_kw=(last.home_kw, last.home_kw),
+    )
+
+
 def flow_between(previous: DeviceSample, current: DeviceSample) -> FlowEnergy:
     """Energy from one sample to the next: counters where the device has them, else power by trapezoid.
 
@@ -79,14 +118,10 @@ def flow_between(previous: DeviceSample, current: DeviceSample) -> FlowEnergy:
     if charged is None or discharged is None:
         charged = integrate_kwh(before, after, 1)
         discharged = integrate_kwh(before, after, -1)
-    hours = elapsed.total_seconds() / 3600
-    split = split_discharge(
+    return _split(
+        charged,
         discharged,
-        grid_export_kwh=_mean_kwh(previous.export_kw, current.export_kw, hours),
-        home_need_kwh=_mean_kwh(previous.home_kw, current.home_kw, hours),
-    )
-    return FlowEnergy(
-        charged_kwh=charged,
-        to_home_kwh=split.to_home_kwh,
-        exported_kwh=split.exported_kwh,
+        hours=elapsed.total_seconds() / 3600,
+        export_kw=(previous.export_kw, current.export_kw),
+        home_kw=(previous.home_kw, current.home_kw),
     )
