@@ -200,3 +200,54 @@ def test_monitor_uses_the_reading_state_for_plug() -> None:
         minutes(5),
     )
     assert (gone.plugged_in, gone.soc.soc_pct) == (False, 55)
+
+
+def test_seeded_soc_is_kept_while_idle_and_checks_the_next_reading() -> None:
+    """A SoC kept across a restart stands in while idle, and a glitch against it is still caught."""
+    soc = SocFilter()
+    seeded = soc.seed(72, minutes(0))
+    assert (seeded.soc_pct, seeded.measured_at) == (72.0, minutes(0))
+    assert soc.update(0, ChargerState.PAUSED, minutes(5)) == seeded
+    assert soc.update(30, CHARGING, minutes(6)).rejected_last
+    assert soc.update(73, CHARGING, minutes(7)).soc_pct == 73
+
+
+def test_seed_clears_an_unplug_seen_before_it() -> None:
+    """The caller vouches the car stayed put: the unplug flag no longer waives the jump check."""
+    soc = SocFilter()
+    soc.update(0, ChargerState.NO_CAR, minutes(0))
+    assert soc.unplugged_since_good
+    soc.seed(60, minutes(1))
+    assert not soc.unplugged_since_good
+    assert soc.update(20, CHARGING, minutes(2)).rejected_last
+
+
+@pytest.mark.parametrize("bogus", [0, -3, 101])
+def test_seed_refuses_a_value_no_leaf_reports(bogus: float) -> None:
+    """0 % means 'no reading' on the Quasar; outside 0-100 is not a SoC."""
+    with pytest.raises(ValueError, match="not a Leaf's"):
+        SocFilter().seed(bogus, minutes(0))
+
+
+def test_monitor_seed_gives_the_stored_energy() -> None:
+    """The seeded SoC becomes the car's stored energy, with the plug taken from the poll."""
+    monitor = LeafMonitor(37.0)
+    reading = ChargerReading(
+        state=ChargerState.PAUSED,
+        raw_state=2,
+        car_soc_raw_pct=0,
+        power_kw=0.0,
+        max_power_kw=7.4,
+        ac_current_a=0,
+        ac_voltage_v=230,
+        dc_voltage_v=380,
+        dc_current_a=0.0,
+        unrecoverable_error=0,
+        recoverable_error=0,
+        remote_control=False,
+        setpoint_a=0,
+        setpoint_w=None,
+    )
+    state = monitor.seed(50, minutes(0), reading)
+    assert state.stored_energy_kwh == 18.5
+    assert state.plugged_in is True
