@@ -100,8 +100,9 @@ async def test_reload_mid_export_keeps_every_total(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the ledger books energy at polls only: what flowed between a device's last poll and the "
-    "unload, and the step to full power right after the restart, are not counted (1 % of this run)",
+    reason="a commanded step (selling starts at the peak; the pack is commanded again after the "
+    "reload) is not polled until the next interval, and the ledger's trapezoid books half of it "
+    "(1 % of this run); the tail before the unload is booked",
 )
 async def test_energy_flowing_at_a_reload_is_booked(
     hass: HomeAssistant,
