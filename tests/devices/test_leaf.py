@@ -216,9 +216,9 @@ def test_seed_clears_an_unplug_seen_before_it() -> None:
     """The caller vouches the car stayed put: the unplug flag no longer waives the jump check."""
     soc = SocFilter()
     soc.update(0, ChargerState.NO_CAR, minutes(0))
-    assert soc.unplugged_since_good
+    unplugged_before = soc.unplugged_since_good
     soc.seed(60, minutes(1))
-    assert not soc.unplugged_since_good
+    assert (unplugged_before, soc.unplugged_since_good) == (True, False)
     assert soc.update(20, CHARGING, minutes(2)).rejected_last
 
 
