@@ -14,8 +14,12 @@ from custom_components.v2g_home.devices.simulator import (
 )
 from custom_components.v2g_home.devices.transport import ModbusTransport
 
+from .simulator_helpers import raw_client, serving
+
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
+
+    from pymodbus.client import AsyncModbusTcpClient
 
 
 @pytest.fixture(autouse=True)
@@ -90,3 +94,29 @@ async def pack_transport(
     transport = await open_transport(pack_server)
     yield transport
     await transport.close()
+
+
+@pytest.fixture
+def sim_clock() -> SimClock:
+    """Manual clock for the raw-client simulator tests: time moves only when the test says so."""
+    return SimClock(manual=True)
+
+
+@pytest.fixture
+def car(sim_clock: SimClock) -> SimulatedQuasar:
+    """A plugged-in Leaf at 50 % (37 kWh, 92 % each way) on a Quasar 1."""
+    return SimulatedQuasar(sim_clock)
+
+
+@pytest.fixture
+async def server(car: SimulatedQuasar) -> AsyncIterator[ModbusSimulator]:
+    """The charger on a loopback port."""
+    async with serving(car) as running:
+        yield running
+
+
+@pytest.fixture
+async def client(server: ModbusSimulator) -> AsyncIterator[AsyncModbusTcpClient]:
+    """A raw Modbus client to the charger."""
+    async with raw_client(server) as connected:
+        yield connected

@@ -36,12 +36,6 @@ CHARGING, DISCHARGING, FULL, HOLDING = 4, 3, 5, 6
 
 
 @pytest.fixture
-def sim_clock() -> SimClock:
-    """Manual clock."""
-    return SimClock(manual=True)
-
-
-@pytest.fixture
 def pack(sim_clock: SimClock) -> SimulatedSunSpecPack:
     """10 kWh, 5 kW, 95 % each way, at 50 %."""
     return SimulatedSunSpecPack(

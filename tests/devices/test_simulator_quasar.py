@@ -7,64 +7,26 @@ from typing import TYPE_CHECKING
 import pytest
 
 from custom_components.v2g_home.devices.simulator import (
-    ModbusSimulator,
     QuasarRegister as Reg,
     QuasarState,
     SimClock,
     SimulatedQuasar,
 )
 
+from .quasar_sim import (
+    CAPACITY_KWH,
+    EFFICIENCY,
+    take_control_and_start,
+)
 from .simulator_helpers import (
     ModbusExceptionAnswer,
     int16,
-    raw_client,
     read,
-    serving,
     write,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from pymodbus.client import AsyncModbusTcpClient
-
-CAPACITY_KWH = 37.0
-EFFICIENCY = 0.92
-
-
-@pytest.fixture
-def sim_clock() -> SimClock:
-    """Manual clock: time moves only when the test says so."""
-    return SimClock(manual=True)
-
-
-@pytest.fixture
-def car(sim_clock: SimClock) -> SimulatedQuasar:
-    """A plugged-in Leaf at 50 % on a Quasar 1."""
-    return SimulatedQuasar(
-        sim_clock, capacity_kwh=CAPACITY_KWH, soc_pct=50.0, efficiency=EFFICIENCY
-    )
-
-
-@pytest.fixture
-async def server(car: SimulatedQuasar) -> AsyncIterator[ModbusSimulator]:
-    """The charger on a loopback port."""
-    async with serving(car) as running:
-        yield running
-
-
-@pytest.fixture
-async def client(server: ModbusSimulator) -> AsyncIterator[AsyncModbusTcpClient]:
-    """A raw Modbus client."""
-    async with raw_client(server) as connected:
-        yield connected
-
-
-async def take_control_and_start(client: AsyncModbusTcpClient, amps: int) -> None:
-    """The usual control sequence: remote control, current setpoint, start."""
-    await write(client, Reg.CONTROL, 1)
-    await write(client, Reg.CURRENT_SETPOINT, amps)
-    await write(client, Reg.ACTION, 1)
 
 
 async def test_identity_registers(client: AsyncModbusTcpClient) -> None:

@@ -8,57 +8,21 @@ from typing import TYPE_CHECKING
 import pytest
 
 from custom_components.v2g_home.devices.simulator import (
-    ModbusSimulator,
     QuasarRegister as Reg,
     QuasarState,
     SimClock,
     SimulatedQuasar,
 )
 
+from .quasar_sim import (
+    CAPACITY_KWH,
+    EFFICIENCY,
+    take_control_and_start,
+)
 from .simulator_helpers import ModbusExceptionAnswer, raw_client, read, serving, write
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from pymodbus.client import AsyncModbusTcpClient
-
-CAPACITY_KWH = 37.0
-EFFICIENCY = 0.92
-
-
-@pytest.fixture
-def sim_clock() -> SimClock:
-    """Manual clock."""
-    return SimClock(manual=True)
-
-
-@pytest.fixture
-def car(sim_clock: SimClock) -> SimulatedQuasar:
-    """A plugged-in Leaf at 50 %."""
-    return SimulatedQuasar(
-        sim_clock, capacity_kwh=CAPACITY_KWH, soc_pct=50.0, efficiency=EFFICIENCY
-    )
-
-
-@pytest.fixture
-async def server(car: SimulatedQuasar) -> AsyncIterator[ModbusSimulator]:
-    """The charger on a loopback port."""
-    async with serving(car) as running:
-        yield running
-
-
-@pytest.fixture
-async def client(server: ModbusSimulator) -> AsyncIterator[AsyncModbusTcpClient]:
-    """A raw Modbus client."""
-    async with raw_client(server) as connected:
-        yield connected
-
-
-async def start(client: AsyncModbusTcpClient, amps: int) -> None:
-    """Remote control, current setpoint, start."""
-    await write(client, Reg.CONTROL, 1)
-    await write(client, Reg.CURRENT_SETPOINT, amps)
-    await write(client, Reg.ACTION, 1)
 
 
 async def test_charging_stops_at_full(
@@ -66,7 +30,7 @@ async def test_charging_stops_at_full(
 ) -> None:
     """From 99 % at 32 A for two hours: exactly the missing energy is metered, then the charger pauses."""
     car.soc_pct = 99.0
-    await start(client, 32)
+    await take_control_and_start(client, 32)
     sim_clock.advance(7200)
     assert car.soc_pct == 100.0
     assert car.meter.energy_in_kwh == pytest.approx(0.01 * CAPACITY_KWH / EFFICIENCY)
@@ -81,7 +45,7 @@ async def test_discharging_stops_at_empty(
 ) -> None:
     """From 1 % discharging: the AC side delivers stored x efficiency, then nothing flows."""
     car.soc_pct = 1.0
-    await start(client, -32)
+    await take_control_and_start(client, -32)
     sim_clock.advance(7200)
     assert car.soc_pct == 0.0
     assert car.meter.energy_out_kwh == pytest.approx(0.01 * CAPACITY_KWH * EFFICIENCY)
@@ -93,7 +57,7 @@ async def test_failsafe_stops_session_when_modbus_goes_quiet(
     client: AsyncModbusTcpClient, car: SimulatedQuasar, sim_clock: SimClock
 ) -> None:
     """88 = 600 s: an hour of silence charges for exactly 600 s, then control is back with the user."""
-    await start(client, 16)
+    await take_control_and_start(client, 16)
     await write(client, Reg.FAILSAFE_TIMEOUT, 600)
     sim_clock.advance(3600)
     assert car.meter.energy_in_kwh == pytest.approx(3.68 * 600 / 3600)
@@ -107,7 +71,7 @@ async def test_polling_keeps_the_failsafe_alive(
     client: AsyncModbusTcpClient, car: SimulatedQuasar, sim_clock: SimClock
 ) -> None:
     """Any request inside the timeout restarts it."""
-    await start(client, 16)
+    await take_control_and_start(client, 16)
     await write(client, Reg.FAILSAFE_TIMEOUT, 600)
     for _ in range(6):
         sim_clock.advance(590)
@@ -120,7 +84,7 @@ async def test_stop_and_start_actions(
     client: AsyncModbusTcpClient, car: SimulatedQuasar, sim_clock: SimClock
 ) -> None:
     """257 = 2 pauses without losing the setpoint; 257 = 1 resumes."""
-    await start(client, 10)
+    await take_control_and_start(client, 10)
     await write(client, Reg.ACTION, 2)
     sim_clock.advance(600)
     assert car.meter.energy_in_kwh == 0
@@ -135,7 +99,7 @@ async def test_restart_returns_control_to_user(
 ) -> None:
     """257 = 3 reboots the charger: session over, user control, current mode, recoverable errors cleared."""
     car.recoverable_error = 0x0001_0002
-    await start(client, 10)
+    await take_control_and_start(client, 10)
     await write(client, Reg.SETPOINT_TYPE, 1)
     assert await read(client, Reg.RECOVERABLE_ERROR_HIGH, 2) == [1, 2]
     await write(client, Reg.ACTION, 3)
@@ -158,7 +122,7 @@ async def test_releasing_control_stops_remote_session(
     client: AsyncModbusTcpClient, car: SimulatedQuasar
 ) -> None:
     """81 = 0 hands back to the user; with no user schedule the charger pauses."""
-    await start(client, 16)
+    await take_control_and_start(client, 16)
     assert car.power_kw > 0
     await write(client, Reg.CONTROL, 0)
     assert car.power_kw == 0
@@ -183,7 +147,7 @@ async def test_soc_glitch_is_served_once(
     assert car.register(Reg.SOC) == 1  # peeking does not consume it
     assert await read(client, Reg.SOC) == [1]
     assert await read(client, Reg.SOC) == [0]
-    await start(client, 16)
+    await take_control_and_start(client, 16)
     car.inject_soc_glitch(99)
     assert await read(client, Reg.STATE, 2) == [QuasarState.CHARGING, 99]
     assert await read(client, Reg.SOC) == [50]
@@ -193,7 +157,7 @@ async def test_unplug_ends_session_and_autostart_resumes(
     client: AsyncModbusTcpClient, car: SimulatedQuasar, sim_clock: SimClock
 ) -> None:
     """Unplugging stops the flow; plugging in again with 82 = 1 restarts the session by itself."""
-    await start(client, 16)
+    await take_control_and_start(client, 16)
     car.plugged_in = False
     assert await read(client, Reg.STATE) == [QuasarState.NO_CAR]
     car.plugged_in = True
@@ -243,7 +207,7 @@ async def test_crashed_modbus_module_needs_a_restart(
     client: AsyncModbusTcpClient, car: SimulatedQuasar, sim_clock: SimClock
 ) -> None:
     """A hung module answers exception 4 to everything, lets the fail-safe run out, and only 257 = 3 cures it."""
-    await start(client, 16)
+    await take_control_and_start(client, 16)
     await write(client, Reg.FAILSAFE_TIMEOUT, 600)
     car.modbus_crashed = True
     for _ in range(3):

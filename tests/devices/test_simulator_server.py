@@ -20,26 +20,7 @@ from custom_components.v2g_home.devices.simulator import (
 from .simulator_helpers import ModbusExceptionAnswer, int16, raw_client, read, serving
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Mapping, Sequence
-
-
-@pytest.fixture
-def sim_clock() -> SimClock:
-    """Manual clock."""
-    return SimClock(manual=True)
-
-
-@pytest.fixture
-def car(sim_clock: SimClock) -> SimulatedQuasar:
-    """A Leaf at 50 % on a Quasar."""
-    return SimulatedQuasar(sim_clock)
-
-
-@pytest.fixture
-async def server(car: SimulatedQuasar) -> AsyncIterator[ModbusSimulator]:
-    """The charger on a loopback port."""
-    async with serving(car) as running:
-        yield running
+    from collections.abc import Mapping, Sequence
 
 
 async def test_exception_fault_answers_every_request(server: ModbusSimulator) -> None:
