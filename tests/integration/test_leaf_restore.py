@@ -27,6 +27,8 @@ from custom_components.v2g_home.sensor import LeafSocMemory
 from .helpers import CHARGER, LEAF, poll, setup, state
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from custom_components.v2g_home.devices.simulator import SimulatedQuasar
 
 OLDER_THAN_TRUSTED_MIN = MAX_RESTORED_SOC_AGE.total_seconds() / 60 + 1
@@ -122,23 +124,28 @@ async def test_recent_soc_is_restored_after_a_restart(
 @pytest.mark.parametrize(
     ("extra", "plugged_in_now"),
     [
-        pytest.param(_stored(OLDER_THAN_TRUSTED_MIN), True, id="too-old"),
-        pytest.param(_stored(1, stayed_plugged_in=False), True, id="unplugged-before"),
-        pytest.param(_stored(1), False, id="unplugged-now"),
-        pytest.param(_stored(-5), True, id="from-the-future"),
-        pytest.param({"soc_pct": 72.0}, True, id="malformed"),
-        pytest.param(_stored(1, measured_at="2026-01-15T08:00:00"), True, id="naive"),
+        # Factories, not values: the timestamps must be taken when the test runs, not at collection.
+        pytest.param(lambda: _stored(OLDER_THAN_TRUSTED_MIN), True, id="too-old"),
+        pytest.param(
+            lambda: _stored(1, stayed_plugged_in=False), True, id="unplugged-before"
+        ),
+        pytest.param(lambda: _stored(1), False, id="unplugged-now"),
+        pytest.param(lambda: _stored(-5), True, id="from-the-future"),
+        pytest.param(lambda: {"soc_pct": 72.0}, True, id="malformed"),
+        pytest.param(
+            lambda: _stored(1, measured_at="2026-01-15T08:00:00"), True, id="naive"
+        ),
     ],
 )
 async def test_untrusted_soc_is_not_restored_after_a_restart(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     quasar: SimulatedQuasar,
-    extra: dict[str, Any],
+    extra: Callable[[], dict[str, Any]],
     plugged_in_now: bool,
 ) -> None:
     """Too old, the car off the gun, or a damaged cache: the SoC stays unknown until it charges."""
     quasar.plugged_in = plugged_in_now
-    await _restart_with(hass, entry, extra)
+    await _restart_with(hass, entry, extra())
     assert state(hass, BATTERY) == "unknown"
     await hass.config_entries.async_unload(entry.entry_id)
