@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pymodbus.client import AsyncModbusTcpClient
 
+from custom_components.v2g_home.devices.pymodbus_compat import unit
 from custom_components.v2g_home.devices.simulator import ModbusSimulator, SimDevice
 
 if TYPE_CHECKING:
@@ -60,7 +61,9 @@ async def read(
     unit_id: int = UNIT_ID,
 ) -> list[int]:
     """Read holding registers; raise ModbusExceptionAnswer on an exception reply."""
-    response = await client.read_holding_registers(address, count=count, slave=unit_id)
+    response = await client.read_holding_registers(
+        address, count=count, **unit(unit_id)
+    )
     if response.isError():
         raise ModbusExceptionAnswer(response.exception_code)
     return list(response.registers)
@@ -70,7 +73,7 @@ async def write(
     client: AsyncModbusTcpClient, address: int, value: int, *, unit_id: int = UNIT_ID
 ) -> None:
     """Write one holding register (negative values as int16); raise ModbusExceptionAnswer on an exception reply."""
-    response = await client.write_register(address, value & 0xFFFF, slave=unit_id)
+    response = await client.write_register(address, value & 0xFFFF, **unit(unit_id))
     if response.isError():
         raise ModbusExceptionAnswer(response.exception_code)
 

@@ -134,7 +134,7 @@ def _broken(change: Any) -> str:
             lambda d: d.update(id="Has Spaces"),
             "id: use lower-case letters, digits and _",
         ),
-        (lambda d: d.update(colour="red"), "colour: extra keys not allowed"),
+        (lambda d: d.update(colour="red"), "colour: unknown field"),
     ],
 )
 def test_errors_name_the_field(change: Any, message: str) -> None:
@@ -145,7 +145,7 @@ def test_errors_name_the_field(change: Any, message: str) -> None:
 def test_top_level_garbage_is_refused() -> None:
     """A file that is not a mapping at all."""
     with pytest.raises(
-        ProfileError, match=r"x.yaml: \(top level\): expected a dictionary"
+        ProfileError, match=r"x.yaml: \(top level\): expected a mapping of fields"
     ):
         parse_profile(["not", "a", "profile"], "x.yaml")
 

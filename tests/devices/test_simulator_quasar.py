@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from custom_components.v2g_home.devices.pymodbus_compat import unit
 from custom_components.v2g_home.devices.simulator import (
     QuasarRegister as Reg,
     QuasarState,
@@ -187,6 +188,6 @@ async def test_reads_outside_the_map_are_illegal_addresses(
 async def test_multi_register_write(client: AsyncModbusTcpClient) -> None:
     """FC16 writes apply register by register."""
     await write(client, Reg.CONTROL, 1)
-    response = await client.write_registers(Reg.CONTROL, [1, 0, 1], slave=1)
+    response = await client.write_registers(Reg.CONTROL, [1, 0, 1], **unit(1))
     assert not response.isError()
     assert await read(client, Reg.CONTROL, 3) == [1, 0, 1]

@@ -9,6 +9,7 @@ from pymodbus.client import AsyncModbusTcpClient
 from pymodbus.exceptions import ModbusException
 import pytest
 
+from custom_components.v2g_home.devices.pymodbus_compat import unit
 from custom_components.v2g_home.devices.simulator import (
     ModbusSimulator,
     QuasarRegister as Reg,
@@ -30,7 +31,7 @@ async def test_exception_fault_answers_every_request(server: ModbusSimulator) ->
         with pytest.raises(ModbusExceptionAnswer) as answer:
             await read(client, Reg.STATE)
         assert answer.value.code == 6
-        response = await client.write_register(Reg.CONTROL, 1, slave=1)
+        response = await client.write_register(Reg.CONTROL, 1, **unit(1))
         assert response.isError()
         assert response.exception_code == 6
         server.faults.clear()
@@ -44,7 +45,7 @@ async def test_slow_replies_time_out_a_short_client(server: ModbusSimulator) -> 
     server.faults.delay_s = 0.5
     async with raw_client(server, timeout_s=0.1) as client:
         with pytest.raises(ModbusException):
-            await client.read_holding_registers(Reg.STATE, count=1, slave=1)
+            await client.read_holding_registers(Reg.STATE, count=1, **unit(1))
     server.faults.delay_s = 0.05
     async with raw_client(server, timeout_s=2.0) as client:
         assert await read(client, Reg.AC_VOLTAGE) == [230]
@@ -56,10 +57,10 @@ async def test_drop_connection_closes_and_refuses(server: ModbusSimulator) -> No
         assert await read(client, Reg.FIRMWARE) == [517]
         server.faults.drop_connection = True
         with pytest.raises(ModbusException):
-            await client.read_holding_registers(Reg.FIRMWARE, count=1, slave=1)
+            await client.read_holding_registers(Reg.FIRMWARE, count=1, **unit(1))
     async with raw_client(server) as client:
         with pytest.raises(ModbusException):
-            await client.read_holding_registers(Reg.FIRMWARE, count=1, slave=1)
+            await client.read_holding_registers(Reg.FIRMWARE, count=1, **unit(1))
     server.faults.drop_connection = False
     async with raw_client(server) as client:
         assert await read(client, Reg.FIRMWARE) == [517]
@@ -114,7 +115,7 @@ async def test_unknown_unit_id_gets_gateway_exception(server: ModbusSimulator) -
 async def test_unsupported_function_is_refused(server: ModbusSimulator) -> None:
     """Input registers (FC4) do not exist on these devices: illegal address."""
     async with raw_client(server) as client:
-        response = await client.read_input_registers(Reg.STATE, count=1, slave=1)
+        response = await client.read_input_registers(Reg.STATE, count=1, **unit(1))
         assert response.isError()
         assert response.exception_code == 2
 
@@ -178,7 +179,7 @@ async def test_stop_cancels_slow_replies_in_flight(server: ModbusSimulator) -> N
     server.faults.delay_s = 30
     async with raw_client(server, timeout_s=0.5) as client:
         pending = asyncio.ensure_future(
-            client.read_holding_registers(0, count=1, slave=1)
+            client.read_holding_registers(0, count=1, **unit(1))
         )
         await asyncio.sleep(0.05)
         await server.stop()

@@ -48,7 +48,7 @@ class StandInClient:
         self.connected = False
 
     async def read_holding_registers(
-        self, address: int, *, count: int, slave: int
+        self, address: int, *, count: int, **unit: int
     ) -> Any:
         """The canned reply or error."""
         if self.error is not None:
@@ -123,7 +123,7 @@ async def test_io_error_after_the_connection_went_is_a_connection_error() -> Non
     client = StandInClient(error=ModbusIOException("closed"))
     transport = transport_with(client)
 
-    async def read_then_lose(address: int, *, count: int, slave: int) -> None:
+    async def read_then_lose(address: int, *, count: int, **unit: int) -> None:
         client.connected = False
         raise ModbusIOException("closed")
 

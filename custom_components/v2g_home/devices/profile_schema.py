@@ -112,17 +112,29 @@ PROFILE_SCHEMA = vol.Schema(
 
 def validate_profile(data: Any, source: str) -> dict[str, Any]:
     """Validate a parsed profile; ProfileError names the source and the offending field path."""
+    if not isinstance(data, dict):
+        raise ProfileError(f"{source}: (top level): expected a mapping of fields")
     try:
         profile: dict[str, Any] = PROFILE_SCHEMA(data)
     except vol.MultipleInvalid as err:
         first = err.errors[0]
-        raise ProfileError(f"{source}: {_path(first.path)}: {first.msg}") from err
+        raise ProfileError(f"{source}: {_path(first.path)}: {_message(first)}") from err
     _cross_check(profile, source)
     return profile
 
 
 def _path(path: list[Any]) -> str:
     return ".".join(str(part) for part in path) or "(top level)"
+
+
+def _message(error: vol.Invalid) -> str:
+    """The error's text, worded the same under voluptuous and under probatio (HA 2026's stand-in for it)."""
+    if (
+        type(error).__name__ == "ExtraKeysInvalid"
+        or error.msg == "extra keys not allowed"
+    ):
+        return "unknown field"
+    return str(error.msg)
 
 
 class _FieldError(Exception):

@@ -9,6 +9,7 @@ from pymodbus.client import AsyncModbusTcpClient
 from pymodbus.exceptions import ConnectionException, ModbusException, ModbusIOException
 
 from .errors import DeviceConnectionError, DeviceProtocolError, DeviceTimeoutError
+from .pymodbus_compat import unit
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -104,7 +105,7 @@ class ModbusTransport:
             "read",
             address,
             lambda: self._client.read_holding_registers(
-                address, count=count, slave=self.unit_id
+                address, count=count, **unit(self.unit_id)
             ),
         )
         registers = getattr(reply, "registers", None)
@@ -122,7 +123,7 @@ class ModbusTransport:
         await self._execute(
             "write",
             address,
-            lambda: self._client.write_register(address, value, slave=self.unit_id),
+            lambda: self._client.write_register(address, value, **unit(self.unit_id)),
         )
 
     async def _execute(
@@ -151,6 +152,10 @@ class ModbusTransport:
                 f"{self.host}:{self.port} dropped the connection ({what} {address})"
             ) from err
         except (TimeoutError, ModbusIOException) as err:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                # pymodbus >= 3.10 reports our own cancellation as an I/O error; let it through.
+                raise asyncio.CancelledError from err
             if not self.connected:
                 raise DeviceConnectionError(
                     f"{self.host}:{self.port} dropped the connection ({what} {address})"
@@ -168,12 +173,17 @@ class ModbusTransport:
             raise DeviceProtocolError(f"{what} at {address} failed: {err}") from err
         finally:
             self._pending = None
-        if reply is None or not hasattr(reply, "isError"):
-            raise DeviceProtocolError(f"{what} at {address} got no usable reply")
-        if reply.isError():
-            code = int(getattr(reply, "exception_code", 0))
-            meaning = MODBUS_EXCEPTIONS.get(code, "unknown exception")
-            raise ModbusExceptionError(
-                f"{what} at {address}: Modbus exception {code} ({meaning})", code
-            )
-        return reply
+        return _checked_reply(reply, what, address)
+
+
+def _checked_reply(reply: Any, what: str, address: int) -> Any:
+    """Return a usable pymodbus reply, or raise the device error its exception code means."""
+    if reply is None or not hasattr(reply, "isError"):
+        raise DeviceProtocolError(f"{what} at {address} got no usable reply")
+    if reply.isError():
+        code = int(getattr(reply, "exception_code", 0))
+        meaning = MODBUS_EXCEPTIONS.get(code, "unknown exception")
+        raise ModbusExceptionError(
+            f"{what} at {address}: Modbus exception {code} ({meaning})", code
+        )
+    return reply

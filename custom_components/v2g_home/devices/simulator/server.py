@@ -1,142 +1,35 @@
-"""A pymodbus asyncio TCP server that serves simulated devices and applies fault switches per request."""
+"""A Modbus TCP server of our own (asyncio streams) that serves simulated devices and applies fault switches.
+
+It speaks the wire protocol itself rather than through pymodbus's server classes, whose datastore and
+request-handler API changed in every minor release from 3.8 to 3.16, so the simulator runs unchanged
+beside whichever pymodbus Home Assistant pins.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from typing import TYPE_CHECKING, Any, cast
-
-from pymodbus.datastore import ModbusBaseSlaveContext, ModbusServerContext
-from pymodbus.exceptions import NoSuchSlaveException
-from pymodbus.pdu import ExceptionResponse
-from pymodbus.server import ModbusTcpServer
-from pymodbus.server.requesthandler import ServerRequestHandler
+from typing import TYPE_CHECKING
 
 from .base import DEVICE_FAILURE, FaultSwitches, ModbusExceptionReply
+from .modbus_frames import (
+    GATEWAY_NO_RESPONSE,
+    MBAP_LENGTH,
+    FrameError,
+    Request,
+    answer,
+    exception_pdu,
+    parse_header,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping
 
     from .base import SimDevice
     from .clock import SimClock
 
 _LOGGER = logging.getLogger(__name__)
-_HOLDING_FUNCTION_CODES = frozenset({3, 6, 16, 22, 23})
-_GATEWAY_NO_RESPONSE = 0x0B
-
-
-class _DeviceContext(ModbusBaseSlaveContext):
-    """Routes pymodbus datastore calls to one simulated device; only holding registers exist."""
-
-    def __init__(self, device: SimDevice, faults: FaultSwitches) -> None:
-        self.device = device
-        self.faults = faults
-
-    def reset(self) -> None:
-        """Nothing to reset: the device owns its state."""
-
-    def validate(self, fc_as_hex: int, address: int, count: int = 1) -> bool:
-        """Accept holding-register functions; the device itself rejects bad addresses."""
-        return fc_as_hex in _HOLDING_FUNCTION_CODES and count >= 1 and address >= 0
-
-    def getValues(  # noqa: N802
-        self,
-        fc_as_hex: int,  # noqa: ARG002
-        address: int,
-        count: int = 1,
-    ) -> list[int]:
-        """Read words, with garbage overlaid while that fault is on."""
-        words = self.device.read_registers(address, count)
-        if self.faults.garbage:
-            garbage = self.device.garbage_registers()
-            words = [garbage.get(address + i, word) for i, word in enumerate(words)]
-        return words
-
-    def setValues(  # noqa: N802
-        self,
-        fc_as_hex: int,  # noqa: ARG002
-        address: int,
-        values: Sequence[int],
-    ) -> None:
-        """Write words."""
-        self.device.write_registers(address, list(values))
-
-
-class _FaultyRequestHandler(ServerRequestHandler):
-    """One client connection: applies faults, counts requests and maps device refusals to exceptions."""
-
-    server: _SimTcpServer
-
-    def __init__(self, owner: _SimTcpServer) -> None:
-        """Serve one connection of `owner`."""
-        super().__init__(owner)  # type: ignore[no-untyped-call]
-
-    def callback_connected(self) -> None:
-        """Refuse the connection at once while drop_connection is on."""
-        super().callback_connected()
-        if self.server.faults.drop_connection:
-            self.close()
-
-    def handle_later(self) -> None:
-        """Serve the request just framed in a tracked task (so stop() can cancel slow replies)."""
-        pdu, addr = self.last_pdu, self.last_addr
-        task = self.loop.create_task(self._serve(pdu, addr))
-        self.server.request_tasks.add(task)
-        task.add_done_callback(self.server.request_tasks.discard)
-
-    async def _serve(self, pdu: Any, addr: Any) -> None:
-        self.server.owner.request_count += 1
-        faults = self.server.faults
-        if faults.drop_connection:
-            self.close()
-            return
-        if faults.delay_s > 0:
-            await asyncio.sleep(faults.delay_s)
-        if faults.exception_code is not None:
-            response: Any = ExceptionResponse(pdu.function_code, faults.exception_code)
-        else:
-            response = await self._execute(pdu)
-        response.transaction_id = pdu.transaction_id
-        response.dev_id = pdu.dev_id
-        if self.transport is not None:
-            self.server_send(response, addr)  # type: ignore[no-untyped-call]
-
-    async def _execute(self, pdu: Any) -> Any:
-        try:
-            context = self.server.context[pdu.dev_id]
-        except NoSuchSlaveException:
-            return ExceptionResponse(pdu.function_code, _GATEWAY_NO_RESPONSE)
-        context.device.note_request()
-        try:
-            return await pdu.update_datastore(context)
-        except ModbusExceptionReply as reply:
-            _LOGGER.debug(
-                "Answering %s with exception %s: %s", pdu, reply.exception_code, reply
-            )
-            return ExceptionResponse(pdu.function_code, reply.exception_code)
-        except Exception:
-            # Like pymodbus itself: a broken simulation answers "device failure" rather than going silent.
-            _LOGGER.exception("Simulated device failed on %s", pdu)
-            return ExceptionResponse(pdu.function_code, DEVICE_FAILURE)
-
-
-class _SimTcpServer(ModbusTcpServer):
-    """ModbusTcpServer whose connections apply the simulator's fault switches."""
-
-    def __init__(
-        self,
-        owner: ModbusSimulator,
-        context: ModbusServerContext,
-        address: tuple[str, int],
-    ) -> None:
-        super().__init__(context, address=address)
-        self.owner: ModbusSimulator = owner
-        self.faults: FaultSwitches = owner.faults
-        self.request_tasks: set[asyncio.Task[None]] = set()
-
-    def callback_new_connection(self) -> _FaultyRequestHandler:
-        """Make a handler that knows about faults."""
-        return _FaultyRequestHandler(self)
 
 
 class ModbusSimulator:
@@ -163,8 +56,9 @@ class ModbusSimulator:
         self.request_count = 0
         """Modbus requests received (including those answered with a fault), kept across restarts."""
         self._requested_port = port
-        self._server: _SimTcpServer | None = None
+        self._server: asyncio.Server | None = None
         self._port: int | None = None
+        self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
 
     @property
     def port(self) -> int:
@@ -182,16 +76,16 @@ class ModbusSimulator:
         """Listen; raises OSError when the port cannot be bound."""
         if self._server is not None:
             raise RuntimeError("simulator already started")
-        contexts = {
-            uid: _DeviceContext(dev, self.faults) for uid, dev in self.devices.items()
-        }
-        context = ModbusServerContext(slaves=contexts, single=False)  # type: ignore[no-untyped-call]
-        server = _SimTcpServer(self, context, (self.host, self._requested_port))
-        if not await server.listen():
-            raise OSError(f"cannot listen on {self.host}:{self._requested_port}")
+        try:
+            server = await asyncio.start_server(
+                self._on_connection, self.host, self._requested_port
+            )
+        except OSError as err:
+            raise OSError(
+                f"cannot listen on {self.host}:{self._requested_port}: {err}"
+            ) from err
         self._server = server
-        listener = cast("asyncio.Server", server.transport)
-        self._port = int(listener.sockets[0].getsockname()[1])
+        self._port = int(server.sockets[0].getsockname()[1])
         _LOGGER.debug("Simulator listening on %s:%s", self.host, self._port)
 
     async def stop(self) -> None:
@@ -199,15 +93,75 @@ class ModbusSimulator:
         server, self._server = self._server, None
         if server is None:
             return
-        for task in list(server.request_tasks):
+        server.close()
+        tasks = list(self._connections)
+        for task in tasks:
             task.cancel()
-        if server.request_tasks:
-            await asyncio.wait(server.request_tasks)
-        await server.shutdown()  # type: ignore[no-untyped-call]
+        if tasks:
+            await asyncio.wait(tasks)
+        await server.wait_closed()
 
     def drop_connections(self) -> None:
         """Close every open client connection now (the listener stays up)."""
-        if self._server is None:
+        for writer in list(self._connections.values()):
+            writer.close()
+
+    async def _on_connection(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        task = asyncio.current_task()
+        if task is None or self.faults.drop_connection:
+            writer.close()
             return
-        for connection in list(self._server.active_connections.values()):
-            connection.close()
+        self._connections[task] = writer
+        try:
+            await self._serve_connection(reader, writer)
+        except (ConnectionError, asyncio.IncompleteReadError, FrameError) as err:
+            _LOGGER.debug("Simulator connection ended: %s", err)
+        finally:
+            self._connections.pop(task, None)
+            writer.close()
+            # A cancelled stop() still closes the socket; the peer may already be gone.
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+
+    async def _serve_connection(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        while True:
+            header = await reader.readexactly(MBAP_LENGTH)
+            transaction_id, unit_id, pdu_length = parse_header(header)
+            request = Request.parse(
+                transaction_id, unit_id, await reader.readexactly(pdu_length)
+            )
+            self.request_count += 1
+            if self.faults.drop_connection:
+                return
+            if self.faults.delay_s > 0:
+                await asyncio.sleep(self.faults.delay_s)
+            writer.write(request.frame(self._respond(request)))
+            await writer.drain()
+
+    def _respond(self, request: Request) -> bytes:
+        if self.faults.exception_code is not None:
+            return exception_pdu(request.function_code, self.faults.exception_code)
+        device = self.devices.get(request.unit_id)
+        if device is None:
+            return exception_pdu(request.function_code, GATEWAY_NO_RESPONSE)
+        device.note_request()
+        try:
+            return answer(request, device, garbage=self.faults.garbage)
+        except ModbusExceptionReply as reply:
+            _LOGGER.debug(
+                "Answering function %s with exception %s: %s",
+                request.function_code,
+                reply.exception_code,
+                reply,
+            )
+            return exception_pdu(request.function_code, reply.exception_code)
+        except Exception:
+            # Like a real device: a broken simulation answers "device failure" rather than going silent.
+            _LOGGER.exception(
+                "Simulated device failed on function %s", request.function_code
+            )
+            return exception_pdu(request.function_code, DEVICE_FAILURE)
