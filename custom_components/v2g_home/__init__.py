@@ -90,25 +90,26 @@ async def _async_first_refresh(coordinator: DeviceCoordinator[Any]) -> None:
 
 
 def _register_devices(hass: HomeAssistant, entry: V2GConfigEntry) -> None:
-    """Create the site first, then chargers, their Leafs and packs, so every link resolves."""
+    """Create the site first, then chargers, their Leafs and packs, each linked to the device it hangs under."""
     registry = dr.async_get(hass)
-    registry.async_get_or_create(
+    site = registry.async_get_or_create(
         config_entry_id=entry.entry_id, **site_device_info(entry)
     )
-    coordinators = entry.runtime_data.devices
-    for subentry_id, coordinator in coordinators.items():
-        registry.async_get_or_create(
+    for subentry_id, coordinator in entry.runtime_data.devices.items():
+        device = registry.async_get_or_create(
             config_entry_id=entry.entry_id,
             config_subentry_id=subentry_id,
             **device_info(coordinator),
         )
-    for subentry_id, coordinator in coordinators.items():
+        # Linked by registry id: the `via_device` identifier form is deprecated (HA 2026.8).
+        registry.async_update_device(device.id, via_device_id=site.id)
         if isinstance(coordinator, ChargerCoordinator):
-            registry.async_get_or_create(
+            leaf = registry.async_get_or_create(
                 config_entry_id=entry.entry_id,
                 config_subentry_id=subentry_id,
                 **leaf_device_info(coordinator),
             )
+            registry.async_update_device(leaf.id, via_device_id=device.id)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001 (HA's signature)

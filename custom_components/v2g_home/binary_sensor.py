@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from homeassistant.components.binary_sensor import (
-    BinarySensorDeviceClass,
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
 
 from .charger_coordinator import ChargerCoordinator
 from .entity import V2GEntity
+from .ha_compat import BinarySensorDeviceClass
 from .price_entities import async_add_price_binary_sensors
 
 if TYPE_CHECKING:

@@ -14,7 +14,6 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_NAME
 from homeassistant.core import callback
 from homeassistant.helpers.selector import TextSelector
-import voluptuous as vol
 
 from .config_flow_devices import ChargerSubentryFlow, PackSubentryFlow
 from .config_flow_house import house_schema, validate_house_entities
@@ -25,6 +24,7 @@ from .config_flow_prices import (
     validate_tariffs,
 )
 from .const import DOMAIN, SUBENTRY_CHARGER, SUBENTRY_PACK
+from .ha_compat import vol
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -127,9 +127,12 @@ class V2GConfigFlow(ConfigFlow, domain=DOMAIN):
                     for key in _price_source_keys()
                     if key in user_input
                 }
-                return self.async_update_reload_and_abort(
+                # The site's update listener reloads it (HA 2026.12 refuses a listener together with
+                # async_update_reload_and_abort, and HA 2025.4 has no async_update_and_abort on config flows).
+                self.hass.config_entries.async_update_entry(
                     entry, title=name, data={CONF_NAME: name, **prices}
                 )
+                return self.async_abort(reason="reconfigure_successful")
         defaults: Mapping[str, Any] = user_input or entry.data
         return self.async_show_form(
             step_id="reconfigure",

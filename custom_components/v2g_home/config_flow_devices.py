@@ -22,7 +22,6 @@ from homeassistant.helpers.selector import (
     TextSelector,
 )
 from homeassistant.util.network import is_host_valid
-import voluptuous as vol
 
 from .config_flow_probe import async_probe
 from .const import (
@@ -47,6 +46,7 @@ from .devices.leaf import LEAF_PACKS
 from .devices.profile import PackProfile, available_profiles
 from .devices.quasar import SetpointMode
 from .devices.sunspec import PowerSign
+from .ha_compat import vol
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
-import voluptuous as vol
 
 from .const import (
     CONF_GRID_METER_ENTITY,
     CONF_HOUSE_POWER_ENTITY,
     CONF_SOLAR_POWER_ENTITY,
 )
+from .ha_compat import vol
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -18,8 +18,8 @@ from homeassistant.helpers.selector import (
     TextSelector,
     TextSelectorConfig,
 )
-import voluptuous as vol
 
+from .ha_compat import vol
 from .price_template import template_error
 from .prices.entity_adapters import detect_entity_format
 from .prices.tariffs import TariffError, available_presets, parse_custom_table
@@ -76,14 +76,14 @@ PRESET_IDS: Final = (
 )
 
 
-def _select(options: tuple[str, ...], translation_key: str) -> SelectSelector:
-    return SelectSelector(
-        SelectSelectorConfig(
-            options=list(options),
-            translation_key=translation_key,
-            mode=SelectSelectorMode.DROPDOWN,
-        )
+def _select(options: tuple[str, ...], translation_key: str | None) -> SelectSelector:
+    """A dropdown; codes such as DK1 or DKK show as they are (translation keys must be lower case)."""
+    config = SelectSelectorConfig(
+        options=list(options), mode=SelectSelectorMode.DROPDOWN
     )
+    if translation_key is not None:
+        config["translation_key"] = translation_key
+    return SelectSelector(config)
 
 
 def _money(maximum: float = 10.0) -> NumberSelector:
@@ -110,9 +110,9 @@ def price_source_schema(defaults: Mapping[str, Any]) -> vol.Schema:
         ): _select((SOURCE_ENERGIDATASERVICE, SOURCE_ENTITY), CONF_PRICE_SOURCE),
         vol.Required(
             CONF_PRICE_AREA, default=_default(defaults, CONF_PRICE_AREA)
-        ): _select(PRICE_AREAS, CONF_PRICE_AREA),
+        ): _select(PRICE_AREAS, None),
         vol.Required(CONF_CURRENCY, default=_default(defaults, CONF_CURRENCY)): _select(
-            CURRENCIES, CONF_CURRENCY
+            CURRENCIES, None
         ),
     }
     entity_key = (

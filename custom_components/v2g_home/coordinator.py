@@ -10,6 +10,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import DOMAIN, LOGGER, MAX_RECONNECT_INTERVAL
+from .device_keys import device_key
 from .devices.errors import DeviceConnectionError, DeviceError
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class DeviceCoordinator[DataT](DataUpdateCoordinator[DataT]):
     @property
     def serial(self) -> str:
         """Serial number the subentry was created for (its unique id)."""
-        return self.subentry.unique_id or self.subentry.subentry_id
+        return device_key(self.subentry)
 
     async def _async_setup(self) -> None:
         """Connect and check that the device is still the one configured."""

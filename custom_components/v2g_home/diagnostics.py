@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 TO_REDACT = {CONF_HOST, CONF_SERIAL, "unique_id", "serial_number"}
 
 
-def _redacted_text(error: Exception | None, settings: Mapping[str, Any]) -> str | None:
+def _redacted_text(
+    error: BaseException | None, settings: Mapping[str, Any]
+) -> str | None:
     """Error messages name the host (and a profile pack's fallback serial names it too)."""
     if error is None:
         return None

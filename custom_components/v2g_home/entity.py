@@ -9,6 +9,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
 from .coordinator import DeviceCoordinator
+from .device_keys import LEAF_SUFFIX
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity import EntityDescription
@@ -28,12 +29,11 @@ def site_device_info(entry: V2GConfigEntry) -> DeviceInfo:
 
 
 def device_info(coordinator: DeviceCoordinator[Any]) -> DeviceInfo:
-    """A charger or pack as it identified itself, linked to its site."""
+    """A charger or pack as it identified itself (linked to its site when registered at setup)."""
     info = DeviceInfo(
         identifiers={(DOMAIN, coordinator.serial)},
         name=coordinator.subentry.title,
         serial_number=coordinator.serial,
-        via_device=(DOMAIN, coordinator.config_entry.entry_id),
     )
     if (identity := coordinator.identity) is not None:
         info["manufacturer"] = identity.manufacturer
@@ -43,14 +43,13 @@ def device_info(coordinator: DeviceCoordinator[Any]) -> DeviceInfo:
 
 
 def leaf_device_info(coordinator: DeviceCoordinator[Any]) -> DeviceInfo:
-    """The Nissan Leaf seen through its charger."""
+    """The Nissan Leaf seen through its charger (linked to the charger when registered at setup)."""
     return DeviceInfo(
-        identifiers={(DOMAIN, f"{coordinator.serial}_leaf")},
+        identifiers={(DOMAIN, f"{coordinator.serial}{LEAF_SUFFIX}")},
         manufacturer="Nissan",
         model="Leaf",
         translation_key="leaf",
         translation_placeholders={"charger": coordinator.subentry.title},
-        via_device=(DOMAIN, coordinator.serial),
     )
 
 
@@ -70,7 +69,9 @@ class V2GEntity[CoordinatorT: DeviceCoordinator[Any]](CoordinatorEntity[Coordina
         super().__init__(coordinator)
         self.entity_description = description
         if on_leaf:
-            self._attr_unique_id = f"{coordinator.serial}_leaf_{description.key}"
+            self._attr_unique_id = (
+                f"{coordinator.serial}{LEAF_SUFFIX}_{description.key}"
+            )
             self._attr_device_info = leaf_device_info(coordinator)
         else:
             self._attr_unique_id = f"{coordinator.serial}_{description.key}"

@@ -12,7 +12,6 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.event import async_track_utc_time_change
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
-import voluptuous as vol
 
 from .config_flow_prices import (
     CONF_CURRENCY,
@@ -23,6 +22,7 @@ from .config_flow_prices import (
     SOURCE_ENTITY,
 )
 from .const import DOMAIN, LOGGER
+from .ha_compat import vol
 from .price_settings import tariff_settings_from
 from .prices.combine import apply_tariffs
 from .prices.energidataservice import EnergiDataServiceClient

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.core import SupportsResponse, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
-import voluptuous as vol
 
 from .const import DEFAULT_CHARGE_POWER_KW, DOMAIN
+from .ha_compat import vol
 from .services_target import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_DEVICE_ID,

@@ -10,6 +10,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 
 from .const import DOMAIN, SUBENTRY_CHARGER
+from .device_keys import device_identifiers
 from .runtime import V2GConfigEntry
 from .scheduler import Scheduler
 
@@ -45,15 +46,23 @@ def invalid(key: str, **placeholders: str) -> ServiceValidationError:
 
 
 def _entry_of_device(hass: HomeAssistant, device_id: str) -> tuple[str, str | None]:
-    """The site's entry id and the device's subentry id (None for the site device)."""
+    """The site's entry id and the device's subentry id (None for the site device).
+
+    Found from the device's own identifiers, which read the same on every Home Assistant version (HA 2026.8
+    replaced `config_entries_subentries` with one entry per device).
+    """
     device = dr.async_get(hass).async_get(device_id)
-    if device is not None:
-        for entry_id, subentries in device.config_entries_subentries.items():
-            entry = hass.config_entries.async_get_entry(entry_id)
-            if entry is not None and entry.domain == DOMAIN:
-                return entry_id, next(
-                    (subentry for subentry in subentries if subentry is not None), None
-                )
+    keys = (
+        set()
+        if device is None
+        else {key for domain, key in device.identifiers if domain == DOMAIN}
+    )
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if entry.entry_id in keys:
+            return entry.entry_id, None
+        for subentry_id, subentry in entry.subentries.items():
+            if keys & device_identifiers(subentry):
+                return entry.entry_id, subentry_id
     raise invalid("device_not_found", device_id=device_id)
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from custom_components.v2g_home.const import DOMAIN
+from tests.registry_helpers import find_device
 
 from .scheduler_helpers import CHARGER_MODE, PACK_MODE
 
@@ -43,10 +44,9 @@ def pack_device(hass: HomeAssistant) -> str:
 
 def site_device(hass: HomeAssistant, entry_id: str) -> str:
     """The site's own device (it belongs to no subentry)."""
-    for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry_id):
-        if device.config_entries_subentries[entry_id] == {None}:
-            return device.id
-    raise AssertionError("no site device")
+    device = find_device(hass, entry_id, entry_id)
+    assert device is not None
+    return device.id
 
 
 def leaf_device(hass: HomeAssistant, entry_id: str) -> str:
@@ -58,10 +58,9 @@ def leaf_device(hass: HomeAssistant, entry_id: str) -> str:
 
 
 def subentry_of(hass: HomeAssistant, device_id: str) -> str:
-    """The subentry (the scheduler's device id) a device belongs to."""
-    device = dr.async_get(hass).async_get(device_id)
-    assert device is not None
-    (subentries,) = device.config_entries_subentries.values()
+    """The subentry (the scheduler's device id) a device belongs to, read off one of its entities."""
+    entities = er.async_entries_for_device(er.async_get(hass), device_id)
+    subentries = {entity.config_subentry_id for entity in entities}
     (subentry,) = subentries
     assert subentry is not None
     return subentry

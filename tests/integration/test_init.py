@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 
 from custom_components.v2g_home.const import DOMAIN
+from tests.registry_helpers import find_device
 
 from .conftest import (
     PACK_SERIAL,
@@ -18,6 +19,7 @@ from .conftest import (
 )
 from .flow_helpers import free_port
 from .helpers import CHARGER, PACK, setup, state
+from .services_helpers import subentry_of
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -37,14 +39,11 @@ async def test_devices_in_the_registry(
     device_registry: dr.DeviceRegistry,
 ) -> None:
     """Site, charger under the site, Leaf under the charger, pack under the site, each identified."""
-    site = device_registry.async_get_device(
-        identifiers={(DOMAIN, loaded_entry.entry_id)}
-    )
-    charger = device_registry.async_get_device(identifiers={(DOMAIN, QUASAR_SERIAL)})
-    leaf = device_registry.async_get_device(
-        identifiers={(DOMAIN, f"{QUASAR_SERIAL}_leaf")}
-    )
-    pack = device_registry.async_get_device(identifiers={(DOMAIN, PACK_SERIAL)})
+    entry_id = loaded_entry.entry_id
+    site = find_device(hass, entry_id, entry_id)
+    charger = find_device(hass, entry_id, QUASAR_SERIAL)
+    leaf = find_device(hass, entry_id, f"{QUASAR_SERIAL}_leaf")
+    pack = find_device(hass, entry_id, PACK_SERIAL)
     assert site is not None
     assert charger is not None
     assert leaf is not None
@@ -64,8 +63,9 @@ async def test_devices_in_the_registry(
         "1.0.0",
     )
     assert pack.via_device_id == site.id
-    (charger_subentry_id,) = charger.config_entries_subentries[loaded_entry.entry_id]
-    assert loaded_entry.subentries[charger_subentry_id].subentry_type == "charger"
+    assert loaded_entry.subentries[subentry_of(hass, charger.id)].subentry_type == (
+        "charger"
+    )
 
 
 async def test_charger_missing_at_start(
@@ -152,7 +152,7 @@ async def test_adding_and_removing_a_pack_reloads(
     )
     assert hass.config_entries.async_remove_subentry(entry, pack_id)
     await hass.async_block_till_done()
-    assert device_registry.async_get_device(identifiers={(DOMAIN, PACK_SERIAL)}) is None
+    assert find_device(hass, entry.entry_id, PACK_SERIAL) is None
     assert entity_registry.async_get(f"sensor.{PACK}_battery") is None
     assert entry.state is ConfigEntryState.LOADED
     await hass.config_entries.async_unload(entry.entry_id)

@@ -6,7 +6,10 @@ from datetime import UTC, datetime, timedelta
 import logging
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.components.recorder.models import StatisticMeanType
+from homeassistant.components.recorder.models import (
+    StatisticMeanType,
+    StatisticMetaData,
+)
 from homeassistant.components.recorder.statistics import async_import_statistics
 import pytest
 from pytest_homeassistant_custom_component.components.recorder.common import (
@@ -60,8 +63,7 @@ def slots(*starts: datetime) -> list[Slot]:
 
 def metadata(statistic_id: str, unit: str, *, has_sum: bool) -> Any:
     """Statistics metadata as the sensor integration records it."""
-    return {
-        "has_mean": not has_sum,
+    meta: dict[str, Any] = {
         "mean_type": StatisticMeanType.NONE
         if has_sum
         else StatisticMeanType.ARITHMETIC,
@@ -71,6 +73,10 @@ def metadata(statistic_id: str, unit: str, *, has_sum: bool) -> Any:
         "statistic_id": statistic_id,
         "unit_of_measurement": unit,
     }
+    if "unit_class" in StatisticMetaData.__annotations__:
+        # HA 2026.11 requires it; HA 2025.4's recorder refuses it.
+        meta["unit_class"] = {"kWh": "energy", "W": "power", "kW": "power"}.get(unit)
+    return meta
 
 
 async def import_power_watts(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+import re
+import struct
 
 import yaml
 
@@ -50,3 +52,34 @@ def test_icons_belong_to_translated_entities() -> None:
                 assert set(icon.get("state", {})) <= set(translated.get("state", {})), (
                     key
                 )
+
+
+def _keys(tree: object, path: str = "") -> set[str]:
+    """Every key path in a translations tree."""
+    if not isinstance(tree, dict):
+        return set()
+    return {
+        found
+        for key, value in tree.items()
+        for found in {f"{path}/{key}", *_keys(value, f"{path}/{key}")}
+    }
+
+
+def test_translation_keys_are_lower_case_and_match() -> None:
+    """Hassfest refuses upper-case keys (selector options such as DK1 included); en and da carry the same keys."""
+    english, danish = (
+        json.loads((PACKAGE / "translations" / f"{lang}.json").read_text("utf-8"))
+        for lang in ("en", "da")
+    )
+    keys = _keys(english)
+    assert keys
+    assert not {key for key in keys if not re.fullmatch(r"(/[a-z0-9_-]+)+", key)}
+    assert keys == _keys(danish)
+
+
+def test_brand_icon_is_a_square_png() -> None:
+    """Home Assistant (2026.3 and later) shows brand/icon.png for a custom integration."""
+    data = (PACKAGE / "brand" / "icon.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert width == height == 256

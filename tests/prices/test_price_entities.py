@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 from homeassistant.const import STATE_UNAVAILABLE
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockEntityPlatform,
@@ -19,6 +19,7 @@ from custom_components.v2g_home.price_entities import (
     async_add_price_binary_sensors,
     async_add_price_sensors,
 )
+from tests.registry_helpers import find_device
 
 from .conftest import load_fixture
 from .ha_helpers import EDS_URL, start_coordinator
@@ -105,9 +106,8 @@ async def test_entities_show_current_prices_and_forecast(
     )  # type: ignore[union-attr]
     assert hass.states.get(ids["tomorrow_prices_known"]).state == "on"  # type: ignore[union-attr]
 
-    device = dr.async_get(hass).async_get_device(
-        identifiers={(DOMAIN, coordinator.config_entry.entry_id)}
-    )
+    entry_id = coordinator.config_entry.entry_id
+    device = find_device(hass, entry_id, entry_id)
     assert device is not None
     assert all(
         er.async_get(hass).async_get(entity_id).device_id == device.id

@@ -93,7 +93,7 @@ class BlockTridiagonal:
             odd_x = level.odd_inverse @ (
                 odd - level.odd_lower @ x - level.odd_upper @ following
             )
-            full = np.empty((2 * x.shape[0], *x.shape[1:]))
+            full = np.empty((2 * len(x), *np.shape(x)[1:]))
             full[0::2] = x
             full[1::2] = odd_x
             x = full[: level.size]
