@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import os
+from pathlib import Path
 import signal
 import socket
 import subprocess
@@ -18,12 +19,11 @@ from demo_config import CONFIG_DIR, DEMO_DIR, ROOT, prepare_config_dir
 from demo_dashboard import DASHBOARD_PATH, publish_dashboard
 from demo_ha import DemoSetupError, HomeAssistantClient, Login
 from demo_site import SimulatedHosts, command_charger, ensure_site, wait_for_devices
+from homeassistant import const as ha_const
 
 if TYPE_CHECKING:
     from collections.abc import Coroutine
-    from pathlib import Path
 
-DEPS_DIR = DEMO_DIR / "deps"
 READY_FILE = DEMO_DIR / "ready.json"
 HOST = "127.0.0.1"
 # Bump when the demo's answers or configuration change, so an old .demo/config is rebuilt rather than reused.
@@ -39,6 +39,12 @@ def parse_args() -> argparse.Namespace:
         "--fresh",
         action="store_true",
         help="throw away .demo/config and start from scratch",
+    )
+    parser.add_argument(
+        "--deps",
+        type=Path,
+        default=DEMO_DIR / "deps-newest",
+        help="where scripts/demo put Home Assistant's frontend",
     )
     parser.add_argument("--ha-port", type=int, default=8123)
     parser.add_argument("--quasar-port", type=int, default=5020)
@@ -195,8 +201,11 @@ async def run(args: argparse.Namespace) -> None:
         name: getattr(args, name)
         for name in ("ha_port", "quasar_port", "pack_port", "prices")
     }
+    # A config written by a newer Home Assistant is not read by an older one: rebuild it when HA changes.
+    stamp["ha"] = ha_const.__version__
     prepare_config_dir(stamp, host=HOST, ha_port=args.ha_port, fresh=args.fresh)
-    python = str(ROOT / ".venv" / "bin" / "python")
+    # The Python (and hass) of the end scripts/demo chose: a host venv, or the Python 3.14 root's.
+    python = sys.executable
     # --autostart: the owner's app charges the car at 10 A until Home Assistant takes control, so values move.
     sim_argv = [
         python,
@@ -219,9 +228,9 @@ async def run(args: argparse.Namespace) -> None:
         print(
             f"demo: simulator up (Quasar :{args.quasar_port}, pack :{args.pack_port}); starting Home Assistant"
         )
-        env = {**os.environ, "PYTHONPATH": str(DEPS_DIR)}
+        env = {**os.environ, "PYTHONPATH": str(args.deps.resolve())}
         hass_argv = [
-            str(ROOT / ".venv" / "bin" / "hass"),
+            str(Path(sys.executable).with_name("hass")),
             "-c",
             str(CONFIG_DIR),
             "--skip-pip",
