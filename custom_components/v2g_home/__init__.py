@@ -10,19 +10,19 @@ from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.storage import Store
 
-from .charger_coordinator import ChargerCoordinator
+from .accounting.ledger import Ledger, ledger_store_key
 from .const import CONF_PACK_DRIVER, DOMAIN, PACK_DRIVER_SUNSPEC, SUBENTRY_CHARGER
-from .device_factory import create_charger, create_leaf, create_pack
+from .coordinators.charger import ChargerCoordinator
+from .coordinators.entity import device_info, leaf_device_info, site_device_info
+from .coordinators.factory import create_charger, create_leaf, create_pack
+from .coordinators.pack import PackCoordinator
 from .devices.errors import ProfileError
 from .devices.profile import PackProfile, available_profiles
-from .entity import device_info, leaf_device_info, site_device_info
-from .ledger import Ledger, ledger_store_key
-from .load_forecast import house_forecast_provider
-from .pack_coordinator import PackCoordinator
-from .price_coordinator import PriceCoordinator
+from .pricing.coordinator import PriceCoordinator
 from .runtime import RuntimeData, V2GConfigEntry
-from .scheduler import Scheduler
-from .scheduler_settings import settings_store_key
+from .scheduling.house_forecast import house_forecast_provider
+from .scheduling.scheduler import Scheduler
+from .scheduling.settings_store import settings_store_key
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.typing import ConfigType
 
-    from .coordinator import DeviceCoordinator
+    from .coordinators.base import DeviceCoordinator
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS = [
@@ -139,11 +139,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
             raise result
     prices = PriceCoordinator(hass, entry)
     await prices.async_config_entry_first_refresh()
-    entry.runtime_data = RuntimeData(devices=devices, prices=prices)
-    scheduler = entry.runtime_data.scheduler = Scheduler(hass, entry)
+    scheduler = Scheduler(hass, entry, devices, prices)
     scheduler.house_forecast_provider = house_forecast_provider(entry)
     await scheduler.async_load()
-    ledger = entry.runtime_data.ledger = Ledger(hass, entry, devices, prices)
+    ledger = Ledger(
+        hass,
+        entry,
+        devices,
+        prices,
+        wear_per_kwh=lambda: scheduler.settings.wear_per_kwh,
+    )
+    entry.runtime_data = RuntimeData(
+        devices=devices, prices=prices, scheduler=scheduler, ledger=ledger
+    )
     await ledger.async_load()
     ledger.async_start()
     entry.async_on_unload(ledger.async_stop)

@@ -9,10 +9,10 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 
-from .charger_coordinator import ChargerCoordinator
-from .entity import V2GEntity
-from .ha_compat import BinarySensorDeviceClass
-from .price_entities import async_add_price_binary_sensors
+from .common.compat import BinarySensorDeviceClass
+from .coordinators.charger import ChargerCoordinator
+from .coordinators.entity import V2GEntity
+from .pricing.entities import async_add_price_binary_sensors
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

@@ -10,19 +10,19 @@ from homeassistant.components.sensor import SensorEntity
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 from homeassistant.util import dt as dt_util
 
-from .accounting_entities import async_add_accounting_sensors
-from .charger_coordinator import ChargerCoordinator
-from .entity import V2GEntity
-from .pack_coordinator import PackCoordinator
-from .pack_energy import ENERGY_COUNTERS, PackEnergySensor
-from .price_entities import async_add_price_sensors
-from .scheduler_entities import async_add_scheduler_sensors
-from .sensor_descriptions import (
+from .accounting.entities import async_add_accounting_sensors
+from .accounting.pack_energy import ENERGY_COUNTERS, PackEnergySensor
+from .coordinators.charger import ChargerCoordinator
+from .coordinators.entity import V2GEntity
+from .coordinators.pack import PackCoordinator
+from .coordinators.sensor_descriptions import (
     CHARGER_SENSORS,
     PACK_SENSORS,
     ChargerSensorDescription,
     PackSensorDescription,
 )
+from .pricing.entities import async_add_price_sensors
+from .scheduling.entities import async_add_scheduler_sensors
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -68,8 +68,11 @@ async def async_setup_entry(
             )
     if entry.runtime_data.prices is not None:
         async_add_price_sensors(entry.runtime_data.prices, entry, async_add_entities)
-    async_add_scheduler_sensors(entry, async_add_entities)
-    async_add_accounting_sensors(entry, async_add_entities)
+    runtime = entry.runtime_data
+    async_add_scheduler_sensors(entry, runtime.scheduler, async_add_entities)
+    async_add_accounting_sensors(
+        entry, runtime.ledger, runtime.devices, async_add_entities
+    )
 
 
 class ChargerSensor(V2GEntity[ChargerCoordinator], SensorEntity):

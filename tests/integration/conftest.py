@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+import time
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigSubentryData
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.v2g_home.config_flow_prices import DEFAULTS
-from custom_components.v2g_home.const import DOMAIN
+from custom_components.v2g_home.const import DEFAULTS, DOMAIN
 from custom_components.v2g_home.devices.simulator import (
     ModbusSimulator,
     SimClock,
@@ -47,6 +47,20 @@ PRICE_SOURCE_KEYS = ("price_source", "price_area", "currency")
 def quiet_sql() -> None:
     """The recorder's SQL echo drowns every failure report."""
     logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+
+
+# The scheduler re-plans at every quarter hour of the real clock; tests that fire their timers forward by up to
+# a few minutes would see an extra "slot" plan when a quarter hour falls inside that window.
+QUARTER_HOUR_MARGIN_S = 100  # below the 120 s test timeout, which counts this wait
+
+
+@pytest.fixture(autouse=True)
+def clear_of_quarter_hours() -> None:
+    """Start each test at least QUARTER_HOUR_MARGIN_S before the next quarter hour of the wall clock."""
+    now = time.time()
+    to_next = 900 - now % 900
+    if to_next < QUARTER_HOUR_MARGIN_S:
+        time.sleep(to_next + 1)
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-    from custom_components.v2g_home.scheduler import Scheduler
+    from custom_components.v2g_home.scheduling.scheduler import Scheduler
 
 CHARGER_MODE = f"select.{CHARGER}_control_mode"
 PACK_MODE = f"select.{PACK}_control_mode"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from homeassistant.helpers import entity_registry as er
 import pytest
 
-from custom_components.v2g_home.accounting_entities import LEDGER_SENSORS
+from custom_components.v2g_home.accounting.entities import LEDGER_SENSORS
 from custom_components.v2g_home.const import DOMAIN
 
 from .accounting_helpers import (

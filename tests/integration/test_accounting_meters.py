@@ -5,21 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
-from unittest.mock import MagicMock
 
 import pytest
 
-from custom_components.v2g_home.accounting_entities import (
-    async_add_accounting_sensors,
-)
-from custom_components.v2g_home.devices.models import PackReading, PackState
-from custom_components.v2g_home.ledger_device import (
+from custom_components.v2g_home.accounting.device_flows import (
     DeviceSample,
     flow_between,
     read_device,
 )
-from custom_components.v2g_home.ledger_meters import MeterReader
-from custom_components.v2g_home.pack_coordinator import PackData
+from custom_components.v2g_home.accounting.meters import MeterReader
+from custom_components.v2g_home.coordinators.pack import PackData
+from custom_components.v2g_home.devices.models import PackReading, PackState
 
 from .accounting_helpers import (
     SITE,
@@ -134,14 +130,6 @@ def test_a_pack_without_power_gives_no_sample() -> None:
         data=PackData(reading=reading, measured_at=START)
     )
     assert read_device(coordinator) is None
-
-
-def test_no_ledger_no_sensors() -> None:
-    """A site without a ledger adds no accounting sensors."""
-    add_entities = MagicMock()
-    entry: Any = SimpleNamespace(runtime_data=SimpleNamespace(ledger=None, devices={}))
-    async_add_accounting_sensors(entry, add_entities)
-    add_entities.assert_not_called()
 
 
 async def test_no_energy_is_guessed_while_a_device_does_not_answer(

@@ -10,7 +10,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 
-from custom_components.v2g_home.accounting_entities import LEDGER_SENSORS
+from custom_components.v2g_home.accounting.entities import LEDGER_SENSORS
 from custom_components.v2g_home.const import DOMAIN
 from custom_components.v2g_home.planner.accounting import PERIODS
 

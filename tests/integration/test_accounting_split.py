@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from custom_components.v2g_home.charger_coordinator import ChargerCoordinator
 from custom_components.v2g_home.const import (
     CONF_GRID_METER_ENTITY,
     CONF_HOUSE_POWER_ENTITY,
     CONF_SOLAR_POWER_ENTITY,
-    ControlMode,
 )
+from custom_components.v2g_home.control.modes import ControlMode
+from custom_components.v2g_home.coordinators.charger import ChargerCoordinator
 
 from .accounting_helpers import (
     PACK_LEDGER,

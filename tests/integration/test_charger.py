@@ -21,7 +21,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
-from custom_components.v2g_home.const import ControlMode
+from custom_components.v2g_home.control.modes import ControlMode
 from custom_components.v2g_home.devices.errors import WriteVerificationError
 from custom_components.v2g_home.devices.quasar import QuasarCharger
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from homeassistant.helpers import issue_registry as ir
 
 from custom_components.v2g_home.const import DOMAIN
-from custom_components.v2g_home.device_factory import PACK_REVERT_TIMEOUT_S
+from custom_components.v2g_home.coordinators.factory import PACK_REVERT_TIMEOUT_S
 
 from .scheduler_helpers import CHARGER_MODE, capture, select
 from .test_e2e_harness import (  # noqa: F401  # fixtures are found by name

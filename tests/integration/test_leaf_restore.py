@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
-from custom_components.v2g_home.charger_coordinator import (
+from custom_components.v2g_home.coordinators.charger import (
     MAX_RESTORED_SOC_AGE,
     ChargerCoordinator,
 )

@@ -17,11 +17,11 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.v2g_home.const import CONF_HOUSE_POWER_ENTITY
-from custom_components.v2g_home.load_forecast import (
+from custom_components.v2g_home.planner.model import Slot
+from custom_components.v2g_home.scheduling.house_forecast import (
     forecast_house_load,
     house_forecast_provider,
 )
-from custom_components.v2g_home.planner.model import Slot
 
 from .conftest import site_entry
 

@@ -15,11 +15,11 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
+from custom_components.v2g_home.accounting.pack_energy import integrate_kwh
 from custom_components.v2g_home.devices.models import PackReading, PackState
 from custom_components.v2g_home.devices.simulator import ModbusSimulator
 from custom_components.v2g_home.devices.sunspec import SunSpecPack
 from custom_components.v2g_home.devices.transport import ModbusTransport
-from custom_components.v2g_home.pack_energy import integrate_kwh
 
 from .conftest import pack_data, site_entry
 from .helpers import PACK, poll, setup, state
@@ -77,7 +77,7 @@ async def test_energy_counters_match_the_metered_energy(
     start = dt_util.utcnow()
     seconds = 0
     with patch(
-        "custom_components.v2g_home.pack_coordinator.dt_util.utcnow",
+        "custom_components.v2g_home.coordinators.pack.dt_util.utcnow",
         side_effect=lambda: start + timedelta(seconds=seconds),
     ):
         await setup(hass, entry)

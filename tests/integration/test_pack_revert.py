@@ -8,7 +8,7 @@ from unittest.mock import patch
 from homeassistant.const import STATE_UNAVAILABLE
 import pytest
 
-from custom_components.v2g_home.device_factory import PACK_REVERT_TIMEOUT_S
+from custom_components.v2g_home.coordinators.factory import PACK_REVERT_TIMEOUT_S
 from custom_components.v2g_home.devices.errors import (
     DeviceConnectionError,
     WriteVerificationError,

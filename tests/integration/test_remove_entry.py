@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.config_entries import ConfigEntryState
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.v2g_home.ledger import ledger_store_key
-from custom_components.v2g_home.scheduler_settings import settings_store_key
+from custom_components.v2g_home.accounting.ledger import ledger_store_key
+from custom_components.v2g_home.scheduling.settings_store import settings_store_key
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

@@ -9,8 +9,8 @@ from homeassistant.core import State
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import mock_restore_cache
 
-from custom_components.v2g_home.scheduler_drive import drive_device
-from custom_components.v2g_home.scheduler_view import (
+from custom_components.v2g_home.scheduling.drive import drive_device
+from custom_components.v2g_home.scheduling.view import (
     planned_setpoint_kw,
     planned_soc_pct,
 )

@@ -44,7 +44,8 @@ async def test_solver_fallback_is_logged_and_keeps_devices_idle(
 ) -> None:
     """Cheap prices would charge the pack, but the fallback plan holds it idle and warns."""
     with patch(
-        "custom_components.v2g_home.scheduler.optimise", side_effect=_idle_fallback
+        "custom_components.v2g_home.scheduling.planning.optimise",
+        side_effect=_idle_fallback,
     ):
         await set_prices(hass, loaded_entry, first_slot((0.2, 0.0), (4.0, 3.0)))
         await select(hass, CHARGER_MODE, "auto")

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
-from custom_components.v2g_home.const import DOMAIN, ControlMode
-from custom_components.v2g_home.scheduler_guard import DeviceGuard
-from custom_components.v2g_home.scheduler_problem import DeviceSnapshot
+from custom_components.v2g_home.const import DOMAIN
+from custom_components.v2g_home.control.modes import ControlMode
+from custom_components.v2g_home.control.snapshot import DeviceSnapshot
+from custom_components.v2g_home.scheduling.guard import DeviceGuard
 
 from .helpers import poll, state
 from .scheduler_helpers import (
@@ -110,7 +111,9 @@ async def test_stale_readings_stop_export(
     scheduler = scheduler_of(loaded_entry)
     device_id = next(iter(loaded_entry.subentries))
     guard = scheduler.guards[device_id]
-    assert guard.fresh(dt_util.utcnow())
+    age = guard.reading_age_s(dt_util.utcnow())
+    assert age is not None
+    assert age < 20
     guard.last_ok = dt_util.utcnow() - timedelta(seconds=25)
     await scheduler.async_request_replan("test")
     assert quasar.power_kw == 0

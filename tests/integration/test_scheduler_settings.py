@@ -9,10 +9,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 import pytest
 
-from custom_components.v2g_home.scheduler_settings import (
-    SchedulerSettings,
-    next_daily_departure,
-)
+from custom_components.v2g_home.control.settings import SchedulerSettings
 
 from .helpers import poll, state
 from .scheduler_helpers import (
@@ -96,18 +93,6 @@ async def test_unreadable_stored_settings_fall_back_to_defaults(
     await hass.async_block_till_done()
     assert scheduler_of(entry).settings == SchedulerSettings()
     await hass.config_entries.async_unload(entry.entry_id)
-
-
-def test_settings_refuse_unknown_names_and_find_the_next_departure() -> None:
-    """A typo is an error; the daily departure is the next one in local time."""
-    with pytest.raises(TypeError):
-        SchedulerSettings().changed(reserve=5)
-    now = dt_util.utcnow()
-    departure = next_daily_departure(SchedulerSettings(), now)
-    assert departure is not None
-    assert now < departure <= now + timedelta(days=1)
-    assert dt_util.as_local(departure).time() == time(7, 0)
-    assert next_daily_departure(SchedulerSettings(departure_time=None), now) is None
 
 
 async def test_house_forecast_makes_the_plan_serve_the_home(

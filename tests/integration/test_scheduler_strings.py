@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from custom_components.v2g_home.button import REPLAN
-from custom_components.v2g_home.scheduler_entities import (
+from custom_components.v2g_home.scheduling.entities import (
     NEXT_ACTION,
     PLANNING_MODE,
     REVENUE_SENSORS,

@@ -83,7 +83,7 @@ async def test_profile_removed_while_the_form_is_open(
     entry.add_to_hass(hass)
     installed = available_profiles()
     with patch(
-        "custom_components.v2g_home.config_flow_devices.available_profiles",
+        "custom_components.v2g_home.flows.devices.available_profiles",
         side_effect=[installed, {}, {}],
     ):
         result = await start_subentry_flow(hass, entry, "pack")

@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.config_entries import ConfigEntryState
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.v2g_home.config_flow_prices import (
+from custom_components.v2g_home.const import (
     CONF_CURRENCY,
     CONF_PRICE_AREA,
     CONF_PRICE_SOURCE,
     CONF_SUPPLIER_MARKUP,
     CONF_TARIFF_PRESET,
+    DOMAIN,
     SOURCE_ENERGIDATASERVICE,
 )
-from custom_components.v2g_home.const import DOMAIN
-from custom_components.v2g_home.price_coordinator import PriceCoordinator
+from custom_components.v2g_home.pricing.coordinator import PriceCoordinator
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

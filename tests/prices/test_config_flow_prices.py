@@ -8,7 +8,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 import voluptuous as vol
 
-from custom_components.v2g_home.config_flow_prices import (
+from custom_components.v2g_home.const import (
     CONF_CURRENCY,
     CONF_CUSTOM_TOU,
     CONF_PRICE_AREA,
@@ -17,9 +17,11 @@ from custom_components.v2g_home.config_flow_prices import (
     CONF_TARIFF_PRESET,
     CONF_VAT_PCT,
     PRESET_CUSTOM,
-    PRESET_IDS,
     SOURCE_ENERGIDATASERVICE,
     SOURCE_ENTITY,
+)
+from custom_components.v2g_home.flows.prices import (
+    PRESET_IDS,
     price_source_schema,
     tariff_schema,
     validate_price_source,

@@ -11,15 +11,15 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.v2g_home.config_flow_prices import (
+from custom_components.v2g_home.const import (
     CONF_CUSTOM_TOU,
     CONF_PRICE_ENTITY,
     CONF_PRICE_SOURCE,
     CONF_TARIFF_PRESET,
+    DOMAIN,
     SOURCE_ENTITY,
 )
-from custom_components.v2g_home.const import DOMAIN
-from custom_components.v2g_home.price_settings import tariff_settings_from
+from custom_components.v2g_home.pricing.settings import tariff_settings_from
 
 from .conftest import load_fixture
 from .ha_helpers import EDS_URL, SITE, forecast, start_coordinator

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.v2g_home.const import DOMAIN
-from custom_components.v2g_home.price_entities import (
+from custom_components.v2g_home.pricing.entities import (
     async_add_price_binary_sensors,
     async_add_price_sensors,
 )
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
         AiohttpClientMocker,
     )
 
-    from custom_components.v2g_home.price_coordinator import PriceCoordinator
+    from custom_components.v2g_home.pricing.coordinator import PriceCoordinator
 
 NOW = datetime(2026, 1, 14, 16, 50, tzinfo=UTC)  # 17:50 Danish time: peak
 

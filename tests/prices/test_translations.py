@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from custom_components.v2g_home.config_flow_prices import (
+from custom_components.v2g_home.flows.prices import (
     PRESET_IDS,
     price_source_schema,
     tariff_schema,
 )
-from custom_components.v2g_home.price_entities import (
+from custom_components.v2g_home.pricing.entities import (
     NEXT_UPDATE_SENSOR,
     PRICE_SENSORS,
     TOMORROW_KNOWN_SENSOR,

@@ -1,0 +1,291 @@
+"""The site's ledger: kWh and money per device and for the site, lifetime, today and this month."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from ..const import (
+    CONF_CURRENCY,
+    CONF_GRID_METER_ENTITY,
+    CONF_HOUSE_POWER_ENTITY,
+    CONF_SOLAR_POWER_ENTITY,
+    DEFAULTS,
+    DOMAIN,
+    LOGGER,
+)
+from ..planner.accounting import (
+    Earnings,
+    PeriodTotals,
+    discharge_share,
+    interval_earnings,
+)
+from .device_flows import DeviceSample, flow_between, flow_until, read_device
+from .meters import MeterReader
+from .periods import Period, danish_date, danish_midnight, period_start
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from homeassistant.config_entries import ConfigEntry
+
+    from ..coordinators.base import DeviceCoordinator
+    from ..planner.accounting import FlowEnergy
+    from ..pricing.coordinator import PriceCoordinator
+
+type ExportSource = Literal["grid_meter", "house", "none"]
+
+STORAGE_VERSION = 1
+
+
+def ledger_store_key(entry_id: str) -> str:
+    """The .storage key of a site's ledger."""
+    return f"{DOMAIN}.ledger.{entry_id}"
+
+
+SAVE_DELAY_S = 10
+
+
+class Ledger:
+    """Counts each device's charge, discharge to the home and export, priced at the slot's prices."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        devices: Mapping[str, DeviceCoordinator[Any]],
+        prices: PriceCoordinator | None,
+        wear_per_kwh: Callable[[], float] = lambda: 0.0,
+    ) -> None:
+        """Prepare; async_load restores the totals, async_start begins counting.
+
+        wear_per_kwh gives the scheduler's current wear cost setting (it may change at any time).
+        """
+        self.hass = hass
+        self.entry = entry
+        self._wear_setting = wear_per_kwh
+        self.devices = dict(devices)
+        self.prices = prices
+        settings = {**entry.data, **entry.options}
+        self.currency: str = (
+            prices.currency
+            if prices is not None
+            else settings.get(CONF_CURRENCY, DEFAULTS[CONF_CURRENCY])
+        )
+        self._meters = {
+            key: MeterReader(hass, entity_id)
+            for key in (
+                CONF_HOUSE_POWER_ENTITY,
+                CONF_SOLAR_POWER_ENTITY,
+                CONF_GRID_METER_ENTITY,
+            )
+            if (entity_id := settings.get(key))
+        }
+        self._store: Store[dict[str, Any]] = Store(
+            hass, STORAGE_VERSION, ledger_store_key(entry.entry_id)
+        )
+        today = danish_date(dt_util.utcnow())
+        empty = PeriodTotals.empty(day=today, currency=self.currency)
+        self._site = empty
+        self._devices = dict.fromkeys(self.devices, empty)
+        self._samples: dict[str, DeviceSample] = {}
+        self._last_data: dict[str, object] = {}
+        self._listeners: list[CALLBACK_TYPE] = []
+        self._unsubscribers: list[CALLBACK_TYPE] = []
+        self._cancel_midnight: CALLBACK_TYPE | None = None
+        self._started_at = dt_util.utcnow()
+
+    @property
+    def export_source(self) -> ExportSource:
+        """What decides how much discharge was exported: the grid meter, the house load, or nothing."""
+        if CONF_GRID_METER_ENTITY in self._meters:
+            return "grid_meter"
+        return "house" if CONF_HOUSE_POWER_ENTITY in self._meters else "none"
+
+    def totals(self, device_id: str | None, period: Period) -> Earnings:
+        """Earnings of one device (subentry id) or of the site (None) over a period."""
+        totals = self._site if device_id is None else self._devices[device_id]
+        return totals.period(period)
+
+    def period_start(self, period: Period) -> datetime | None:
+        """When the current day or month began; None for lifetime."""
+        return period_start(self._site.day, period)
+
+    @callback
+    def async_add_listener(self, listener: CALLBACK_TYPE) -> Callable[[], None]:
+        """Call `listener` whenever the totals change; returns the unsubscribe function."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    async def async_load(self) -> None:
+        """Restore the stored totals; a currency change starts the money over (amounts cannot mix)."""
+        stored = await self._store.async_load()
+        if not stored:
+            return
+        try:
+            site = PeriodTotals.from_dict(stored["site"], currency=self.currency)
+            devices = {
+                device_id: PeriodTotals.from_dict(data, currency=self.currency)
+                for device_id, data in stored["devices"].items()
+            }
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            LOGGER.warning("The stored ledger is unreadable, starting anew: %s", err)
+            return
+        if site.lifetime.currency != self.currency:
+            LOGGER.warning(
+                "The site's currency changed from %s to %s; the ledger starts anew",
+                site.lifetime.currency,
+                self.currency,
+            )
+            return
+        self._site = site
+        self._devices |= {k: v for k, v in devices.items() if k in self._devices}
+        self._roll(dt_util.utcnow())
+
+    @callback
+    def async_start(self) -> None:
+        """Listen to every device coordinator and the meters; roll the periods at Danish midnight."""
+        self._started_at = dt_util.utcnow()
+        for meter in self._meters.values():
+            meter.async_start()
+        for device_id, coordinator in self.devices.items():
+            self._unsubscribers.append(
+                coordinator.async_add_listener(
+                    partial(self._on_device_update, device_id)
+                )
+            )
+            self._on_device_update(device_id)
+        self._schedule_midnight()
+
+    async def async_stop(self) -> None:
+        """Book what flowed since each device's last poll, stop counting and write the totals now.
+
+        The tail is booked before the first await: the device coordinators shut down right after.
+        """
+        stopped_at = dt_util.utcnow()
+        for device_id, last in self._samples.items():
+            self._add(device_id, flow_until(last, stopped_at), last.at, stopped_at)
+        self._samples.clear()
+        self._last_data.clear()
+        for unsubscribe in self._unsubscribers:
+            unsubscribe()
+        self._unsubscribers.clear()
+        if self._cancel_midnight is not None:
+            self._cancel_midnight()
+            self._cancel_midnight = None
+        for meter in self._meters.values():
+            meter.async_stop()
+        await self._store.async_save(self._to_store())
+
+    def _to_store(self) -> dict[str, Any]:
+        return {
+            "site": self._site.to_dict(),
+            "devices": {k: v.to_dict() for k, v in self._devices.items()},
+        }
+
+    @callback
+    def _schedule_midnight(self) -> None:
+        now = dt_util.utcnow()
+        next_day = danish_midnight(danish_date(now) + timedelta(days=1))
+        self._cancel_midnight = async_track_point_in_utc_time(
+            self.hass, self._on_midnight, next_day
+        )
+
+    @callback
+    def _on_midnight(self, now: datetime) -> None:
+        self._roll(now)
+        self._changed()
+        self._schedule_midnight()
+
+    def _roll(self, now: datetime) -> None:
+        day = danish_date(now)
+        self._site = self._site.rolled(day)
+        self._devices = {k: v.rolled(day) for k, v in self._devices.items()}
+
+    @callback
+    def _changed(self) -> None:
+        self._store.async_delay_save(self._to_store, SAVE_DELAY_S)
+        for listener in list(self._listeners):
+            listener()
+
+    @callback
+    def _on_device_update(self, device_id: str) -> None:
+        """A poll arrived: count what flowed since the previous one; a failed poll breaks the chain."""
+        coordinator = self.devices[device_id]
+        if not coordinator.last_update_success:
+            self._samples.pop(device_id, None)
+            return
+        if coordinator.data is self._last_data.get(device_id):
+            return  # listeners told again about the same poll
+        self._last_data[device_id] = coordinator.data
+        sample = read_device(coordinator)
+        if sample is None:
+            self._samples.pop(device_id, None)
+            return
+        if sample.at < self._started_at:
+            # Polled before this ledger started: the ledger before a reload booked up to its stop,
+            # so count from now, by power (the counters' delta would reach back before the start).
+            sample = replace(
+                sample,
+                at=self._started_at,
+                charged_counter_kwh=None,
+                discharged_counter_kwh=None,
+            )
+        sample = self._with_house(device_id, sample)
+        previous, self._samples[device_id] = self._samples.get(device_id), sample
+        if previous is not None and self._add(
+            device_id, flow_between(previous, sample), previous.at, sample.at
+        ):
+            self._changed()
+
+    def _kw(self, key: str, now: datetime) -> float | None:
+        meter = self._meters.get(key)
+        return None if meter is None else meter.power_kw(now)
+
+    def _with_house(self, device_id: str, sample: DeviceSample) -> DeviceSample:
+        """Attach this device's share of the home's need and of the measured export."""
+        powers = [
+            sample.power_kw if other == device_id else other_sample.power_kw
+            for other, other_sample in ({device_id: sample} | self._samples).items()
+        ]
+        share = discharge_share(sample.power_kw, powers)
+        export_kw = self._kw(CONF_GRID_METER_ENTITY, sample.at)
+        house_kw = self._kw(CONF_HOUSE_POWER_ENTITY, sample.at)
+        home_kw = None
+        if house_kw is not None:
+            solar_kw = self._kw(CONF_SOLAR_POWER_ENTITY, sample.at) or 0.0
+            home_kw = max(house_kw - max(solar_kw, 0.0), 0.0) * share
+        return replace(
+            sample,
+            home_kw=home_kw,
+            export_kw=None if export_kw is None else max(export_kw, 0.0) * share,
+        )
+
+    def _add(
+        self, device_id: str, flow: FlowEnergy, start: datetime, end: datetime
+    ) -> bool:
+        """Add what flowed from start to end, priced per slot; False when nothing flowed."""
+        if not (flow.charged_kwh or flow.discharged_kwh):
+            return False
+        windows = () if self.prices is None else self.prices.data.slots
+        pieces = interval_earnings(
+            flow,
+            start=start,
+            end=end,
+            windows=windows,
+            wear_per_kwh=float(self._wear_setting()),
+            currency=self.currency,
+            day_starts=[danish_midnight(danish_date(end))],
+        )
+        for piece_start, earned in pieces:
+            day = danish_date(piece_start)
+            self._devices[device_id] = self._devices[device_id].added(earned, day=day)
+            self._site = self._site.added(earned, day=day)
+        return True

@@ -1,0 +1,221 @@
+"""The Quasar 1 and its Leaf: polling keeps the fail-safe alive, the control mode drives it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from homeassistant.util import dt as dt_util
+
+from ..const import (
+    CHARGER_POLL_INTERVAL,
+    DEFAULT_CHARGE_POWER_KW,
+    DEFAULT_DISCHARGE_POWER_KW,
+    LOGGER,
+)
+from ..control.modes import ControlMode
+from ..devices.errors import DeviceConnectionError, DeviceError
+from ..devices.leaf import LeafMonitor, LeafState
+from ..devices.models import ChargerReading
+from .base import DeviceCoordinator
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from homeassistant.config_entries import ConfigEntry, ConfigSubentry
+    from homeassistant.core import HomeAssistant
+
+    from ..devices.quasar import QuasarCharger
+
+# A Leaf loses or gains at most a few % in half an hour on the gun (the Quasar is the only way in
+# or out), while a car that left could have been driven anywhere: older SoCs are not trusted.
+MAX_RESTORED_SOC_AGE = timedelta(minutes=30)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ControlSettings:
+    """What the user asked the charger to do, and at which power (kW, magnitudes)."""
+
+    mode: ControlMode = ControlMode.OFF
+    charge_power_kw: float = DEFAULT_CHARGE_POWER_KW
+    discharge_power_kw: float = DEFAULT_DISCHARGE_POWER_KW
+    auto_power_kw: float = 0.0  # the scheduler's signed setpoint, used in auto mode
+
+    @property
+    def setpoint_kw(self) -> float:
+        """Signed setpoint the mode means (+ charges the car, - discharges it)."""
+        if self.mode is ControlMode.AUTO:
+            return self.auto_power_kw
+        if self.mode is ControlMode.CHARGE:
+            return self.charge_power_kw
+        if self.mode is ControlMode.DISCHARGE:
+            return -self.discharge_power_kw
+        return 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargerData:
+    """One poll of the charger and what it means for the car."""
+
+    reading: ChargerReading
+    leaf: LeafState
+
+
+class ChargerCoordinator(DeviceCoordinator[ChargerData]):
+    """Polls a Quasar 1 every few seconds, which also keeps its Modbus fail-safe from firing."""
+
+    driver: QuasarCharger
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        subentry: ConfigSubentry,
+        driver: QuasarCharger,
+        leaf: LeafMonitor,
+    ) -> None:
+        """Wrap the driver and the Leaf monitor of one charger subentry."""
+        super().__init__(
+            hass, entry, subentry, driver, update_interval=CHARGER_POLL_INTERVAL
+        )
+        self.leaf = leaf
+        self.control = ControlSettings()
+        self._apply_pending = False
+
+    async def _async_read(self) -> ChargerData:
+        """Apply a pending command (after a restart or reconnect), then poll."""
+        if self._apply_pending and self.control.mode is not ControlMode.OFF:
+            await self._async_resume()
+        self._apply_pending = False
+        reading = await self.driver.read()
+        if self.control.mode is not ControlMode.OFF and not self.driver.in_control:
+            LOGGER.warning(
+                "%s went back to its own control; control mode is now off", self.name
+            )
+            self.control = replace(self.control, mode=ControlMode.OFF)
+        return ChargerData(
+            reading=reading, leaf=self.leaf.update(reading, dt_util.utcnow())
+        )
+
+    async def _async_resume(self) -> None:
+        """Command the mode again; a refusal turns the mode off instead of the device unavailable."""
+        try:
+            # The charger may have handed itself back (fail-safe) while unreachable: take it again.
+            await self.driver.take_control()
+            await self._async_apply(self.control)
+        except DeviceConnectionError:
+            raise
+        except DeviceError as err:
+            LOGGER.warning(
+                "%s refused to resume %s (%s); control mode is now off",
+                self.name,
+                self.control.mode,
+                err,
+            )
+            self.control = replace(self.control, mode=ControlMode.OFF)
+
+    def _on_reconnected(self) -> None:
+        """The fail-safe may have fired while the charger was away: command it again."""
+        self._apply_pending = self.control.mode is not ControlMode.OFF
+
+    async def _async_apply(self, control: ControlSettings) -> None:
+        """Make the charger do what the settings say (off hands it back to the user)."""
+        if control.mode is ControlMode.OFF:
+            if self.driver.in_control:
+                await self.driver.release()
+            return
+        await self.driver.set_power_kw(control.setpoint_kw)
+
+    async def async_set_control(
+        self,
+        *,
+        mode: ControlMode | None = None,
+        charge_power_kw: float | None = None,
+        discharge_power_kw: float | None = None,
+    ) -> None:
+        """Change mode or powers; the charger is commanded when the change affects it."""
+        new = self._changed(mode, charge_power_kw, discharge_power_kw)
+        commanded = (
+            new.mode is not self.control.mode
+            or new.setpoint_kw != self.control.setpoint_kw
+        )
+        if commanded:
+            await self.async_run_command(lambda: self._async_apply(new))
+            self._apply_pending = False
+        self.control = new
+        self.async_update_listeners()
+        if commanded:
+            await self.async_request_refresh()
+
+    async def async_apply_setpoint_kw(self, power_kw: float) -> None:
+        """The scheduler's signed setpoint; it only moves the charger in auto mode.
+
+        Kept even when the write fails, so a reconnect resumes the latest (safe) setpoint.
+        """
+        if self.control.mode is not ControlMode.AUTO:
+            return
+        new = replace(self.control, auto_power_kw=power_kw)
+        if new == self.control:
+            return
+        self.control = new
+        self._apply_pending = True
+        await self.async_run_command(lambda: self._async_apply(new))
+        self._apply_pending = False
+
+    def restore_control(
+        self,
+        *,
+        mode: ControlMode | None = None,
+        charge_power_kw: float | None = None,
+        discharge_power_kw: float | None = None,
+    ) -> None:
+        """Take settings restored after a restart; the next poll commands the charger."""
+        self.control = self._changed(mode, charge_power_kw, discharge_power_kw)
+        self._apply_pending = self.control.mode is not ControlMode.OFF
+
+    def restore_leaf_soc(
+        self, soc_pct: float, measured_at: datetime, *, stayed_plugged_in: bool
+    ) -> bool:
+        """Take the Leaf's SoC kept from before a restart, if the car cannot have changed since.
+
+        The Quasar reports the SoC only while energy flows, so without this the car is unknown
+        (planned at its floor) until it next charges. Returns whether the SoC was taken.
+        """
+        data = self.data
+        now = dt_util.utcnow()
+        if (
+            data is None
+            or not stayed_plugged_in
+            or data.leaf.plugged_in is not True
+            or data.leaf.soc.soc_pct is not None
+            or not now - MAX_RESTORED_SOC_AGE <= measured_at <= now
+        ):
+            return False
+        self.data = replace(
+            data, leaf=self.leaf.seed(soc_pct, measured_at, data.reading)
+        )
+        return True
+
+    def _changed(
+        self,
+        mode: ControlMode | None,
+        charge_power_kw: float | None,
+        discharge_power_kw: float | None,
+    ) -> ControlSettings:
+        same_mode = mode is None or mode is self.control.mode
+        return ControlSettings(
+            auto_power_kw=self.control.auto_power_kw if same_mode else 0.0,
+            mode=self.control.mode if mode is None else mode,
+            charge_power_kw=self.control.charge_power_kw
+            if charge_power_kw is None
+            else charge_power_kw,
+            discharge_power_kw=self.control.discharge_power_kw
+            if discharge_power_kw is None
+            else discharge_power_kw,
+        )
+
+    async def _async_release(self) -> None:
+        """On unload, give the charger back to the user and its app."""
+        if self.driver.in_control:
+            await self.driver.release()
