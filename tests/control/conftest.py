@@ -1,22 +1,15 @@
-"""The control rules are tested without Home Assistant: no `hass`, no integration loading."""
+"""Devices and settings the control tests start from (no Home Assistant: these rules are pure)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
 
-import pytest
-
 from custom_components.v2g_home.control.modes import ControlMode
 from custom_components.v2g_home.control.settings import SchedulerSettings
 from custom_components.v2g_home.control.snapshot import DeviceSnapshot
 
 NOW = datetime(2026, 1, 15, 17, 5, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations() -> None:
-    """Override the root fixture: these tests need no Home Assistant."""
 
 
 def car(**changes: object) -> DeviceSnapshot:

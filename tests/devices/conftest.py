@@ -10,7 +10,6 @@ from custom_components.v2g_home.devices.simulator import (
     ModbusSimulator,
     SimClock,
     SimulatedQuasar,
-    SimulatedSunSpecPack,
 )
 from custom_components.v2g_home.devices.transport import ModbusTransport
 
@@ -25,46 +24,6 @@ if TYPE_CHECKING:
 @pytest.fixture(autouse=True)
 def loopback_sockets(socket_enabled: None) -> None:
     """Device tests talk Modbus TCP over 127.0.0.1 (HA's harness blocks sockets otherwise)."""
-
-
-@pytest.fixture
-def clock() -> SimClock:
-    """A clock that only moves when a test advances it."""
-    return SimClock(manual=True)
-
-
-@pytest.fixture
-def quasar(clock: SimClock) -> SimulatedQuasar:
-    """A Quasar 1 with a 37 kWh Leaf at 50 % plugged in."""
-    return SimulatedQuasar(clock, capacity_kwh=37.0, soc_pct=50.0)
-
-
-@pytest.fixture
-async def quasar_server(
-    quasar: SimulatedQuasar, clock: SimClock
-) -> AsyncIterator[ModbusSimulator]:
-    """The charger served on an ephemeral loopback port."""
-    server = ModbusSimulator({1: quasar}, clock=clock)
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-def pack(clock: SimClock) -> SimulatedSunSpecPack:
-    """A 10 kWh, 5 kW SunSpec pack at 50 %."""
-    return SimulatedSunSpecPack(clock)
-
-
-@pytest.fixture
-async def pack_server(
-    pack: SimulatedSunSpecPack, clock: SimClock
-) -> AsyncIterator[ModbusSimulator]:
-    """The pack served on an ephemeral loopback port."""
-    server = ModbusSimulator({1: pack}, clock=clock)
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def open_transport(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from homeassistant.util import dt as dt_util
 import pytest
 
-from .scheduler_helpers import (
+from tests.helpers.scheduling import (
     CHARGER_MODE,
     PACK_MODE,
     flat,
@@ -16,7 +16,7 @@ from .scheduler_helpers import (
     select,
     set_prices,
 )
-from .services_helpers import (
+from tests.helpers.services import (
     call,
     charger_device,
     leaf_device,
