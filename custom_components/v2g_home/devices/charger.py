@@ -127,7 +127,6 @@ class ChargerPoll(Protocol):
     @property
     def status(self) -> ChargerStatus:
         """The shared view of this reading."""
-        ...
 
 
 class Charger(Protocol):
@@ -136,12 +135,10 @@ class Charger(Protocol):
     @property
     def kind(self) -> ChargerKind:
         """Which driver this is."""
-        ...
 
     @property
     def in_control(self) -> bool:
         """Whether the charger follows this driver's commands (False once it fell back)."""
-        ...
 
     async def connect(self) -> None:
         """Open the connection and learn the device's layout (raises DeviceError)."""
@@ -151,18 +148,15 @@ class Charger(Protocol):
 
     async def identify(self) -> DeviceIdentity:
         """Manufacturer, model, serial number and firmware."""
-        ...
 
     async def read(self) -> ChargerPoll:
         """One full poll."""
-        ...
 
     async def take_control(self) -> None:
         """Arm the charger's own fail-safe and take it under remote control."""
 
     async def set_power_kw(self, power_kw: float) -> float:
         """Command a signed power, clamped into the current limits; return the kW set."""
-        ...
 
     async def stop(self) -> None:
         """Stop the flow of energy and keep control."""
