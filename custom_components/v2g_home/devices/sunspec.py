@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from . import sunspec_map as sm
 from .errors import DeviceProtocolError, UnsupportedDeviceError, WriteVerificationError
-from .models import DeviceIdentity, PackReading, PackState
+from .models import PackReading, PackState
 from .registers import (
     MODBUS_MAX_READ,
     Register,
@@ -18,9 +18,16 @@ from .registers import (
     plan_blocks,
     words_by_address,
 )
-from .sunspec_discovery import ModelLocation, discover, require, select_points
+from .sunspec_discovery import (
+    ModelLocation,
+    discover,
+    read_common,
+    require,
+    select_points,
+)
 
 if TYPE_CHECKING:
+    from .models import DeviceIdentity
     from .transport import ModbusTransport
 
 
@@ -125,18 +132,7 @@ class SunSpecPack:
     async def identify(self) -> DeviceIdentity:
         """Read model 1: manufacturer, model, serial number and version."""
         await self._ensure_connected()
-        common = require(self.models, 1)
-        values = await self._read(
-            select_points(sm.MODEL_1, ("Mn", "Md", "SN", "Vr"), common, "")
-        )
-        if not values.get("SN") or not values.get("Mn"):
-            raise DeviceProtocolError("model 1 has no manufacturer or serial number")
-        return DeviceIdentity(
-            manufacturer=str(values["Mn"]),
-            model=str(values.get("Md") or "SunSpec battery"),
-            serial=str(values["SN"]),
-            firmware=None if values.get("Vr") is None else str(values["Vr"]),
-        )
+        return await read_common(self.transport, self.models, "SunSpec battery")
 
     async def read(self) -> PackReading:
         """Poll model 802 (and 124 when present) in as few requests as the layout allows."""
