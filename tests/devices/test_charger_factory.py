@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from custom_components.v2g_home.devices.bidipro import BiDiProCharger
@@ -11,7 +13,12 @@ from custom_components.v2g_home.devices.charger_factory import (
     ChargerSettings,
     create_charger,
 )
+from custom_components.v2g_home.devices.charger_profile import (
+    ProfileCharger,
+    available_charger_profiles,
+)
 from custom_components.v2g_home.devices.detect import detect_device
+from custom_components.v2g_home.devices.errors import ProfileError
 from custom_components.v2g_home.devices.quasar import QuasarCharger, SetpointMode
 from custom_components.v2g_home.devices.simulator import (
     SimClock,
@@ -96,10 +103,29 @@ def test_a_failsafe_outside_the_kind_s_range_is_refused() -> None:
     )
     with pytest.raises(ValueError, match=r"outside 30\.\.600"):
         create_charger(settings)
-    with pytest.raises(ValueError, match="no driver"):
-        create_charger(
-            ChargerSettings(kind=ChargerKind.PROFILE, host="h", port=1, unit_id=1)
-        )
+
+
+def test_a_profile_charger_needs_its_profile_installed() -> None:
+    """The profile's own fail-safe seconds apply unless the owner stored others."""
+    settings = ChargerSettings(
+        kind=ChargerKind.PROFILE,
+        host="h",
+        port=1,
+        unit_id=1,
+        profile="example_v2g_charger",
+    )
+    assert settings.as_mapping()["charger_profile"] == "example_v2g_charger"
+    assert ChargerSettings.from_mapping(settings.as_mapping()) == settings
+    with pytest.raises(ProfileError, match="not installed"):
+        create_charger(settings)
+    profiles = available_charger_profiles()
+    driver = create_charger(settings, profiles)
+    assert isinstance(driver, ProfileCharger)
+    assert driver.failsafe_timeout_s == 120
+    own = replace(settings, failsafe_timeout_s=45)
+    driver = create_charger(own, profiles)
+    assert isinstance(driver, ProfileCharger)
+    assert driver.failsafe_timeout_s == 45
 
 
 @pytest.mark.parametrize(

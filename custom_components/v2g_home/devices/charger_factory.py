@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from .bidipro import BiDiProCharger
 from .charger import ChargerKind
+from .charger_profile import ProfileCharger
+from .errors import ProfileError
 from .quasar import QuasarCharger, SetpointMode
 from .sunspec_der import SunSpecDer
 from .transport import ModbusTransport
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from .charger import Charger
+    from .charger_profile_schema import ChargerProfile
 
 # Keys of a charger's stored settings. An entry without KIND is a Quasar 1 (entries made before
 # there were other kinds), so existing entries need no migration.
@@ -25,6 +28,7 @@ UNIT_ID = "unit_id"
 FAILSAFE_TIMEOUT_S = "failsafe_timeout_s"
 SETPOINT_MODE = "setpoint_mode"
 CONNECTOR = "connector"
+PROFILE = "charger_profile"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,6 +59,7 @@ class ChargerSettings:
     failsafe_timeout_s: int | None = None
     setpoint_mode: SetpointMode = SetpointMode.CURRENT
     connector: int | None = None
+    profile: str | None = None
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> ChargerSettings:
@@ -69,6 +74,7 @@ class ChargerSettings:
             failsafe_timeout_s=None if failsafe is None else int(failsafe),
             setpoint_mode=SetpointMode(data.get(SETPOINT_MODE, SetpointMode.CURRENT)),
             connector=None if connector is None else int(connector),
+            profile=data.get(PROFILE),
         )
 
     def as_mapping(self) -> dict[str, Any]:
@@ -85,6 +91,8 @@ class ChargerSettings:
             data[SETPOINT_MODE] = self.setpoint_mode.value
         if self.kind is ChargerKind.BIDIPRO and self.connector is not None:
             data[CONNECTOR] = self.connector
+        if self.kind is ChargerKind.PROFILE:
+            data[PROFILE] = self.profile
         return data
 
     @property
@@ -100,9 +108,19 @@ class ChargerSettings:
         return seconds
 
 
-def create_charger(settings: ChargerSettings) -> Charger:
-    """A driver for the settings; nothing is sent until its connect()."""
+def create_charger(
+    settings: ChargerSettings, profiles: Mapping[str, ChargerProfile] | None = None
+) -> Charger:
+    """A driver for the settings (profiles: loaded off the event loop); nothing is sent yet."""
     transport = ModbusTransport(settings.host, settings.port, settings.unit_id)
+    if settings.kind is ChargerKind.PROFILE:
+        profile = (profiles or {}).get(settings.profile or "")
+        if profile is None:
+            raise ProfileError(f"charger profile {settings.profile!r} is not installed")
+        # The profile's own fail-safe seconds unless the owner chose others.
+        return ProfileCharger(
+            transport, profile, failsafe_timeout_s=settings.failsafe_timeout_s
+        )
     if settings.kind is ChargerKind.QUASAR:
         return QuasarCharger(
             transport,
@@ -115,6 +133,4 @@ def create_charger(settings: ChargerSettings) -> Charger:
             connector=settings.connector,
             failsafe_timeout_s=settings.failsafe_s,
         )
-    if settings.kind is ChargerKind.SUNSPEC_DER:
-        return SunSpecDer(transport, revert_timeout_s=settings.failsafe_s)
-    raise ValueError(f"no driver for a {settings.kind} charger here")
+    return SunSpecDer(transport, revert_timeout_s=settings.failsafe_s)
