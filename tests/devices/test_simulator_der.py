@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from custom_components.v2g_home.devices.pymodbus_compat import unit
-from custom_components.v2g_home.devices.simulator import SimClock
+from custom_components.v2g_home.devices.simulator import SimClock, SimulatedBiDiPro
+from custom_components.v2g_home.devices.simulator.household import (
+    Household,
+    status_line,
+)
 from custom_components.v2g_home.devices.simulator.sunspec_der import (
     SimulatedDerStorage,
 )
@@ -146,3 +150,17 @@ async def test_percent_mode_caps_and_alarms() -> None:
 def test_nonsense_devices_are_refused() -> None:
     with pytest.raises(ValueError, match="positive"):
         SimulatedDerStorage(SimClock(manual=True), max_power_kw=0)
+
+
+def test_the_household_runs_the_der_device_on_its_own_logic() -> None:
+    """Solar charging to 90 %, then the house; a command (WSetEna 1) takes precedence."""
+    clock = SimClock(manual=True)
+    device = SimulatedDerStorage(clock, soc_pct=89.0)
+    household = Household(clock, None, None, der=device)
+    assert device.power_kw == 1.5
+    device.soc_pct = 90.5
+    household.tick()
+    assert device.power_kw == -0.8
+    line = status_line(None, None, der=device, bidipro=SimulatedBiDiPro(clock))
+    assert line.startswith("car  50.0 % +0.00 kW (state 10, timeout 0 s;")
+    assert "| DER  90.5 % -0.80 kW" in line
