@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import struct
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import yaml
+
+from custom_components.v2g_home.devices.charger_profile import CHARGER_PROFILES_DIR
 from custom_components.v2g_home.devices.simulator import ModbusExceptionReply
 
 if TYPE_CHECKING:
@@ -21,6 +25,12 @@ STATUS, POWER, SOC, CHARGE_LIMIT, DISCHARGE_LIMIT, FAULT = (
 )
 SERIAL, FIRMWARE, REMOTE, SETPOINT, WATCHDOG = 1010, 1018, 1100, 1101, 1103
 NO_CAR, CONNECTING, READY, CHARGING, DISCHARGING, ERROR = range(6)
+EXAMPLE = CHARGER_PROFILES_DIR / "example_v2g_charger.yaml"
+
+
+def example() -> dict[str, Any]:
+    """A fresh copy of the shipped example profile's data."""
+    return copy.deepcopy(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
 
 
 def int32_words(value: int) -> list[int]:
