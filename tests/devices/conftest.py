@@ -9,6 +9,7 @@ import pytest
 from custom_components.v2g_home.devices.simulator import (
     ModbusSimulator,
     SimClock,
+    SimulatedBiDiPro,
     SimulatedQuasar,
 )
 from custom_components.v2g_home.devices.transport import ModbusTransport
@@ -79,3 +80,9 @@ async def client(server: ModbusSimulator) -> AsyncIterator[AsyncModbusTcpClient]
     """A raw Modbus client to the charger."""
     async with raw_client(server) as connected:
         yield connected
+
+
+@pytest.fixture
+def evse(clock: SimClock) -> SimulatedBiDiPro:
+    """A BiDiPro 10 with a 37 kWh Leaf at 50 % on connector 1, its session up."""
+    return SimulatedBiDiPro(clock)
