@@ -6,18 +6,15 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import Platform
-from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.storage import Store
 
 from .accounting.ledger import Ledger, ledger_store_key
-from .const import CONF_PACK_DRIVER, DOMAIN, PACK_DRIVER_SUNSPEC, SUBENTRY_CHARGER
+from .const import DOMAIN
 from .coordinators.charger import ChargerCoordinator
 from .coordinators.entity import device_info, leaf_device_info, site_device_info
-from .coordinators.factory import create_charger, create_leaf, create_pack
-from .coordinators.pack import PackCoordinator
-from .devices.errors import ProfileError
-from .devices.profile import PackProfile, available_profiles
+from .coordinators.factory import async_create_coordinators
 from .pricing.coordinator import PriceCoordinator
 from .runtime import RuntimeData, V2GConfigEntry
 from .scheduling.house_forecast import house_forecast_provider
@@ -26,9 +23,6 @@ from .scheduling.settings_store import settings_store_key
 from .services import async_setup_services
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from homeassistant.config_entries import ConfigSubentry
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.typing import ConfigType
 
@@ -44,34 +38,6 @@ PLATFORMS = [
     Platform.SWITCH,
     Platform.TIME,
 ]
-
-
-def _coordinator(
-    hass: HomeAssistant,
-    entry: V2GConfigEntry,
-    subentry: ConfigSubentry,
-    profiles: Mapping[str, PackProfile],
-) -> DeviceCoordinator[Any]:
-    if subentry.subentry_type == SUBENTRY_CHARGER:
-        return ChargerCoordinator(
-            hass,
-            entry,
-            subentry,
-            create_charger(subentry.data),
-            create_leaf(subentry.data),
-        )
-    try:
-        driver = create_pack(subentry.data, profiles)
-    except ProfileError as err:
-        raise ConfigEntryError(
-            translation_domain=DOMAIN,
-            translation_key="profile_missing",
-            translation_placeholders={
-                "device": subentry.title,
-                "profile": str(subentry.data[CONF_PACK_DRIVER]),
-            },
-        ) from err
-    return PackCoordinator(hass, entry, subentry, driver)
 
 
 async def _async_first_refresh(coordinator: DeviceCoordinator[Any]) -> None:
@@ -120,16 +86,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa:
 
 async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
     """Connect every device of the site, start the price feed, set up the platforms."""
-    profiles: Mapping[str, PackProfile] = {}
-    if any(
-        subentry.data.get(CONF_PACK_DRIVER, PACK_DRIVER_SUNSPEC) != PACK_DRIVER_SUNSPEC
-        for subentry in entry.subentries.values()
-    ):
-        profiles = await hass.async_add_executor_job(available_profiles)
-    devices = {
-        subentry_id: _coordinator(hass, entry, subentry, profiles)
-        for subentry_id, subentry in entry.subentries.items()
-    }
+    devices = await async_create_coordinators(hass, entry)
     results = await asyncio.gather(
         *(_async_first_refresh(coordinator) for coordinator in devices.values()),
         return_exceptions=True,

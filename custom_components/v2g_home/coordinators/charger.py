@@ -1,10 +1,10 @@
-"""The Quasar 1 and its Leaf: polling keeps the fail-safe alive, the control mode drives it."""
+"""A bidirectional charger and the car on it: polling keeps its fail-safe alive, the control mode drives it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.util import dt as dt_util
 
@@ -15,9 +15,8 @@ from ..const import (
     LOGGER,
 )
 from ..control.modes import ControlMode
+from ..devices.car import CarMonitor, CarState
 from ..devices.errors import DeviceConnectionError, DeviceError
-from ..devices.leaf import LeafMonitor, LeafState
-from ..devices.models import ChargerReading
 from .base import DeviceCoordinator
 
 if TYPE_CHECKING:
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry, ConfigSubentry
     from homeassistant.core import HomeAssistant
 
-    from ..devices.quasar import QuasarCharger
+    from ..devices.charger import Charger, ChargerPoll, ChargerStatus
 
 # A Leaf loses or gains at most a few % in half an hour on the gun (the Quasar is the only way in
 # or out), while a car that left could have been driven anywhere: older SoCs are not trusted.
@@ -56,30 +55,36 @@ class ControlSettings:
 
 @dataclass(frozen=True, kw_only=True)
 class ChargerData:
-    """One poll of the charger and what it means for the car."""
+    """One poll of the charger (the driver's own reading) and what it means for the car."""
 
-    reading: ChargerReading
-    leaf: LeafState
+    reading: Any  # the driver's own reading (QuasarReading, BiDiProReading, ...), a ChargerPoll
+    car: CarState
+
+    @property
+    def status(self) -> ChargerStatus:
+        """The part of the reading every charger shares (state, SoC, power, limits of the moment)."""
+        poll: ChargerPoll = self.reading
+        return poll.status
 
 
 class ChargerCoordinator(DeviceCoordinator[ChargerData]):
-    """Polls a Quasar 1 every few seconds, which also keeps its Modbus fail-safe from firing."""
+    """Polls a charger every few seconds, which also keeps its own fail-safe from firing."""
 
-    driver: QuasarCharger
+    driver: Charger
 
     def __init__(
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
         subentry: ConfigSubentry,
-        driver: QuasarCharger,
-        leaf: LeafMonitor,
+        driver: Charger,
+        car: CarMonitor,
     ) -> None:
-        """Wrap the driver and the Leaf monitor of one charger subentry."""
+        """Wrap the driver and the car monitor of one charger subentry."""
         super().__init__(
             hass, entry, subentry, driver, update_interval=CHARGER_POLL_INTERVAL
         )
-        self.leaf = leaf
+        self.car = car
         self.control = ControlSettings()
         self._apply_pending = False
 
@@ -94,8 +99,18 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
                 "%s went back to its own control; control mode is now off", self.name
             )
             self.control = replace(self.control, mode=ControlMode.OFF)
+        elif self.driver.in_control:
+            # Each poll keeps the charger's fail-safe from firing and the command inside the limits
+            # of the moment; if Home Assistant stops polling, the charger falls back by itself.
+            try:
+                await self.driver.refresh_control()
+            except DeviceConnectionError:
+                raise
+            except DeviceError as err:
+                LOGGER.warning("%s refused the control refresh (%s)", self.name, err)
+        status = reading.status
         return ChargerData(
-            reading=reading, leaf=self.leaf.update(reading, dt_util.utcnow())
+            reading=reading, car=self.car.update(status, dt_util.utcnow())
         )
 
     async def _async_resume(self) -> None:
@@ -174,10 +189,10 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
         self.control = self._changed(mode, charge_power_kw, discharge_power_kw)
         self._apply_pending = self.control.mode is not ControlMode.OFF
 
-    def restore_leaf_soc(
+    def restore_car_soc(
         self, soc_pct: float, measured_at: datetime, *, stayed_plugged_in: bool
     ) -> bool:
-        """Take the Leaf's SoC kept from before a restart, if the car cannot have changed since.
+        """Take the car's SoC kept from before a restart, if the car cannot have changed since.
 
         The Quasar reports the SoC only while energy flows, so without this the car is unknown
         (planned at its floor) until it next charges. Returns whether the SoC was taken.
@@ -187,14 +202,12 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
         if (
             data is None
             or not stayed_plugged_in
-            or data.leaf.plugged_in is not True
-            or data.leaf.soc.soc_pct is not None
+            or data.car.plugged_in is not True
+            or data.car.soc.soc_pct is not None
             or not now - MAX_RESTORED_SOC_AGE <= measured_at <= now
         ):
             return False
-        self.data = replace(
-            data, leaf=self.leaf.seed(soc_pct, measured_at, data.reading)
-        )
+        self.data = replace(data, car=self.car.seed(soc_pct, measured_at, data.status))
         return True
 
     def _changed(
