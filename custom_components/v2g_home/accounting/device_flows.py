@@ -43,9 +43,15 @@ def read_device(coordinator: DeviceCoordinator[Any]) -> DeviceSample | None:
             charged_counter_kwh=data.reading.energy_charged_kwh,
             discharged_counter_kwh=data.reading.energy_discharged_kwh,
         )
-    if isinstance(data, ChargerData):
+    if isinstance(data, ChargerData) and data.status.power_kw is not None:
         # The charger's poll carries no timestamp: it is stamped when the ledger hears of it.
-        return DeviceSample(at=dt_util.utcnow(), power_kw=data.reading.power_kw)
+        # Chargers with lifetime energy counters (SunSpec DER) give them too.
+        return DeviceSample(
+            at=dt_util.utcnow(),
+            power_kw=data.status.power_kw,
+            charged_counter_kwh=getattr(data.reading, "energy_charged_kwh", None),
+            discharged_counter_kwh=getattr(data.reading, "energy_discharged_kwh", None),
+        )
     return None
 
 
