@@ -16,8 +16,10 @@ from .coordinators.charger import ChargerCoordinator
 from .coordinators.entity import device_info, leaf_device_info, site_device_info
 from .coordinators.factory import async_create_coordinators
 from .pricing.coordinator import PriceCoordinator
+from .pricing.kept import kept_prices_store_key
 from .runtime import RuntimeData, V2GConfigEntry
 from .scheduling.house_forecast import house_forecast_provider
+from .scheduling.overrides import overrides_store_key
 from .scheduling.scheduler import Scheduler
 from .scheduling.settings_store import settings_store_key
 from .services import async_setup_services
@@ -132,6 +134,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> None:
-    """Delete the site's stored scheduler settings and ledger when the site is deleted."""
-    for key in (settings_store_key(entry.entry_id), ledger_store_key(entry.entry_id)):
+    """Delete the site's stored settings, overrides, kept prices and ledger when the site is deleted."""
+    for key in (
+        settings_store_key(entry.entry_id),
+        overrides_store_key(entry.entry_id),
+        kept_prices_store_key(entry.entry_id),
+        ledger_store_key(entry.entry_id),
+    ):
         await Store[dict[str, Any]](hass, 1, key).async_remove()

@@ -32,6 +32,7 @@ from ..prices.entity_adapters import (
     parse_nordpool_core_response,
 )
 from ..prices.models import (
+    BuyAndSell,
     PriceError,
     PriceForecast,
     PriceSeries,
@@ -48,6 +49,7 @@ from ..prices.schedule import (
 )
 from ..prices.series import merge_series
 from ..prices.tariffs import TariffError
+from .kept import KeptPrices, with_kept
 from .settings import tariff_settings_from
 
 if TYPE_CHECKING:
@@ -92,19 +94,31 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
         self._failures = 0
         self._stop_tick: Callable[[], None] | None = None
         self.data = empty_forecast(currency=self.currency, source=self.source)
+        self._kept_prices = KeptPrices(hass, entry.entry_id, self.currency)
+        self._kept: tuple[BuyAndSell, ...] = ()
 
     async def _async_setup(self) -> None:
-        """Refresh the entities at every quarter hour, when the current slot changes."""
+        """Load the prices kept before a restart; refresh the entities at every quarter hour."""
+        self._kept = await self._kept_prices.async_load(dt_util.utcnow())
         self._stop_tick = async_track_utc_time_change(
             self.hass, self._on_slot_boundary, minute=(0, 15, 30, 45), second=0
         )
 
     async def async_shutdown(self) -> None:
-        """Stop the quarter-hour tick as well as the refresh timer."""
+        """Stop the quarter-hour tick as well as the refresh timer; keep the prices for the next start."""
         if self._stop_tick is not None:
             self._stop_tick()
             self._stop_tick = None
         await super().async_shutdown()
+        if self.data.slots:
+            await self._kept_prices.async_flush(self.data)
+
+    @callback
+    def async_update_listeners(self) -> None:
+        """Tell the listeners, and keep what they were told for the next start."""
+        if self.data.slots:
+            self._kept_prices.save(self.data)
+        super().async_update_listeners()
 
     @callback
     def _on_slot_boundary(self, now: datetime) -> None:
@@ -172,6 +186,8 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
         except TariffError as err:
             LOGGER.warning("Prices could not be computed: %s", err)
             slots, error = self.data.slots, str(err)
+        # Until fresh prices cover them, the prices kept from before a restart go on.
+        slots = with_kept(slots, self._kept, now)
         forecast = PriceForecast(
             currency=self.currency,
             source=self._spot.source,

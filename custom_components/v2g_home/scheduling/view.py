@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import date, datetime
 
+    from ..control.modes import ControlMode
     from ..control.snapshot import DeviceSnapshot
 
 POWER_EPSILON_KW = 0.01
@@ -81,6 +82,23 @@ def soc_drifted(
         return False
     expected = planned_soc_pct(plan, found.device_id, now)
     return expected is not None and abs(soc - expected) > DRIFT_PCT
+
+
+def replan_reason(
+    before: tuple[ControlMode, bool] | None,
+    found: DeviceSnapshot,
+    plan: Plan | None,
+    planned_at: datetime | None,
+    now: datetime,
+) -> str | None:
+    """Why a device's new poll calls for a new plan (mode, plug, SoC drift), or None."""
+    if before is not None and before[0] is not found.mode:
+        return "mode"
+    if before is not None and before[1] != found.available:
+        return "plugged_in" if found.available else "unavailable"
+    if soc_drifted(plan, planned_at, found, now):
+        return "soc_drift"
+    return None
 
 
 def next_action(plan: Plan | None, now: datetime) -> tuple[NextAction, str | None]:
