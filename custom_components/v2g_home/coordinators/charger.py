@@ -18,6 +18,7 @@ from ..control.modes import ControlMode
 from ..devices.car import CarMonitor, CarState
 from ..devices.errors import DeviceConnectionError, DeviceError
 from .base import DeviceCoordinator
+from .control_loss import clear_control_lost, report_control_lost
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -86,19 +87,27 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
         )
         self.car = car
         self.control = ControlSettings()
-        self._apply_pending = False
+        self._apply_pending = False  # a write failed: send it again after the next read
+        self._resume_first = (
+            False  # restarted or reconnected: command again before the next read
+        )
 
     async def _async_read(self) -> ChargerData:
-        """Apply a pending command (after a restart or reconnect), then poll."""
-        if self._apply_pending and self.control.mode is not ControlMode.OFF:
+        """Poll; around it, command again what must be, and notice a charger that left our control."""
+        controlled = self.control.mode is not ControlMode.OFF
+        if controlled and self._resume_first:
+            # After a restart or a reconnect (the fail-safe may have fired while away) the latest,
+            # safe command goes out before the read, so it goes out even if the read then fails.
             await self._async_resume()
-        self._apply_pending = False
+        self._resume_first = False
+        was_in_control = self.driver.in_control
         reading = await self.driver.read()
-        if self.control.mode is not ControlMode.OFF and not self.driver.in_control:
-            LOGGER.warning(
-                "%s went back to its own control; control mode is now off", self.name
-            )
-            self.control = replace(self.control, mode=ControlMode.OFF)
+        if controlled and was_in_control and not self.driver.in_control:
+            await self._async_control_lost()
+        elif controlled and self._apply_pending:
+            await (
+                self._async_resume()
+            )  # a write that failed while connected: send it again
         elif self.driver.in_control:
             # Each poll keeps the charger's fail-safe from firing and the command inside the limits
             # of the moment; if Home Assistant stops polling, the charger falls back by itself.
@@ -108,13 +117,33 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
                 raise
             except DeviceError as err:
                 LOGGER.warning("%s refused the control refresh (%s)", self.name, err)
+        self._apply_pending = False
         status = reading.status
         return ChargerData(
             reading=reading, car=self.car.update(status, dt_util.utcnow())
         )
 
+    async def _async_control_lost(self) -> None:
+        """The charger went back to its own control: auto takes it back at once, a manual mode ends."""
+        mode = self.control.mode
+        if mode is ControlMode.AUTO:
+            LOGGER.warning(
+                "%s went back to its own control; auto takes it again", self.name
+            )
+            await self._async_resume()
+            resumed = self.control.mode is ControlMode.AUTO
+        else:
+            LOGGER.warning(
+                "%s went back to its own control; control mode is now off", self.name
+            )
+            self.control = replace(self.control, mode=ControlMode.OFF)
+            resumed = False
+        report_control_lost(
+            self.hass, self.subentry.subentry_id, self.name, resumed=resumed, mode=mode
+        )
+
     async def _async_resume(self) -> None:
-        """Command the mode again; a refusal turns the mode off instead of the device unavailable."""
+        """Command the mode again; a refusal turns the mode off (and says so) instead of the device unavailable."""
         try:
             # The charger may have handed itself back (fail-safe) while unreachable: take it again.
             await self.driver.take_control()
@@ -128,11 +157,18 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
                 self.control.mode,
                 err,
             )
+            report_control_lost(
+                self.hass,
+                self.subentry.subentry_id,
+                self.name,
+                resumed=False,
+                mode=self.control.mode,
+            )
             self.control = replace(self.control, mode=ControlMode.OFF)
 
     def _on_reconnected(self) -> None:
-        """The fail-safe may have fired while the charger was away: command it again."""
-        self._apply_pending = self.control.mode is not ControlMode.OFF
+        """The fail-safe may have fired while the charger was away: command it again (no loss to report)."""
+        self._resume_first = self.control.mode is not ControlMode.OFF
 
     async def _async_apply(self, control: ControlSettings) -> None:
         """Make the charger do what the settings say (off hands it back to the user)."""
@@ -150,6 +186,8 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
         discharge_power_kw: float | None = None,
     ) -> None:
         """Change mode or powers; the charger is commanded when the change affects it."""
+        if mode is not None:
+            clear_control_lost(self.hass, self.subentry.subentry_id)
         new = self._changed(mode, charge_power_kw, discharge_power_kw)
         commanded = (
             new.mode is not self.control.mode
@@ -174,9 +212,14 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
         if new == self.control:
             return
         self.control = new
+        # A poll right before and right after the step: the ledger integrates the power between
+        # polls, and without them would spread the step over a whole poll interval.
+        if self.last_update_success:
+            await self.async_refresh()
         self._apply_pending = True
         await self.async_run_command(lambda: self._async_apply(new))
         self._apply_pending = False
+        await self.async_refresh()
 
     def restore_control(
         self,
@@ -187,7 +230,7 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
     ) -> None:
         """Take settings restored after a restart; the next poll commands the charger."""
         self.control = self._changed(mode, charge_power_kw, discharge_power_kw)
-        self._apply_pending = self.control.mode is not ControlMode.OFF
+        self._resume_first = self.control.mode is not ControlMode.OFF
 
     def restore_car_soc(
         self, soc_pct: float, measured_at: datetime, *, stayed_plugged_in: bool

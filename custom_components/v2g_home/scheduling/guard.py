@@ -6,8 +6,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN
+from ..control.modes import ControlMode
 from ..control.safety import at_soc_limit, follows
 
 if TYPE_CHECKING:
@@ -74,9 +76,11 @@ class DeviceGuard:
         self.check_unreachable(device, now)
 
     def check_unreachable(self, device: DeviceSnapshot, now: datetime) -> None:
-        """Raise the repair once the device has been away for long."""
+        """Raise the repair at once for a device V2G Home drives, after long for one it only watches."""
         since = self.unavailable_since
-        if since is None or now - since <= UNREACHABLE_FOR:
+        if since is None:
+            return
+        if device.mode is ControlMode.OFF and now - since <= UNREACHABLE_FOR:
             return
         ir.async_create_issue(
             self.hass,
@@ -87,7 +91,7 @@ class DeviceGuard:
             translation_key="device_unreachable",
             translation_placeholders={
                 "device": device.name,
-                "minutes": str(int((now - since).total_seconds() // 60)),
+                "since": dt_util.as_local(since).strftime("%H:%M"),
             },
         )
 
