@@ -10,9 +10,12 @@ import logging
 import signal
 from typing import TYPE_CHECKING
 
+from .actuator import BIDIPRO_DYNAMICS, DER_DYNAMICS, QUASAR_DYNAMICS
 from .bidipro import SimulatedBiDiPro
 from .bidipro_registers import ConnectorKind
 from .clock import SimClock
+from .grid_frequency import FrequencyTrace, demo_trace
+from .grid_meter import SimulatedGridMeter
 from .household import Household, status_line
 from .quasar import SimulatedQuasar
 from .server import ModbusSimulator
@@ -74,6 +77,28 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--der-capacity", type=float, default=13.5, help="DER capacity, kWh"
     )
     parser.add_argument("--der-power", type=float, default=5.0, help="DER power, kW")
+    parser.add_argument(
+        "--der-droop",
+        action="store_true",
+        help="the DER device has model 711 (its own frequency droop)",
+    )
+    parser.add_argument(
+        "--meter-port",
+        type=int,
+        default=None,
+        help="also serve a grid meter with the frequency on this port (0 = any free port)",
+    )
+    parser.add_argument(
+        "--grid",
+        choices=("demo", "noise", "flat"),
+        default="demo",
+        help="grid frequency: noise with an FCR-D event and an FCR-N drift, noise only, or 50 Hz",
+    )
+    parser.add_argument(
+        "--instant",
+        action="store_true",
+        help="devices follow setpoints at once (no dead time, no ramp)",
+    )
     parser.add_argument("--unit-id", type=int, default=1)
     parser.add_argument(
         "--speed", type=float, default=60.0, help="simulated seconds per real second"
@@ -124,15 +149,31 @@ class Devices:
     bidipro: SimulatedBiDiPro | None = None
     pack: SimulatedSunSpecPack | None = None
     der: SimulatedDerStorage | None = None
+    meter: SimulatedGridMeter | None = None
+    grid: FrequencyTrace | None = None
+
+
+def build_grid(args: argparse.Namespace, clock: SimClock) -> FrequencyTrace:
+    """The grid frequency the options ask for."""
+    if args.grid == "demo":
+        return demo_trace(clock)
+    return FrequencyTrace(clock, noise=args.grid == "noise")
 
 
 def build_devices(args: argparse.Namespace, clock: SimClock) -> Devices:
     """The devices the options ask for (none of them served yet)."""
     charger = "none" if args.no_quasar else args.charger
     devices = Devices()
+    grid = devices.grid = build_grid(args, clock)
+    instant = args.instant
+    if args.meter_port is not None:
+        devices.meter = SimulatedGridMeter(grid)
     if charger == "quasar":
         devices.quasar = SimulatedQuasar(
-            clock, soc_pct=args.soc, capacity_kwh=args.capacity
+            clock,
+            soc_pct=args.soc,
+            capacity_kwh=args.capacity,
+            dynamics=None if instant else QUASAR_DYNAMICS,
         )
     elif charger == "evtec":
         devices.bidipro = SimulatedBiDiPro(
@@ -141,6 +182,7 @@ def build_devices(args: argparse.Namespace, clock: SimClock) -> Devices:
             capacity_kwh=args.capacity,
             connector=args.connector,
             connector_kind=ConnectorKind[args.connector_type.upper()],
+            dynamics=None if instant else BIDIPRO_DYNAMICS,
         )
     if not args.no_pack:
         devices.pack = SimulatedSunSpecPack(
@@ -157,6 +199,9 @@ def build_devices(args: argparse.Namespace, clock: SimClock) -> Devices:
             soc_pct=args.der_soc,
             capacity_kwh=args.der_capacity,
             max_power_kw=args.der_power,
+            grid=grid,
+            with_droop=args.der_droop,
+            dynamics=None if instant else DER_DYNAMICS,
         )
     return devices
 
@@ -170,6 +215,7 @@ def build_servers(
         ("BiDiPro 10 + car", devices.bidipro, args.charger_port),
         ("SunSpec pack", devices.pack, args.pack_port),
         ("SunSpec DER storage", devices.der, args.der_port),
+        ("Grid meter", devices.meter, args.meter_port or 0),
     ]
     return {
         name: ModbusSimulator(
@@ -217,8 +263,9 @@ async def run(args: argparse.Namespace) -> None:
                 household.tick()
             if loop.time() >= next_log:
                 _LOGGER.info(
-                    "t=%6.0f min  %s",
+                    "t=%6.0f min  %.3f Hz  %s",
                     clock.now() / 60,
+                    devices.grid.hz() if devices.grid else 50.0,
                     status_line(
                         devices.quasar,
                         devices.pack,

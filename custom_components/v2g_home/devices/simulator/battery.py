@@ -5,18 +5,22 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from .actuator import Actuator
 from .base import EnergyMeter
 
 if TYPE_CHECKING:
+    from .actuator import Dynamics
     from .clock import SimClock
 
 
 class SimulatedBattery:
     """Stored energy that follows AC power x efficiency, stepped exactly to the simulated clock.
 
-    Subclasses say what flows (`flow_w`) and when their control times out (`_control_deadline`,
-    `_on_control_deadline`); stepping stops at that moment, whenever the battery fills or empties
-    and at the subclass's breakpoints (`_energy_breakpoints_kwh`).
+    Subclasses say what they are asked to run (`_wanted_w`) and when their control times out
+    (`_control_deadline`, `_on_control_deadline`); stepping stops at that moment, whenever the
+    battery fills or empties and at the subclass's breakpoints (`_energy_breakpoints_kwh`). With
+    `dynamics` the power follows the wanted power with a dead time and a ramp (actuator.py), and
+    stepping also stops at every ramp cycle; without, it runs the wanted power at once.
     """
 
     def __init__(
@@ -29,6 +33,13 @@ class SimulatedBattery:
         self._stored_kwh = capacity_kwh * soc_pct / 100.0
         self._meter = EnergyMeter()
         self._time_s = clock.now()
+        self._actuator: Actuator | None = None
+
+    def _use_dynamics(self, dynamics: Dynamics | None, full_scale_w: float) -> None:
+        """Follow requests with this dead time and ramp (None: at once)."""
+        self._actuator = (
+            None if dynamics is None else Actuator(dynamics, full_scale_w, self._time_s)
+        )
 
     # --- what tests and the demo look at -------------------------------------------------------------
     @property
@@ -63,7 +74,20 @@ class SimulatedBattery:
     # --- physics ---------------------------------------------------------------------------------------
     def flow_w(self) -> float:
         """AC power the device runs at right now, + charging (no stepping)."""
+        wanted = self._wanted_w()
+        actuator = self._actuator
+        if actuator is None or self._tripped():
+            return wanted
+        running = actuator.output_w
+        return running if self._within_capacity(running) else 0.0
+
+    def _wanted_w(self) -> float:
+        """AC power the device is asked to run at now, inside its limits (no stepping)."""
         raise NotImplementedError
+
+    def _tripped(self) -> bool:
+        """Whether the flow stops at once (unplugged, a fault), without a ramp; never by default."""
+        return False
 
     def _control_deadline(self) -> float | None:
         """Simulated time at which remote control lapses, if it can."""
@@ -76,6 +100,20 @@ class SimulatedBattery:
     def _energy_breakpoints_kwh(self) -> tuple[float, ...]:
         """Stored energies at which `flow_w` may change by itself (a car's taper); none by default."""
         return ()
+
+    def _settle(self) -> None:
+        """Bring what changes with time alone (the ramp) to `_time_s`, with what is wanted now."""
+        actuator = self._actuator
+        if actuator is None:
+            return
+        if self._tripped():
+            actuator.reset(self._time_s)
+        else:
+            actuator.follow(self._time_s, self._wanted_w())
+
+    def _next_change_s(self) -> float | None:
+        """When `flow_w` changes next with time alone (a ramp cycle); None when it does not."""
+        return None if self._actuator is None else self._actuator.next_change_s()
 
     def _within_capacity(self, flow_w: float) -> bool:
         """A full battery takes nothing more, an empty one gives nothing more."""
@@ -104,16 +142,24 @@ class SimulatedBattery:
             if deadline is not None and deadline <= self._time_s:
                 self._on_control_deadline()
                 continue
+            self._settle()
             flow_w = self.flow_w()
             rate_kwh_per_s = self._stored_rate_kwh_per_s(flow_w)
             limit_kwh = self._next_limit_kwh(rate_kwh_per_s)
             limit_s = math.inf
             if rate_kwh_per_s != 0:
                 limit_s = self._time_s + (limit_kwh - self._stored_kwh) / rate_kwh_per_s
-            end = min(now, limit_s, math.inf if deadline is None else deadline)
+            change = self._next_change_s()
+            end = min(
+                now,
+                limit_s,
+                math.inf if deadline is None else deadline,
+                math.inf if change is None else change,
+            )
             seconds = end - self._time_s
             self._meter.add(flow_w / 1000.0, seconds)
             self._stored_kwh += rate_kwh_per_s * seconds
             if end == limit_s:
                 self._stored_kwh = limit_kwh
             self._time_s = end
+        self._settle()

@@ -51,6 +51,7 @@ from .bidipro_values import connector_words, garbage_words, identity_words
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from .actuator import Dynamics
     from .clock import SimClock
 
 _LOGGER = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class SimulatedBiDiPro(SimulatedBattery):
         serial: str = "EVT10-000123",
         firmware: str = "ECP4 2.0.7",
         car_id: str = "LEAF-ZE1-0042",
+        dynamics: Dynamics | None = None,
     ) -> None:
         """A car holding `soc_pct` of `capacity_kwh` on `connector` (1..10) with its session up."""
         if capacity_kwh <= 0 or not 0 < efficiency <= 1 or not 0 <= soc_pct <= 100:
@@ -105,6 +107,7 @@ class SimulatedBiDiPro(SimulatedBattery):
         # A car already on the plug at power-on has its session up.
         self._plugged_at_s = self._time_s - SESSION_START_STEP_S * 3
         self._last_request_s = self._time_s
+        self._use_dynamics(dynamics, MAX_POWER_W)
 
     # --- what tests and the demo look at -------------------------------------------------------------
     @property
@@ -160,8 +163,11 @@ class SimulatedBiDiPro(SimulatedBattery):
     def _session_up(self) -> bool:
         return self._state(0) in SESSION_UP_STATES
 
-    def flow_w(self) -> float:
-        """AC power at the charger now, + charging the car (no stepping)."""
+    def _tripped(self) -> bool:
+        return not self._session_up()
+
+    def _wanted_w(self) -> float:
+        """AC power the charger is asked for now, + charging the car (no stepping)."""
         if not self._session_up() or self.setpoint_w == 0:
             return 0.0
         floor, ceiling = self._car_windows_w()

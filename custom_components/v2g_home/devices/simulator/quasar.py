@@ -50,6 +50,7 @@ from .quasar_registers import (
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from .actuator import Dynamics
     from .clock import SimClock
 
 _LOGGER = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class SimulatedQuasar(SimulatedBattery):
         firmware: int = 517,
         user_current_a: int = 0,
         power_mode_supported: bool = True,
+        dynamics: Dynamics | None = None,
     ) -> None:
         """Make a charger whose car holds `soc_pct` of `capacity_kwh`; `efficiency` applies each way."""
         if capacity_kwh <= 0 or not 0 < efficiency <= 1 or not 0 <= soc_pct <= 100:
@@ -101,6 +103,7 @@ class SimulatedQuasar(SimulatedBattery):
             QuasarRegister.MAX_POWER: MAX_POWER_W,
         }
         self.session_running = False
+        self._use_dynamics(dynamics, MAX_POWER_W)
 
     # --- what tests and the demo look at -------------------------------------------------------------
     @property
@@ -186,12 +189,19 @@ class SimulatedQuasar(SimulatedBattery):
         watts = to_int16(self._holding[QuasarRegister.POWER_SETPOINT])
         return watts if abs(watts) >= MIN_POWER_W else 0
 
-    def flow_w(self) -> int:
-        """AC power the charger runs at right now, + charging the car (no stepping)."""
+    def _wanted_w(self) -> float:
+        """AC power the charger is asked for now, + charging the car (no stepping)."""
         requested_w = self._requested_w()
         max_w = to_int16(self._holding[QuasarRegister.MAX_POWER])
         flow_w = max(-max_w, min(max_w, requested_w))
         return flow_w if self._within_capacity(flow_w) else 0
+
+    def _tripped(self) -> bool:
+        return not self._plugged_in or bool(self.unrecoverable_error)
+
+    def flow_w(self) -> int:
+        """AC power the charger runs at right now in whole watts, + charging the car (no stepping)."""
+        return round(super().flow_w())
 
     # --- registers ---------------------------------------------------------------------------------------
     def read_registers(self, address: int, count: int) -> list[int]:

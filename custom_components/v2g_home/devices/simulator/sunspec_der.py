@@ -13,6 +13,8 @@ Choices where the models leave room:
   point must be written whole (exception 3 otherwise); values out of range get exception 3.
 - `with_watts_mode=False` leaves `WSet`/`WSetRvrt` unimplemented; `with_revert=False` the timer.
 - Non-zero `alarm_bits` (701 `Alrm`) put the inverter in FAULT and stop the flow.
+- `grid` (a FrequencyTrace) gives 701 `Hz` (else `frequency_hz`, 50 Hz); `with_droop` adds model 711
+  between 704 and 713, its own frequency droop (sunspec_der_droop.py); `dynamics` a dead time and ramp.
 """
 
 from __future__ import annotations
@@ -22,23 +24,29 @@ from typing import TYPE_CHECKING
 
 from .base import ILLEGAL_ADDRESS, ILLEGAL_VALUE, ModbusExceptionReply
 from .battery import SimulatedBattery
+from .sunspec_der_droop import CONTROLS, LocalDroop, writable_droop_points
 from .sunspec_der_models import MODEL_701, MODEL_702, MODEL_704, MODEL_713
 from .sunspec_der_values import (
     WSET_PCT_SCALE_FACTOR,
     ac_values,
+    acceptable,
     capacity_values,
     control_values,
     default_settings,
+    garbage_words,
     storage_values,
     w_scale_factor,
 )
+from .sunspec_droop_model import droop_model
 from .sunspec_layout import END_MODEL, SUNS_MARKER, PointValue, place_models
 from .sunspec_models import MODEL_1
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from .actuator import Dynamics
     from .clock import SimClock
+    from .grid_frequency import FrequencyTrace
     from .sunspec_layout import PlacedModel
     from .sunspec_models import SunSpecPoint
 
@@ -66,6 +74,9 @@ class SimulatedDerStorage(SimulatedBattery):
         manufacturer: str = "V2G Home",
         model: str = "Simulated DER storage",
         firmware: str = "1.0.0",
+        grid: FrequencyTrace | None = None,
+        with_droop: bool = False,
+        dynamics: Dynamics | None = None,
     ) -> None:
         """A device holding `soc_pct` of `capacity_kwh` whose models start at `base_address`."""
         if capacity_kwh <= 0 or max_power_kw <= 0 or not 0 < efficiency <= 1:
@@ -80,7 +91,8 @@ class SimulatedDerStorage(SimulatedBattery):
         self.soh_pct = soh_pct
         self.with_watts_mode = with_watts_mode
         self.with_revert = with_revert
-        self.frequency_hz = 50.0
+        self.grid = grid
+        self._fixed_hz: float | None = None
         self.alarm_bits = 0
         self.local_power_kw = 0.0
         self.identity = {
@@ -90,9 +102,14 @@ class SimulatedDerStorage(SimulatedBattery):
             "Vr": firmware,
             "Opt": "simulated",
         }
-        placed = place_models(
-            base_address, (MODEL_1, MODEL_701, MODEL_702, MODEL_704, MODEL_713)
+        self.droop = (
+            LocalDroop(lambda: self.frequency_hz, max_power_kw * 1000, self._time_s)
+            if with_droop
+            else None
         )
+        droop = (droop_model(CONTROLS),) if with_droop else ()
+        chain = (MODEL_1, MODEL_701, MODEL_702, MODEL_704, *droop, MODEL_713)
+        placed = place_models(base_address, chain)
         self.models: dict[int, PlacedModel] = {p.model.model_id: p for p in placed}
         self.end_address = (
             placed[-1].start + placed[-1].model.length + 2 + len(END_MODEL)
@@ -103,6 +120,7 @@ class SimulatedDerStorage(SimulatedBattery):
             for p in placed
             for point in p.model.points
             if (p.model.model_id, point.name) in self.settings
+            or (p.model.model_id, point.name) in writable_droop_points(self.droop)
         }
         self._inside_writable = {
             start + i
@@ -110,6 +128,18 @@ class SimulatedDerStorage(SimulatedBattery):
             for i in range(1, point.size)
         }
         self._timer_started_s: float | None = None
+        self._use_dynamics(dynamics, max_power_kw * 1000)
+
+    @property
+    def frequency_hz(self) -> float:
+        """The grid frequency the device measures: a test's value, else the grid's trace, else 50 Hz."""
+        if self._fixed_hz is None and self.grid is not None:
+            return self.grid.hz()
+        return 50.0 if self._fixed_hz is None else self._fixed_hz
+
+    @frequency_hz.setter
+    def frequency_hz(self, value: float) -> None:
+        self._fixed_hz = value
 
     # --- what tests and the demo look at -------------------------------------------------------------
     def revert_remaining_s(self) -> int:
@@ -158,8 +188,32 @@ class SimulatedDerStorage(SimulatedBattery):
         pct = self.settings[704, "WSetPct"] * 10.0**WSET_PCT_SCALE_FACTOR
         return -pct / 100.0 * self._watts("WMax")
 
+    def _tripped(self) -> bool:
+        return bool(self.alarm_bits)
+
+    def _settle(self) -> None:
+        if self.droop is not None:
+            self.droop.advance(self._time_s)
+        super()._settle()
+
+    def _next_change_s(self) -> float | None:
+        times = [super()._next_change_s()]
+        if self.droop is not None:
+            times.append(self.droop.next_change_s())
+        known = [t for t in times if t is not None]
+        return min(known) if known else None
+
     def flow_w(self) -> float:
-        """AC power the device runs at now, + charging (no stepping)."""
+        """AC power the device runs at now with its own droop, + charging (no stepping)."""
+        running = super().flow_w()
+        if self.droop is None or self.alarm_bits:
+            return running
+        limits = self._watts("WChaRteMax"), self._watts("WDisChaRteMax")
+        total = min(max(running + self.droop.output_w, -limits[1]), limits[0])
+        return total if self._within_capacity(total) else 0.0
+
+    def _wanted_w(self) -> float:
+        """AC power the device is asked for now, + charging (no stepping)."""
         if self.alarm_bits:
             return 0.0
         charge_w = self._watts("WChaRteMax")
@@ -172,6 +226,9 @@ class SimulatedDerStorage(SimulatedBattery):
         settings = {
             name: v for (mid, name), v in self.settings.items() if mid == model_id
         }
+        if model_id == 711 and self.droop is not None:
+            droop = self.droop
+            return {p.name: droop.value(p.name) for p in self.models[711].model.points}
         live: dict[int, Mapping[str, PointValue]] = {
             1: self.identity,
             701: ac_values(self),
@@ -223,7 +280,13 @@ class SimulatedDerStorage(SimulatedBattery):
         bits = 16 * point.size
         if point.type in _SIGNED and value >= 1 << (bits - 1):
             value -= 1 << bits
-        if not self._acceptable(point.name, value):
+        if model_id == 711 and self.droop is not None:
+            if not self.droop.store(point.name, value, self._time_s):
+                raise ModbusExceptionReply(
+                    ILLEGAL_VALUE, f"{value} is out of range for {point.name}"
+                )
+            return
+        if not acceptable(self, point.name, value):
             raise ModbusExceptionReply(
                 ILLEGAL_VALUE, f"{value} is out of range for {point.name}"
             )
@@ -231,31 +294,6 @@ class SimulatedDerStorage(SimulatedBattery):
         if model_id == 704 and point.name in _TIMER_POINTS:
             self._timer_started_s = self._time_s
 
-    def _acceptable(self, name: str, value: int) -> bool:
-        max_w = self.settings[702, "WMax"] if name not in {"WMax"} else value
-        limits = {
-            "WSetEna": (0, 1),
-            "WSetEnaRvrt": (0, 1),
-            "WSetMod": (0, 1),
-            "WSet": (-max_w, max_w),
-            "WSetRvrt": (-max_w, max_w),
-            "WSetPct": (-10000, 10000),
-            "WSetPctRvrt": (-10000, 10000),
-            "WSetRvrtTms": (0, 86400),
-            "WMax": (1, round(self.max_power_kw * 1000 / 10.0 ** w_scale_factor(self))),
-            "WChaRteMax": (0, self.settings[702, "WMax"]),
-            "WDisChaRteMax": (0, self.settings[702, "WMax"]),
-        }
-        low, high = limits.get(name, (0, 0xFFFF))
-        return low <= value <= high
-
     def garbage_registers(self) -> Mapping[int, int]:
         """Implausible readings: SoC 250 %, W 32767, 1000 Hz, inverter state 42."""
-        hz = self.address(701, "Hz")
-        return {
-            self.address(713, "SoC"): 2500,
-            self.address(701, "W"): 0x7FFF,
-            hz: 0x0001,
-            hz + 1: 0x86A0,
-            self.address(701, "InvSt"): 42,
-        }
+        return garbage_words(self)

@@ -139,3 +139,35 @@ def default_settings(device: SimulatedDerStorage) -> dict[tuple[int, str], int]:
         if device.with_watts_mode:
             settings[704, "WSetRvrt"] = 0
     return settings
+
+
+def acceptable(device: SimulatedDerStorage, name: str, value: int) -> bool:
+    """Whether a written 702/704 value is in the range the device takes."""
+    max_w = device.settings[702, "WMax"] if name != "WMax" else value
+    limits = {
+        "WSetEna": (0, 1),
+        "WSetEnaRvrt": (0, 1),
+        "WSetMod": (0, 1),
+        "WSet": (-max_w, max_w),
+        "WSetRvrt": (-max_w, max_w),
+        "WSetPct": (-10000, 10000),
+        "WSetPctRvrt": (-10000, 10000),
+        "WSetRvrtTms": (0, 86400),
+        "WMax": (1, round(device.max_power_kw * 1000 / 10.0 ** w_scale_factor(device))),
+        "WChaRteMax": (0, device.settings[702, "WMax"]),
+        "WDisChaRteMax": (0, device.settings[702, "WMax"]),
+    }
+    low, high = limits.get(name, (0, 0xFFFF))
+    return low <= value <= high
+
+
+def garbage_words(device: SimulatedDerStorage) -> dict[int, int]:
+    """Implausible readings: SoC 250 %, W 32767, 1000 Hz, inverter state 42."""
+    hz = device.address(701, "Hz")
+    return {
+        device.address(713, "SoC"): 2500,
+        device.address(701, "W"): 0x7FFF,
+        hz: 0x0001,
+        hz + 1: 0x86A0,
+        device.address(701, "InvSt"): 42,
+    }
