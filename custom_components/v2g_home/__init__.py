@@ -17,9 +17,15 @@ from .coordinators.entity import device_info, leaf_device_info, site_device_info
 from .coordinators.factory import async_create_coordinators
 from .pricing.coordinator import PriceCoordinator
 from .pricing.kept import kept_prices_store_key
+from .response_services import async_setup_response_services
 from .runtime import RuntimeData, V2GConfigEntry
 from .scheduling.house_forecast import house_forecast_provider
 from .scheduling.overrides import overrides_store_key
+from .scheduling.response_setup import (
+    async_remove_response_data,
+    async_setup_responder,
+    response_store_keys,
+)
 from .scheduling.scheduler import Scheduler
 from .scheduling.settings_store import settings_store_key
 from .services import async_setup_services
@@ -83,6 +89,7 @@ def _register_devices(hass: HomeAssistant, entry: V2GConfigEntry) -> None:
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001 (HA's signature)
     """Register the actions once; each call names the site or device it is for."""
     async_setup_services(hass)
+    async_setup_response_services(hass)
     return True
 
 
@@ -108,6 +115,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
         prices,
         wear_per_kwh=lambda: scheduler.settings.wear_per_kwh,
     )
+    scheduler.responder = await async_setup_responder(
+        hass, entry, scheduler, ledger.book_power
+    )
     entry.runtime_data = RuntimeData(
         devices=devices, prices=prices, scheduler=scheduler, ledger=ledger
     )
@@ -119,6 +129,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
     # After the platforms: the modes restored by the selects are in place for the first plan.
     await scheduler.async_start()
     entry.async_on_unload(scheduler.async_shutdown)
+    await scheduler.responder.async_start()
+    entry.async_on_unload(scheduler.responder.async_stop)
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
     return True
 
@@ -129,7 +141,12 @@ async def _async_reload_on_change(hass: HomeAssistant, entry: V2GConfigEntry) ->
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
-    """Unload the platforms; the coordinators then hand control back and disconnect."""
+    """Stop the frequency response first (DER devices get their own droop back), then the platforms.
+
+    The coordinators then hand control back and disconnect.
+    """
+    if (responder := entry.runtime_data.scheduler.responder) is not None:
+        await responder.async_stop()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
@@ -140,5 +157,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> None
         overrides_store_key(entry.entry_id),
         kept_prices_store_key(entry.entry_id),
         ledger_store_key(entry.entry_id),
+        *response_store_keys(entry.entry_id),
     ):
         await Store[dict[str, Any]](hass, 1, key).async_remove()
+    await async_remove_response_data(hass, entry.entry_id)

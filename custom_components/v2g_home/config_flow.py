@@ -17,8 +17,10 @@ from homeassistant.helpers.selector import TextSelector
 
 from .common.compat import vol
 from .const import DOMAIN, SUBENTRY_CHARGER, SUBENTRY_PACK
+from .devices.frequency_meter import available_meter_profiles
 from .flows.chargers import ChargerSubentryFlow
 from .flows.devices import PackSubentryFlow
+from .flows.frequency import frequency_schema, validate_frequency_source
 from .flows.house import house_schema, validate_house_entities
 from .flows.prices import (
     price_source_schema,
@@ -152,14 +154,18 @@ class V2GOptionsFlow(OptionsFlow):
     ) -> ConfigFlowResult:
         """One form with the current tariff settings filled in."""
         errors: dict[str, str] = {}
+        meters = await self.hass.async_add_executor_job(available_meter_profiles)
         if user_input is not None:
             errors = validate_tariffs(user_input, self.hass)
             errors |= validate_house_entities(self.hass, user_input)
+            errors |= validate_frequency_source(self.hass, user_input, meters)
             if not errors:
                 return self.async_create_entry(data=user_input)
         defaults = user_input or self.config_entry.options
         return self.async_show_form(
             step_id="init",
-            data_schema=tariff_schema(defaults).extend(house_schema(defaults)),
+            data_schema=tariff_schema(defaults)
+            .extend(house_schema(defaults))
+            .extend(frequency_schema(defaults, meters)),
             errors=errors,
         )

@@ -93,3 +93,10 @@ DEFAULTS: Final[Mapping[str, Any]] = {
     CONF_EXPORT_FEE: 0.0,
     CONF_FEED_IN_TARIFF: 0.0103,
 }
+
+# Site options for the grid frequency the reserves respond to (flows/frequency.py, scheduling/).
+CONF_FREQUENCY_ENTITY: Final = "frequency_entity"
+CONF_FREQUENCY_METER_HOST: Final = "frequency_meter_host"
+CONF_FREQUENCY_METER_PORT: Final = "frequency_meter_port"
+CONF_FREQUENCY_METER_UNIT_ID: Final = "frequency_meter_unit_id"
+CONF_FREQUENCY_METER_PROFILE: Final = "frequency_meter_profile"

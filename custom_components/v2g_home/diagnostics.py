@@ -10,6 +10,7 @@ from homeassistant.const import CONF_HOST
 
 from .const import CONF_SERIAL
 from .coordinators.charger import ChargerCoordinator
+from .scheduling.response_view import async_diagnostics as response_diagnostics
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -63,6 +64,7 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Return what helps to debug a site without revealing where its devices are."""
     prices = entry.runtime_data.prices
+    responder = entry.runtime_data.scheduler.responder
     return async_redact_data(
         {
             "entry": {
@@ -77,6 +79,9 @@ async def async_get_config_entry_diagnostics(
             "prices": None if prices is None else _prices(prices),
             "scheduler": _scheduler(entry),
             "ledger": _ledger(entry),
+            "frequency_response": None
+            if responder is None
+            else await response_diagnostics(responder),
         },
         TO_REDACT,
     )

@@ -32,7 +32,6 @@ def _inputs(**changes: object) -> ResponseInputs:
         device=pack(max_charge_kw=7.0, max_discharge_kw=7.0),
         power_fresh=True,
         floor=RESERVE_FLOOR,
-        prices_known=True,
         last_written_kw=0.0,
         step_kw=0.01,
     )
@@ -158,12 +157,6 @@ def test_the_ceiling_stops_extra_charging() -> None:
     )
     assert step.setpoint_kw == pytest.approx(0.5)
     assert step.state is ResponseState.SOC_CEILING
-
-
-def test_stale_prices_stop_an_export_as_they_do_for_the_plan() -> None:
-    """The last check before any write applies here too."""
-    step = respond(_inputs(prices_known=False))
-    assert (step.setpoint_kw, step.state) == (0.0, ResponseState.STALE_PRICES)
 
 
 def test_an_unknown_soc_never_discharges() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
+import math
 from typing import TYPE_CHECKING, Any, Literal
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -43,14 +44,12 @@ if TYPE_CHECKING:
 type ExportSource = Literal["grid_meter", "house", "none"]
 
 STORAGE_VERSION = 1
+SAVE_DELAY_S = 10
 
 
 def ledger_store_key(entry_id: str) -> str:
     """The .storage key of a site's ledger."""
     return f"{DOMAIN}.ledger.{entry_id}"
-
-
-SAVE_DELAY_S = 10
 
 
 class Ledger:
@@ -244,6 +243,16 @@ class Ledger:
             device_id, flow_between(previous, sample), previous.at, sample.at
         ):
             self._changed()
+
+    @callback
+    def book_power(self, device_id: str, at: datetime, power_kw: float) -> None:
+        """A power measured between polls (the frequency response's): booked now, shown at the next poll."""
+        previous = self._samples.get(device_id)
+        if previous is not None and previous.at < at and math.isfinite(power_kw):
+            sample = self._with_house(device_id, DeviceSample(at=at, power_kw=power_kw))
+            self._samples[device_id] = sample
+            if self._add(device_id, flow_between(previous, sample), previous.at, at):
+                self._store.async_delay_save(self._to_store, SAVE_DELAY_S)
 
     def _kw(self, key: str, now: datetime) -> float | None:
         meter = self._meters.get(key)

@@ -3,7 +3,9 @@
 The plan's setpoint (already through the safety rules) is the base; the committed products' droop at
 the measured frequency is subtracted from it (the droop is + towards the grid, setpoints + charge).
 The sum passes the same safety rules as any setpoint, then the device's own limits; it is written only
-when it moved by more than the device's setpoint step and 2 % of the reserve.
+when it moved by more than the device's setpoint step and 2 % of the reserve. One rule is left out:
+stale prices stop the plan's own export (the base), not the droop, since a committed reserve is
+delivered whatever the spot price.
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ class ResponseState(StrEnum):
     FREQUENCY_OUT_OF_BAND = FrequencyVerdict.OUT_OF_BAND.value
     NOT_IN_AUTO = "not_in_auto"
     DEVICE_SILENT = "device_silent"
-    STALE_PRICES = Verdict.STALE_PRICES.value
     SOC_UNKNOWN = Verdict.SOC_UNKNOWN.value
     RESERVE_FLOOR = Verdict.RESERVE_FLOOR.value
     DEPARTURE_FLOOR = Verdict.DEPARTURE_FLOOR.value
@@ -54,7 +55,6 @@ class ResponseInputs:
     device: DeviceSnapshot  # the latest poll (SoC, limits) with the power measured this tick
     power_fresh: bool  # the power was measured at this tick
     floor: Floor
-    prices_known: bool
     last_written_kw: float | None
     step_kw: float = 0.0  # the device's setpoint resolution
     ceiling_pct: float = 100.0
@@ -114,7 +114,7 @@ def _safe(inputs: ResponseInputs, base: float, wanted: float) -> tuple[float, st
     """The safety rules on the sum: the floors on discharge, the ceiling on extra charge."""
     device = inputs.device
     setpoint, verdict = safe_setpoint_kw(
-        wanted, device, floor=inputs.floor, prices_known=inputs.prices_known
+        wanted, device, floor=inputs.floor, prices_known=True
     )
     if verdict is not Verdict.OK:
         return setpoint, verdict.value

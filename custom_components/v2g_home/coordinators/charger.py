@@ -221,6 +221,26 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
         self._apply_pending = False
         await self.async_refresh()
 
+    async def async_write_response_kw(self, power_kw: float) -> bool:
+        """The frequency response's setpoint in auto, written at once (the response books its own samples).
+
+        Nothing is written while the charger is not under our control (the next poll sees why);
+        False when not in auto.
+        """
+        if self.control.mode is not ControlMode.AUTO:
+            return False
+        new = replace(self.control, auto_power_kw=power_kw)
+        self.control = new
+
+        async def write() -> None:
+            if self.driver.in_control:
+                await self._async_apply(new)
+
+        self._apply_pending = True
+        await self.async_run_command(write)
+        self._apply_pending = False
+        return True
+
     def restore_control(
         self,
         *,

@@ -157,6 +157,16 @@ class PackCoordinator(DeviceCoordinator[PackData]):
         self._apply_pending = False
         await self.async_refresh()
 
+    async def async_write_response_kw(self, power_kw: float) -> bool:
+        """The frequency response's setpoint in auto, written at once (the response books its own samples)."""
+        if self.mode is not ControlMode.AUTO or not self.in_control:
+            return False
+        self.auto_power_kw = power_kw
+        self._apply_pending = True
+        await self.async_run_command(self._async_apply)
+        self._apply_pending = False
+        return True
+
     async def _async_release(self) -> None:
         """On unload, hand the pack back to its own logic."""
         if self.in_control:

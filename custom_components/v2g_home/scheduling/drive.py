@@ -112,6 +112,9 @@ async def drive_device(scheduler: Scheduler, device_id: str, reason: str) -> Non
         _export_events(scheduler, guard, device, 0.0, "mode")
         return
     setpoint = command.setpoint_kw
+    if scheduler.responder is not None:
+        # A committed reserve's droop rides on the plan's setpoint, inside the same rules.
+        setpoint = scheduler.responder.adjusted_setpoint(device_id, command)
     if not isinstance(
         coordinator, ChargerCoordinator | PackCoordinator
     ):  # pragma: no cover

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ..coordinators.base import DeviceCoordinator
     from ..planner.model import Plan
     from ..pricing.coordinator import PriceCoordinator
+    from .response import FrequencyResponder
 
 EVENT_PLAN_UPDATED = f"{DOMAIN}_plan_updated"
 WATCHDOG_INTERVAL = timedelta(seconds=30)
@@ -75,6 +76,7 @@ class Scheduler:
         self._again: str | None = None
         self._seen: dict[str, tuple[ControlMode, bool]] = {}
         self._prices_seen: object = None
+        self.responder: FrequencyResponder | None = None  # set up by __init__.py
 
     @property
     def currency(self) -> str:

@@ -1,0 +1,166 @@
+"""The site's reserve commitments: what each device holds of which product and when, kept across restarts.
+
+This is the provider the fast frequency response asks every tick (`reserved(device_id, now)`); the
+plan and the aggregator's `commit_reserve` (issue 19) fill it with `async_commit`, the
+`set_reserved_power` action with commitments of source "manual". Commitments that have ended are
+dropped when the book changes and when it is loaded.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from ..const import DOMAIN, LOGGER
+from ..control.reserve import (
+    Commitment,
+    ReservedPower,
+    ReserveProduct,
+    reserved_now,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from datetime import datetime
+
+    from homeassistant.core import HomeAssistant
+
+STORAGE_VERSION = 1
+
+
+def reservations_store_key(entry_id: str) -> str:
+    """The .storage key of a site's reserve commitments."""
+    return f"{DOMAIN}.reservations.{entry_id}"
+
+
+def _to_dict(commitment: Commitment) -> dict[str, Any]:
+    return {
+        "device_id": commitment.device_id,
+        "product": commitment.product.value,
+        "kw": commitment.kw,
+        "start": commitment.start.isoformat(),
+        "end": commitment.end.isoformat(),
+        "source": commitment.source,
+    }
+
+
+def _from_dict(data: dict[str, Any]) -> Commitment:
+    start = dt_util.parse_datetime(str(data["start"]))
+    end = dt_util.parse_datetime(str(data["end"]))
+    if start is None or end is None:
+        raise ValueError("a commitment needs its start and end")
+    return Commitment(
+        device_id=str(data["device_id"]),
+        product=ReserveProduct(data["product"]),
+        kw=float(data["kw"]),
+        start=start,
+        end=end,
+        source=str(data.get("source", "manual")),
+    )
+
+
+class ReservationBook:
+    """Commitments per device and product, in .storage; listeners hear of every change."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Empty until async_load."""
+        self._store: Store[dict[str, Any]] = Store(
+            hass, STORAGE_VERSION, reservations_store_key(entry_id)
+        )
+        self._commitments: tuple[Commitment, ...] = ()
+        self._listeners: list[CALLBACK_TYPE] = []
+
+    @property
+    def commitments(self) -> tuple[Commitment, ...]:
+        """Every commitment that has not ended (in force now or later)."""
+        return self._commitments
+
+    def reserved(self, device_id: str, now: datetime) -> ReservedPower:
+        """What the device holds at `now`, per product (the fast response's question)."""
+        return reserved_now(self._commitments, device_id, now)
+
+    def devices(self, now: datetime) -> set[str]:
+        """The devices holding a reserve at `now`."""
+        return {c.device_id for c in self._commitments if c.active(now)}
+
+    def next_start(self, now: datetime) -> datetime | None:
+        """When the next commitment that has not started yet begins."""
+        starts = [c.start for c in self._commitments if c.start > now]
+        return min(starts, default=None)
+
+    async def async_load(self) -> None:
+        """Read the kept commitments; an unreadable store is logged and starts empty."""
+        stored = await self._store.async_load()
+        if not stored:
+            return
+        try:
+            kept = tuple(_from_dict(item) for item in stored["commitments"])
+        except (KeyError, TypeError, ValueError) as err:
+            LOGGER.warning("The stored reserve commitments are unreadable: %s", err)
+            return
+        self._commitments = self._current(kept, dt_util.utcnow())
+
+    @staticmethod
+    def _current(
+        commitments: Iterable[Commitment], now: datetime
+    ) -> tuple[Commitment, ...]:
+        return tuple(c for c in commitments if c.end > now)
+
+    async def async_commit(self, commitments: Iterable[Commitment]) -> None:
+        """Add commitments (an accepted bid, a test's); they hold until they end."""
+        now = dt_util.utcnow()
+        await self._async_set(self._current((*self._commitments, *commitments), now))
+
+    async def async_clear(
+        self,
+        *,
+        device_id: str | None = None,
+        source: str | None = None,
+        from_time: datetime | None = None,
+    ) -> None:
+        """Drop the commitments of a device and/or a source; from `from_time` on when given.
+
+        A commitment under way when cut at `from_time` keeps its part before it.
+        """
+        kept: list[Commitment] = []
+        for c in self._commitments:
+            matches = (device_id is None or c.device_id == device_id) and (
+                source is None or c.source == source
+            )
+            if not matches:
+                kept.append(c)
+            elif from_time is not None and c.start < from_time:
+                kept.append(_until(c, from_time))
+        await self._async_set(self._current(kept, dt_util.utcnow()))
+
+    async def _async_set(self, commitments: tuple[Commitment, ...]) -> None:
+        self._commitments = commitments
+        await self._store.async_save(
+            {"commitments": [_to_dict(c) for c in commitments]}
+        )
+        for listener in list(self._listeners):
+            listener()
+
+    @callback
+    def async_add_listener(self, listener: CALLBACK_TYPE) -> Callable[[], None]:
+        """Call `listener` after every change; returns the unsubscribe function."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    async def async_remove(self) -> None:
+        """Delete the kept commitments (the site is being deleted)."""
+        await self._store.async_remove()
+
+
+def _until(commitment: Commitment, end: datetime) -> Commitment:
+    return Commitment(
+        device_id=commitment.device_id,
+        product=commitment.product,
+        kw=commitment.kw,
+        start=commitment.start,
+        end=end,
+        source=commitment.source,
+    )

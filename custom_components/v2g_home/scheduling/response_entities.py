@@ -1,0 +1,117 @@
+"""The site's frequency response entities: what it does now and why, and the grid frequency."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory, UnitOfFrequency
+from homeassistant.helpers.typing import StateType
+
+from ..control.response import ResponseState
+from ..coordinators.entity import site_device_info
+from .response import FrequencyResponder
+from .response_view import site_state, status
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+SITE_STATES = ["idle", *(state.value for state in ResponseState)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResponseSensorDescription(SensorEntityDescription):
+    """A site sensor of the frequency response, its value and attributes taken from the responder."""
+
+    value_fn: Callable[[FrequencyResponder], StateType]
+    attributes_fn: Callable[[FrequencyResponder], dict[str, Any] | None] = (
+        lambda _: None
+    )
+
+
+def _hz(responder: FrequencyResponder) -> float | None:
+    reading = responder.reading
+    return None if reading is None or reading.hz is None else round(reading.hz, 3)
+
+
+RESPONSE_SENSORS = (
+    ResponseSensorDescription(
+        key="frequency_response",
+        translation_key="frequency_response",
+        device_class=SensorDeviceClass.ENUM,
+        options=SITE_STATES,
+        value_fn=site_state,
+        attributes_fn=status,
+    ),
+    ResponseSensorDescription(
+        key="grid_frequency",
+        translation_key="grid_frequency",
+        device_class=SensorDeviceClass.FREQUENCY,
+        native_unit_of_measurement=UnitOfFrequency.HERTZ,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=3,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=_hz,
+    ),
+)
+
+
+class ResponseSensor(SensorEntity):
+    """A sensor of the site's frequency response (updated on changes, at most every few seconds)."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    # Per-device detail changes every tick of an activation: kept out of the recorder.
+    _unrecorded_attributes = frozenset({"devices", "frequency_hz"})
+    entity_description: ResponseSensorDescription
+
+    def __init__(
+        self,
+        responder: FrequencyResponder,
+        entry: ConfigEntry,
+        description: ResponseSensorDescription,
+    ) -> None:
+        """Attach to the site device."""
+        self.responder = responder
+        self.entity_description = description
+        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
+        self._attr_device_info = site_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the responder."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.responder.async_add_listener(self.async_write_ha_state)
+        )
+
+    @property
+    def native_value(self) -> StateType:
+        """The value now."""
+        return self.entity_description.value_fn(self.responder)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Details for the frequency response sensor."""
+        return self.entity_description.attributes_fn(self.responder)
+
+
+def async_add_response_sensors(
+    entry: ConfigEntry,
+    responder: FrequencyResponder | None,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the site's frequency response sensors."""
+    if responder is not None:
+        async_add_entities(
+            ResponseSensor(responder, entry, description)
+            for description in RESPONSE_SENSORS
+        )

@@ -1,0 +1,1 @@
+"""Frequency response in Home Assistant against the simulator (tests/grid)."""
