@@ -55,17 +55,24 @@ def _terminal_value(problem: PlanningProblem, device: StorageDevice) -> float:
 def _requirements(
     problem: PlanningProblem, device: StorageDevice
 ) -> tuple[list[float], list[float]]:
-    """Per boundary: the energy a departure (or the end) requires; per slot: trip energy leaving."""
+    """Per boundary: the energy a departure (or the end) requires; per slot: trip energy leaving.
+
+    A trip needs its energy on top of the floor (the car comes back at its floor or above).
+    """
     n_slots = len(problem.slots)
     cap = device.capacity_kwh
+    floor = max(device.soc_min, device.reserve_soc) * cap
     required = [0.0] * (n_slots + 1)
     trips = [0.0] * (n_slots + 1)
     for departure in device.departures:
         k = _boundary_index(problem, departure.time)
         if k is None:
             continue
+        trip_floor = departure.trip_energy_kwh + floor
         required[k] = max(
-            required[k], departure.target_soc * cap, departure.trip_energy_kwh
+            required[k],
+            departure.target_soc * cap,
+            trip_floor if departure.trip_energy_kwh > 0 else 0.0,
         )
         if k < n_slots:
             trips[k] += departure.trip_energy_kwh
@@ -103,15 +110,21 @@ def solve_lp(
         required, trips = _requirements(problem, device)
         idle = device.initial_soc * cap
         energy = [add(0.0, idle, idle)]
+        # The lowest energy the battery is sure to hold: it may discharge only from the floor up,
+        # and below it (at the start, back from a trip) it only climbs until a requirement.
+        sure = max(idle, required[0])
         charge, discharge = [], []
         for t, slot in enumerate(slots):
+            may_discharge = sure >= floor - 1e-9
             idle -= trips[t]
-            lower = max(0.0, min(floor, idle), required[t + 1])
+            own_floor = max(0.0, min(floor, sure - trips[t]))
+            lower = max(own_floor, required[t + 1])
+            sure = lower
             upper = max(top, idle)
             value = _terminal_value(problem, device) if t == n_slots - 1 else 0.0
             energy.append(add(-value, lower, upper))
             c_max = device.max_charge_kw if available[t] else 0.0
-            d_max = device.max_discharge_kw if available[t] else 0.0
+            d_max = device.max_discharge_kw if available[t] and may_discharge else 0.0
             charge.append(add(0.0, 0.0, c_max))
             discharge.append(add(device.wear_per_kwh * slot.hours, 0.0, d_max))
             rows.append(

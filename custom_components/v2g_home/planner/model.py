@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from . import checks
+
 
 @dataclass(frozen=True, kw_only=True)
 class Slot:
@@ -24,6 +26,14 @@ class Slot:
             raise ValueError("slot start must be timezone-aware")
         if self.duration <= timedelta(0):
             raise ValueError(f"slot at {self.start} has no duration")
+        checks.finite(
+            f"slot at {self.start}",
+            buy_price_per_kwh=self.buy_price_per_kwh,
+            sell_price_per_kwh=self.sell_price_per_kwh,
+            house_load_kw=self.house_load_kw,
+            solar_kw=self.solar_kw,
+        )
+        checks.non_negative(f"slot at {self.start}", solar_kw=self.solar_kw)
 
     @property
     def end(self) -> datetime:
@@ -51,6 +61,15 @@ class Departure:
     time: datetime
     target_soc: float  # fraction of usable capacity
     trip_energy_kwh: float = 0.0
+
+    def __post_init__(self) -> None:
+        """Refuse a target outside 0..1 and a trip that is not a finite amount of energy."""
+        if self.time.tzinfo is None:
+            raise ValueError("departure time must be timezone-aware")
+        owner = f"departure at {self.time}"
+        checks.fraction(owner, target_soc=self.target_soc)
+        checks.finite(owner, trip_energy_kwh=self.trip_energy_kwh)
+        checks.non_negative(owner, trip_energy_kwh=self.trip_energy_kwh)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,9 +101,18 @@ class StorageDevice:
     end_soc_min: float | None = None  # e.g. "at least the starting SoC" in backtests
 
     def __post_init__(self) -> None:
-        """Refuse settings no battery has (a programming or configuration error)."""
+        """Refuse settings no battery has and states no battery is in (NaN, SoC outside 0..1)."""
+        name = self.device_id
+        checks.finite(
+            name,
+            capacity_kwh=self.capacity_kwh,
+            max_charge_kw=self.max_charge_kw,
+            max_discharge_kw=self.max_discharge_kw,
+            min_power_kw=self.min_power_kw,
+            wear_per_kwh=self.wear_per_kwh,
+        )
         if self.capacity_kwh <= 0:
-            raise ValueError(f"{self.device_id}: capacity must be positive")
+            raise ValueError(f"{name}: capacity must be positive")
         limits = (
             self.max_charge_kw,
             self.max_discharge_kw,
@@ -92,11 +120,22 @@ class StorageDevice:
             self.wear_per_kwh,
         )
         if min(limits) < 0:
-            raise ValueError(f"{self.device_id}: powers and wear cannot be negative")
+            raise ValueError(f"{name}: powers and wear cannot be negative")
         if not (0 < self.charge_efficiency <= 1 and 0 < self.discharge_efficiency <= 1):
-            raise ValueError(f"{self.device_id}: efficiencies must be in (0, 1]")
+            raise ValueError(f"{name}: efficiencies must be in (0, 1]")
         if not 0 <= self.soc_min <= self.soc_max <= 1:
-            raise ValueError(f"{self.device_id}: need 0 <= soc_min <= soc_max <= 1")
+            raise ValueError(f"{name}: need 0 <= soc_min <= soc_max <= 1")
+        checks.fraction(
+            name, initial_soc=self.initial_soc, reserve_soc=self.reserve_soc
+        )
+        if self.end_soc_min is not None:
+            checks.fraction(name, end_soc_min=self.end_soc_min)
+        for departure in self.departures:
+            if departure.trip_energy_kwh > self.capacity_kwh:
+                raise ValueError(
+                    f"{name}: the trip at {departure.time} needs {departure.trip_energy_kwh} kWh,"
+                    f" more than the battery's {self.capacity_kwh} kWh"
+                )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,6 +145,14 @@ class Site:
     import_limit_kw: float = float("inf")
     export_limit_kw: float = float("inf")
     export_allowed: bool = True
+
+    def __post_init__(self) -> None:
+        """Limits are zero or more; infinity means no limit, NaN is refused."""
+        checks.non_negative(
+            "site",
+            import_limit_kw=self.import_limit_kw,
+            export_limit_kw=self.export_limit_kw,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,6 +166,12 @@ class TerminalValue:
 
     price_per_kwh: float | None = None
     quantile: float = 0.5
+
+    def __post_init__(self) -> None:
+        """A given value must be finite, the quantile a fraction."""
+        if self.price_per_kwh is not None:
+            checks.finite("terminal value", price_per_kwh=self.price_per_kwh)
+        checks.fraction("terminal value", quantile=self.quantile)
 
 
 @dataclass(frozen=True, kw_only=True)
