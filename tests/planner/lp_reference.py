@@ -82,13 +82,19 @@ def _requirements(
 
 
 def solve_lp(
-    problem: PlanningProblem, *, single_setpoint: bool = False, dead_band: bool = False
+    problem: PlanningProblem,
+    *,
+    single_setpoint: bool = False,
+    dead_band: bool = False,
+    binaries_where_negative: bool = False,
 ) -> LpResult:
     """Minimise import cost - export revenue + wear - terminal value, with hard constraints.
 
     With `single_setpoint`, a binary per device and slot forbids charging and discharging in the
     same slot (a MILP: one setpoint per slot cannot do both); `dead_band` adds each device's
     min_power_kw as "0 or at least" (the true dead-band optimum, for measuring the heuristic).
+    `binaries_where_negative` puts the single-setpoint binaries only on slots with a negative buy
+    or sell price (the only ones where doing both can pay): the same optimum, for long horizons.
     """
     slots = problem.slots
     n_slots = len(slots)
@@ -167,8 +173,14 @@ def solve_lp(
     started = time.perf_counter()
     if single_setpoint or dead_band:
         minimum = [d.min_power_kw if dead_band else 0.0 for d in problem.devices]
+        chosen = [
+            not binaries_where_negative
+            or dead_band
+            or min(s.buy_price_per_kwh, s.sell_price_per_kwh) < 0
+            for s in slots
+        ]
         result = _solve_milp(
-            cost, a_eq, np.array(rhs), columns, device_columns, minimum
+            cost, a_eq, np.array(rhs), columns, device_columns, minimum, chosen
         )
     else:
         result = linprog(
@@ -198,17 +210,18 @@ def solve_lp(
     )
 
 
-def _solve_milp(cost, a_eq, rhs, columns, device_columns, minimum_kw):  # type: ignore[no-untyped-def]
+def _solve_milp(cost, a_eq, rhs, columns, device_columns, minimum_kw, chosen):  # type: ignore[no-untyped-def]
     """The same model with one direction per device and slot, and the dead band if given.
 
-    Binaries per device and slot: z (charging) and w (discharging), z + w <= 1,
+    Binaries per device and chosen slot: z (charging) and w (discharging), z + w <= 1,
     min * z <= charge <= max * z, min * w <= discharge <= max * w.
     """
     n_cont = len(columns)
     pairs = [
         (c, d, low)
         for (charge, discharge, _), low in zip(device_columns, minimum_kw, strict=True)
-        for c, d in zip(charge, discharge, strict=True)
+        for c, d, use in zip(charge, discharge, chosen, strict=True)
+        if use
     ]
     n_bin = 2 * len(pairs)
     rows, cols, vals, upper = [], [], [], []
@@ -232,12 +245,12 @@ def _solve_milp(cost, a_eq, rhs, columns, device_columns, minimum_kw):  # type: 
     )
     lower = [lo for _, lo, _ in columns] + [0.0] * n_bin
     top = [hi for _, _, hi in columns] + [1.0] * n_bin
+    constraints = [LinearConstraint(equal.tocsr(), rhs, rhs)]
+    if row:
+        constraints.append(LinearConstraint(link.tocsr(), -np.inf, np.array(upper)))
     result = milp(
         np.concatenate([cost, np.zeros(n_bin)]),
-        constraints=[
-            LinearConstraint(equal.tocsr(), rhs, rhs),
-            LinearConstraint(link.tocsr(), -np.inf, np.array(upper)),
-        ],
+        constraints=constraints,
         integrality=np.concatenate([np.zeros(n_cont), np.ones(n_bin)]),
         bounds=Bounds(lower, top),
         options={"mip_rel_gap": 1e-7},

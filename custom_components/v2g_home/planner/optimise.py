@@ -8,9 +8,10 @@ from .arrays import FloatArray, ProblemArrays, compile_problem, floats
 from .deadband import dead_band_plan, has_dead_band
 from .dispatch import realise
 from .evaluate import Outcome, evaluate, grid_flows, over_fuse
-from .lp import FlowBounds, Relaxation, one_setpoint_per_slot, solve_relaxation
+from .lp import Relaxation, solve_relaxation
 from .lp_layout import penalty_per_kwh
 from .model import DevicePlan, Plan, PlanningProblem, PlanTotals
+from .one_way import realisable
 from .reasons import device_reasons
 
 
@@ -30,17 +31,20 @@ def _outcome(arrays: ProblemArrays) -> tuple[Outcome, float | None, bool]:
     relaxation = solve_relaxation(arrays)
     if not relaxation.converged:  # numerical trouble: doing nothing is always safe
         return evaluate(arrays, idle), None, False
-    realisable = one_setpoint_per_slot(arrays, relaxation, FlowBounds.of(arrays))
+    one_way = realisable(
+        arrays, relaxation, lambda r: evaluate(arrays, _followed(arrays, r)).rank
+    )
     if has_dead_band(arrays):
-        setpoints = dead_band_plan(
-            arrays, realisable, lambda s: evaluate(arrays, s).rank
-        )
+        setpoints = dead_band_plan(arrays, one_way, lambda s: evaluate(arrays, s).rank)
     else:
-        net = realisable.charge_kw - realisable.discharge_kw
-        setpoints = [
-            realise(d, arrays.hours, net[i]) for i, d in enumerate(arrays.devices)
-        ]
+        setpoints = _followed(arrays, one_way)
     return evaluate(arrays, setpoints), _relaxed_objective(arrays, relaxation), True
+
+
+def _followed(arrays: ProblemArrays, relaxation: Relaxation) -> list[FloatArray]:
+    """Setpoints that follow a linear optimum's net flows (see dispatch.realise)."""
+    net = relaxation.charge_kw - relaxation.discharge_kw
+    return [realise(d, arrays.hours, net[i]) for i, d in enumerate(arrays.devices)]
 
 
 def plan(problem: PlanningProblem) -> Plan:
