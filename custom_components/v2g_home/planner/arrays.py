@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -265,4 +265,32 @@ def compile_problem(problem: PlanningProblem) -> ProblemArrays:
         export_limit_kw=site.export_limit_kw if site.export_allowed else 0.0,
         boundaries=boundaries,
         devices=tuple(devices),
+    )
+
+
+def horizon_part(arrays: ProblemArrays, n_slots: int) -> ProblemArrays:
+    """The first `n_slots` slots of a problem planned with a lookahead (requirements known beyond)."""
+    k = n_slots + 1
+    return replace(
+        arrays,
+        hours=arrays.hours[:n_slots],
+        buy_per_kwh=arrays.buy_per_kwh[:n_slots],
+        sell_per_kwh=arrays.sell_per_kwh[:n_slots],
+        net_load_kw=arrays.net_load_kw[:n_slots],
+        solar_kw=arrays.solar_kw[:n_slots],
+        boundaries=arrays.boundaries[:k],
+        devices=tuple(
+            replace(
+                device,
+                available=device.available[:n_slots],
+                max_charge_kw=device.max_charge_kw[:n_slots],
+                max_discharge_kw=device.max_discharge_kw[:n_slots],
+                trip_kwh=device.trip_kwh[:n_slots],
+                required_kwh=device.required_kwh[:k],
+                energy_min_kwh=device.energy_min_kwh[:k],
+                energy_max_kwh=device.energy_max_kwh[:k],
+                departing=frozenset(b for b in device.departing if b < k),
+            )
+            for device in arrays.devices
+        ),
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from .arrays import FloatArray, ProblemArrays, compile_problem, floats
+from .arrays import FloatArray, ProblemArrays, compile_problem, floats, horizon_part
 from .deadband import dead_band_plan, has_dead_band
 from .dispatch import realise
 from .evaluate import Outcome, evaluate, grid_flows, over_fuse
@@ -48,9 +50,26 @@ def _followed(arrays: ProblemArrays, relaxation: Relaxation) -> list[FloatArray]
 
 
 def plan(problem: PlanningProblem) -> Plan:
-    """The cheapest schedule for every device over the problem's slots (see docs/planner.md)."""
-    arrays = compile_problem(problem)
+    """The cheapest schedule for every device over the problem's slots (see docs/planner.md).
+
+    With a lookahead (see TerminalValue) the problem is planned over the horizon and the lookahead
+    together; the plan keeps the horizon's part. `objective` and `relaxed_objective` stay what was
+    minimised over both.
+    """
+    policy = problem.terminal_value
+    ahead = policy.lookahead if problem.slots else ()
+    whole = replace(
+        problem,
+        slots=problem.slots + ahead,
+        terminal_value=replace(policy, lookahead=()),
+    )
+    arrays = compile_problem(whole)
     outcome, relaxed, converged = _outcome(arrays)
+    objective = outcome.objective
+    if ahead:
+        arrays = horizon_part(arrays, len(problem.slots))
+        kept = [power[: len(problem.slots)] for power in outcome.setpoints]
+        outcome = evaluate(arrays, kept)
     base_import, base_export = grid_flows(arrays, np.zeros(arrays.hours.size))
     baseline = float(
         (arrays.buy_per_kwh * base_import * arrays.hours).sum()
@@ -91,8 +110,8 @@ def plan(problem: PlanningProblem) -> Plan:
             net_cost=net_cost,
             savings=baseline - net_cost,
         ),
-        objective=outcome.objective,
-        relaxed_objective=outcome.objective if relaxed is None else relaxed,
+        objective=objective,
+        relaxed_objective=objective if relaxed is None else relaxed,
         infeasibilities=(
             *known,
             *outcome.misses,
