@@ -87,6 +87,7 @@ def solve_lp(
     single_setpoint: bool = False,
     dead_band: bool = False,
     binaries_where_negative: bool = False,
+    time_limit_s: float | None = None,
 ) -> LpResult:
     """Minimise import cost - export revenue + wear - terminal value, with hard constraints.
 
@@ -180,7 +181,12 @@ def solve_lp(
             for s in slots
         ]
         result = _solve_milp(
-            cost, a_eq, np.array(rhs), columns, device_columns, minimum, chosen
+            cost,
+            a_eq,
+            np.array(rhs),
+            (columns, device_columns),
+            (minimum, chosen),
+            time_limit_s,
         )
     else:
         result = linprog(
@@ -210,12 +216,14 @@ def solve_lp(
     )
 
 
-def _solve_milp(cost, a_eq, rhs, columns, device_columns, minimum_kw, chosen):  # type: ignore[no-untyped-def]
+def _solve_milp(cost, a_eq, rhs, layout, binaries, time_limit_s):  # type: ignore[no-untyped-def]
     """The same model with one direction per device and slot, and the dead band if given.
 
     Binaries per device and chosen slot: z (charging) and w (discharging), z + w <= 1,
     min * z <= charge <= max * z, min * w <= discharge <= max * w.
     """
+    columns, device_columns = layout
+    minimum_kw, chosen = binaries
     n_cont = len(columns)
     pairs = [
         (c, d, low)
@@ -253,7 +261,8 @@ def _solve_milp(cost, a_eq, rhs, columns, device_columns, minimum_kw, chosen):  
         constraints=constraints,
         integrality=np.concatenate([np.zeros(n_cont), np.ones(n_bin)]),
         bounds=Bounds(lower, top),
-        options={"mip_rel_gap": 1e-7},
+        options={"mip_rel_gap": 1e-7}
+        | ({"time_limit": time_limit_s} if time_limit_s else {}),
     )
     result.x = result.x[:n_cont]
     return result

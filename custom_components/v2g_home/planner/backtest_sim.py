@@ -62,13 +62,15 @@ def simulate(
     perfect_foresight: bool = False,
     replan_every_slot: bool = False,
     terminal: TerminalPolicy = TerminalPolicy.LEARNED,
+    lookahead: Lookahead | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> SimulationRun:
     """Run the devices slot by slot, planning as the chosen mode allows, and account for every kWh.
 
     Rolling mode re-plans over the prices known when new prices arrive or the executed state left the
     plan (with `replan_every_slot`, at every slot), valuing energy left at the horizon's end as
-    `terminal` says. Perfect foresight plans once.
+    `terminal` says (`lookahead` replaces the learned expectation, e.g. to measure a perfect one).
+    Perfect foresight plans once.
     """
     runner = _Runner(
         slots,
@@ -77,6 +79,8 @@ def simulate(
         replan_every_slot=replan_every_slot,
         terminal=terminal,
     )
+    if lookahead is not None:
+        runner.lookahead = lookahead
     for index in range(len(slots)):
         runner.step(index)
         if on_progress is not None:
