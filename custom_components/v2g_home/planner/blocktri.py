@@ -8,7 +8,7 @@ import numpy as np
 
 from .arrays import FloatArray
 
-_DIRECT_BELOW = 4  # blocks: solve the last few at once, densely
+_DIRECT_UNKNOWNS = 12  # solve the last blocks at once, densely, once this few unknowns are left
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,7 +40,7 @@ class BlockTridiagonal:
         lower = np.zeros_like(upper)
         lower[1:] = np.swapaxes(upper[:-1], 1, 2)
         self._levels: list[_Level] = []
-        while diagonal.shape[0] > _DIRECT_BELOW:
+        while diagonal.shape[0] * diagonal.shape[1] > _DIRECT_UNKNOWNS:
             diagonal, lower, upper = self._halve(diagonal, lower, upper)
         self._last = _dense_inverse(diagonal, lower, upper)
 
