@@ -8,7 +8,8 @@ import numpy as np
 
 from .arrays import FloatArray
 
-_DIRECT_UNKNOWNS = 12  # solve the last blocks at once, densely, once this few unknowns are left
+# Solve the last blocks at once, densely, once this few unknowns are left.
+_DIRECT_UNKNOWNS = 12
 
 
 @dataclass(frozen=True, kw_only=True)
