@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
@@ -163,6 +164,13 @@ class Ledger:
             )
             self._on_device_update(device_id)
         self._schedule_midnight()
+        # Home Assistant stops without unloading the site: book the tail then, as at an unload.
+        self._unsubscribers.append(
+            self.hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, self._on_ha_stop)
+        )
+
+    async def _on_ha_stop(self, _event: Event) -> None:
+        await self.async_stop()
 
     async def async_stop(self) -> None:
         """Book what flowed since each device's last poll, stop counting and write the totals now.
