@@ -20,38 +20,32 @@ from ..const import (
     CONF_SOLAR_POWER_ENTITY,
     DEFAULTS,
     DOMAIN,
-    LOGGER,
 )
-from ..planner.accounting import (
-    Earnings,
-    PeriodTotals,
-    discharge_share,
-    interval_earnings,
-)
+from ..planner.accounting import Earnings, PeriodTotals, interval_earnings
 from .device_flows import DeviceSample, flow_between, flow_until, read_device
-from .meters import MeterReader
+from .ledger_store import parse_stored
+from .meters import MeterReader, with_house
 from .periods import Period, danish_date, danish_midnight, period_start
+from .unpriced import PendingFlow, covered, split_ready
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
     from homeassistant.config_entries import ConfigEntry
 
     from ..coordinators.base import DeviceCoordinator
-    from ..planner.accounting import FlowEnergy
+    from ..planner.accounting import FlowEnergy, PriceWindow
     from ..pricing.coordinator import PriceCoordinator
 
 type ExportSource = Literal["grid_meter", "house", "none"]
 
 STORAGE_VERSION = 1
+SAVE_DELAY_S = 10
 
 
 def ledger_store_key(entry_id: str) -> str:
     """The .storage key of a site's ledger."""
     return f"{DOMAIN}.ledger.{entry_id}"
-
-
-SAVE_DELAY_S = 10
 
 
 class Ledger:
@@ -97,6 +91,7 @@ class Ledger:
         self._site = empty
         self._devices = dict.fromkeys(self.devices, empty)
         self._samples: dict[str, DeviceSample] = {}
+        self._unpriced: list[PendingFlow] = []
         self._last_data: dict[str, object] = {}
         self._listeners: list[CALLBACK_TYPE] = []
         self._unsubscribers: list[CALLBACK_TYPE] = []
@@ -130,24 +125,14 @@ class Ledger:
         stored = await self._store.async_load()
         if not stored:
             return
-        try:
-            site = PeriodTotals.from_dict(stored["site"], currency=self.currency)
-            devices = {
-                device_id: PeriodTotals.from_dict(data, currency=self.currency)
-                for device_id, data in stored["devices"].items()
-            }
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
-            LOGGER.warning("The stored ledger is unreadable, starting anew: %s", err)
+        restored = parse_stored(stored, self.currency)
+        if restored is None:
             return
-        if site.lifetime.currency != self.currency:
-            LOGGER.warning(
-                "The site's currency changed from %s to %s; the ledger starts anew",
-                site.lifetime.currency,
-                self.currency,
-            )
-            return
-        self._site = site
-        self._devices |= {k: v for k, v in devices.items() if k in self._devices}
+        self._site = restored.site
+        self._devices |= {
+            k: v for k, v in restored.devices.items() if k in self._devices
+        }
+        self._unpriced = restored.unpriced
         self._roll(dt_util.utcnow())
 
     @callback
@@ -163,6 +148,8 @@ class Ledger:
                 )
             )
             self._on_device_update(device_id)
+        if self.prices is not None:
+            self._unsubscribers.append(self.prices.async_add_listener(self._on_prices))
         self._schedule_midnight()
         # Home Assistant stops without unloading the site: book the tail then, as at an unload.
         self._unsubscribers.append(
@@ -194,6 +181,7 @@ class Ledger:
 
     def _to_store(self) -> dict[str, Any]:
         return {
+            "unpriced": [item.as_dict() for item in self._unpriced],
             "site": self._site.to_dict(),
             "devices": {k: v.to_dict() for k, v in self._devices.items()},
         }
@@ -246,43 +234,56 @@ class Ledger:
                 charged_counter_kwh=None,
                 discharged_counter_kwh=None,
             )
-        sample = self._with_house(device_id, sample)
+        sample = with_house(device_id, sample, self._samples, self._meters)
         previous, self._samples[device_id] = self._samples.get(device_id), sample
         if previous is not None and self._add(
             device_id, flow_between(previous, sample), previous.at, sample.at
         ):
             self._changed()
 
-    def _kw(self, key: str, now: datetime) -> float | None:
-        meter = self._meters.get(key)
-        return None if meter is None else meter.power_kw(now)
-
-    def _with_house(self, device_id: str, sample: DeviceSample) -> DeviceSample:
-        """Attach this device's share of the home's need and of the measured export."""
-        powers = [
-            sample.power_kw if other == device_id else other_sample.power_kw
-            for other, other_sample in ({device_id: sample} | self._samples).items()
-        ]
-        share = discharge_share(sample.power_kw, powers)
-        export_kw = self._kw(CONF_GRID_METER_ENTITY, sample.at)
-        house_kw = self._kw(CONF_HOUSE_POWER_ENTITY, sample.at)
-        home_kw = None
-        if house_kw is not None:
-            solar_kw = self._kw(CONF_SOLAR_POWER_ENTITY, sample.at) or 0.0
-            home_kw = max(house_kw - max(solar_kw, 0.0), 0.0) * share
-        return replace(
-            sample,
-            home_kw=home_kw,
-            export_kw=None if export_kw is None else max(export_kw, 0.0) * share,
-        )
-
     def _add(
         self, device_id: str, flow: FlowEnergy, start: datetime, end: datetime
     ) -> bool:
-        """Add what flowed from start to end, priced per slot; False when nothing flowed."""
+        """Add what flowed from start to end, priced per slot; False when nothing flowed.
+
+        While no price is known for that time (prices still loading, a feed gap) the flow waits
+        instead of being booked without money; `_on_prices` books it when prices cover it.
+        """
         if not (flow.charged_kwh or flow.discharged_kwh):
             return False
-        windows = () if self.prices is None else self.prices.data.slots
+        windows = self._windows()
+        if not covered(windows, start, end):
+            self._unpriced.append(
+                PendingFlow(device_id=device_id, flow=flow, start=start, end=end)
+            )
+            return True
+        self._book(device_id, flow, start, end, windows)
+        return True
+
+    def _windows(self) -> Sequence[PriceWindow]:
+        return () if self.prices is None else self.prices.data.slots
+
+    @callback
+    def _on_prices(self) -> None:
+        ready, self._unpriced = split_ready(
+            self._unpriced, self._windows(), dt_util.utcnow()
+        )
+        for item in ready:
+            if item.device_id in self._devices:
+                self._book(
+                    item.device_id, item.flow, item.start, item.end, self._windows()
+                )
+        if ready:
+            self._changed()
+
+    def _book(
+        self,
+        device_id: str,
+        flow: FlowEnergy,
+        start: datetime,
+        end: datetime,
+        windows: Sequence[PriceWindow],
+    ) -> None:
         pieces = interval_earnings(
             flow,
             start=start,
@@ -296,4 +297,3 @@ class Ledger:
             day = danish_date(piece_start)
             self._devices[device_id] = self._devices[device_id].added(earned, day=day)
             self._site = self._site.added(earned, day=day)
-        return True

@@ -126,8 +126,9 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
 
     @callback
     def async_update_listeners(self) -> None:
-        """Tell the listeners, and keep what they were told for the next start."""
+        """Tell the listeners, and keep what they were told (for the next start, and for a refresh that comes back with less)."""
         if self.data.slots:
+            self._kept = self.data.slots
             self._kept_prices.save(self.data)
         super().async_update_listeners()
 
