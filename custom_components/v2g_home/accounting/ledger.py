@@ -17,14 +17,19 @@ from ..const import (
     CONF_CURRENCY,
     CONF_GRID_METER_ENTITY,
     CONF_HOUSE_POWER_ENTITY,
-    CONF_SOLAR_POWER_ENTITY,
     DEFAULTS,
     DOMAIN,
 )
 from ..planner.accounting import Earnings, PeriodTotals, interval_earnings
-from .device_flows import DeviceSample, flow_between, flow_until, read_device
-from .ledger_store import parse_stored
-from .meters import MeterReader, with_house
+from .device_flows import (
+    DeviceSample,
+    flow_between,
+    flow_until,
+    has_counters,
+    read_device,
+)
+from .ledger_store import Restored, parse_stored, to_store
+from .meters import meters_from, with_house
 from .periods import Period, danish_date, danish_midnight, period_start
 from .unpriced import PendingFlow, covered, split_ready
 
@@ -59,10 +64,7 @@ class Ledger:
         prices: PriceCoordinator | None,
         wear_per_kwh: Callable[[], float] = lambda: 0.0,
     ) -> None:
-        """Prepare; async_load restores the totals, async_start begins counting.
-
-        wear_per_kwh gives the scheduler's current wear cost setting (it may change at any time).
-        """
+        """Prepare (wear_per_kwh: the scheduler's wear setting, which may change at any time)."""
         self.hass = hass
         self.entry = entry
         self._wear_setting = wear_per_kwh
@@ -74,15 +76,7 @@ class Ledger:
             if prices is not None
             else settings.get(CONF_CURRENCY, DEFAULTS[CONF_CURRENCY])
         )
-        self._meters = {
-            key: MeterReader(hass, entity_id)
-            for key in (
-                CONF_HOUSE_POWER_ENTITY,
-                CONF_SOLAR_POWER_ENTITY,
-                CONF_GRID_METER_ENTITY,
-            )
-            if (entity_id := settings.get(key))
-        }
+        self._meters = meters_from(hass, settings)
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, ledger_store_key(entry.entry_id)
         )
@@ -92,6 +86,7 @@ class Ledger:
         self._devices = dict.fromkeys(self.devices, empty)
         self._samples: dict[str, DeviceSample] = {}
         self._unpriced: list[PendingFlow] = []
+        self._resume: dict[str, DeviceSample] = {}
         self._last_data: dict[str, object] = {}
         self._listeners: list[CALLBACK_TYPE] = []
         self._unsubscribers: list[CALLBACK_TYPE] = []
@@ -133,6 +128,7 @@ class Ledger:
             k: v for k, v in restored.devices.items() if k in self._devices
         }
         self._unpriced = restored.unpriced
+        self._resume = restored.resume
         self._roll(dt_util.utcnow())
 
     @callback
@@ -165,8 +161,12 @@ class Ledger:
         The tail is booked before the first await: the device coordinators shut down right after.
         """
         stopped_at = dt_util.utcnow()
+        # A device with energy counters is read again after the start: its counters then cover the
+        # tail and the whole downtime exactly. The others' tail is booked now at the last power.
+        self._resume |= {k: v for k, v in self._samples.items() if has_counters(v)}
         for device_id, last in self._samples.items():
-            self._add(device_id, flow_until(last, stopped_at), last.at, stopped_at)
+            if device_id not in self._resume:
+                self._add(device_id, flow_until(last, stopped_at), last.at, stopped_at)
         self._samples.clear()
         self._last_data.clear()
         for unsubscribe in self._unsubscribers:
@@ -180,11 +180,14 @@ class Ledger:
         await self._store.async_save(self._to_store())
 
     def _to_store(self) -> dict[str, Any]:
-        return {
-            "unpriced": [item.as_dict() for item in self._unpriced],
-            "site": self._site.to_dict(),
-            "devices": {k: v.to_dict() for k, v in self._devices.items()},
-        }
+        return to_store(
+            Restored(
+                site=self._site,
+                devices=self._devices,
+                unpriced=self._unpriced,
+                resume=self._resume,
+            )
+        )
 
     @callback
     def _schedule_midnight(self) -> None:
@@ -225,7 +228,11 @@ class Ledger:
         if sample is None:
             self._samples.pop(device_id, None)
             return
-        if sample.at < self._started_at:
+        if (resumed := self._resume.pop(device_id, None)) is not None and has_counters(
+            sample
+        ):
+            self._samples[device_id] = resumed  # the downtime, from the counters
+        elif sample.at < self._started_at:
             # Polled before this ledger started: the ledger before a reload booked up to its stop,
             # so count from now, by power (the counters' delta would reach back before the start).
             sample = replace(
@@ -251,13 +258,11 @@ class Ledger:
         """
         if not (flow.charged_kwh or flow.discharged_kwh):
             return False
-        windows = self._windows()
-        if not covered(windows, start, end):
-            self._unpriced.append(
-                PendingFlow(device_id=device_id, flow=flow, start=start, end=end)
-            )
-            return True
-        self._book(device_id, flow, start, end, windows)
+        item = PendingFlow(device_id=device_id, flow=flow, start=start, end=end)
+        if covered(self._windows(), start, end):
+            self._book(item)
+        else:
+            self._unpriced.append(item)
         return True
 
     def _windows(self) -> Sequence[PriceWindow]:
@@ -270,30 +275,22 @@ class Ledger:
         )
         for item in ready:
             if item.device_id in self._devices:
-                self._book(
-                    item.device_id, item.flow, item.start, item.end, self._windows()
-                )
+                self._book(item)
         if ready:
             self._changed()
 
-    def _book(
-        self,
-        device_id: str,
-        flow: FlowEnergy,
-        start: datetime,
-        end: datetime,
-        windows: Sequence[PriceWindow],
-    ) -> None:
+    def _book(self, item: PendingFlow) -> None:
         pieces = interval_earnings(
-            flow,
-            start=start,
-            end=end,
-            windows=windows,
+            item.flow,
+            start=item.start,
+            end=item.end,
+            windows=self._windows(),
             wear_per_kwh=float(self._wear_setting()),
             currency=self.currency,
-            day_starts=[danish_midnight(danish_date(end))],
+            day_starts=[danish_midnight(danish_date(item.end))],
         )
         for piece_start, earned in pieces:
             day = danish_date(piece_start)
-            self._devices[device_id] = self._devices[device_id].added(earned, day=day)
-            self._site = self._site.added(earned, day=day)
+            devices, site = self._devices, self._site
+            devices[item.device_id] = devices[item.device_id].added(earned, day=day)
+            self._site = site.added(earned, day=day)

@@ -7,16 +7,18 @@ from typing import Any
 
 from ..const import LOGGER
 from ..planner.accounting import PeriodTotals
+from .device_flows import DeviceSample, sample_as_dict, sample_from_dict
 from .unpriced import PendingFlow
 
 
 @dataclass(frozen=True, kw_only=True)
 class Restored:
-    """What a stored ledger holds."""
+    """What a stored ledger holds (and what the ledger writes)."""
 
     site: PeriodTotals
     devices: dict[str, PeriodTotals]
     unpriced: list[PendingFlow]
+    resume: dict[str, DeviceSample]
 
 
 def parse_stored(stored: dict[str, Any], currency: str) -> Restored | None:
@@ -39,7 +41,21 @@ def parse_stored(stored: dict[str, Any], currency: str) -> Restored | None:
         return None
     try:
         unpriced = [PendingFlow.from_dict(item) for item in stored.get("unpriced", [])]
+        resume = {
+            device_id: sample_from_dict(item)
+            for device_id, item in stored.get("resume", {}).items()
+        }
     except (KeyError, TypeError, ValueError) as err:
-        LOGGER.warning("Unpriced energy in the stored ledger is unreadable: %s", err)
-        unpriced = []
-    return Restored(site=site, devices=devices, unpriced=unpriced)
+        LOGGER.warning("Pending energy in the stored ledger is unreadable: %s", err)
+        unpriced, resume = [], {}
+    return Restored(site=site, devices=devices, unpriced=unpriced, resume=resume)
+
+
+def to_store(ledger: Restored) -> dict[str, Any]:
+    """What the ledger writes to its store."""
+    return {
+        "site": ledger.site.to_dict(),
+        "devices": {k: v.to_dict() for k, v in ledger.devices.items()},
+        "unpriced": [item.as_dict() for item in ledger.unpriced],
+        "resume": {k: sample_as_dict(v) for k, v in ledger.resume.items()},
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, UnitOfEnergy, UnitOfPower
 from homeassistant.core import Event, EventStateChangedData, State, callback
@@ -136,3 +136,18 @@ def with_house(
         home_kw=home_kw,
         export_kw=None if export_kw is None else max(export_kw, 0.0) * share,
     )
+
+
+def meters_from(
+    hass: HomeAssistant, settings: Mapping[str, Any]
+) -> dict[str, MeterReader]:
+    """A reader for each house sensor the site's options name (house, solar, grid meter)."""
+    return {
+        key: MeterReader(hass, entity_id)
+        for key in (
+            CONF_HOUSE_POWER_ENTITY,
+            CONF_SOLAR_POWER_ENTITY,
+            CONF_GRID_METER_ENTITY,
+        )
+        if (entity_id := settings.get(key))
+    }
