@@ -269,9 +269,9 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
     def _update_issue(
         self, now: datetime, forecast: PriceForecast | None = None
     ) -> None:
-        """Raise a repair issue when the next 12 hours are not fully priced; clear it when they are."""
+        """Raise a repair issue when the feed fails or the next 12 hours are not fully priced; clear it after."""
         current = forecast or self.data
-        if current.covers_hours_ahead(now, NO_PRICES_HORIZON_H):
+        if not current.stale and current.covers_hours_ahead(now, NO_PRICES_HORIZON_H):
             ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
             return
         ir.async_create_issue(
