@@ -63,7 +63,9 @@ async def test_the_downtime_of_a_restart_is_booked_from_the_counters(
     ledger = entry.runtime_data.ledger
     metered = der.meter.energy_out_kwh - out_before
     assert metered > 0.2
+    # The device's counters count whole watt-hours at both ends; losing the
+    # minute of downtime would be 33 Wh off.
     assert ledger.totals(None, "lifetime").energy_sold_kwh == pytest.approx(
-        metered, rel=1e-3
+        metered, abs=2e-3
     )
     await hass.config_entries.async_unload(entry.entry_id)
