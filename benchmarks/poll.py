@@ -1,4 +1,7 @@
-"""Modbus requests and milliseconds per full poll of a Quasar 1 and two SunSpec packs against the simulator.
+"""Modbus requests and milliseconds per full poll of each driver against the simulator.
+
+Devices: a Quasar 1 and a BiDiPro 10 (each with a car, under control at 3.7 kW), a SunSpec DER storage device
+(models 701/702/704/713, under control) and two SunSpec 802/124 packs.
 
 Goal (printed, never asserted): at most 3 requests per device and at most 50 ms per poll on loopback.
 Run: .venv/bin/python benchmarks/poll.py [--polls 200]
@@ -18,15 +21,21 @@ from typing import TYPE_CHECKING, Protocol
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from custom_components.v2g_home.devices.bidipro import BiDiProCharger
 from custom_components.v2g_home.devices.quasar import QuasarCharger
 from custom_components.v2g_home.devices.simulator import (
     ModbusSimulator,
     SimClock,
     SimDevice,
+    SimulatedBiDiPro,
     SimulatedQuasar,
     SimulatedSunSpecPack,
 )
+from custom_components.v2g_home.devices.simulator.sunspec_der import (
+    SimulatedDerStorage,
+)
 from custom_components.v2g_home.devices.sunspec import SunSpecPack
+from custom_components.v2g_home.devices.sunspec_der import SunSpecDer
 from custom_components.v2g_home.devices.transport import ModbusTransport
 
 if TYPE_CHECKING:
@@ -51,6 +60,12 @@ class PolledDriver(Protocol):
 
     def read(self) -> Awaitable[object]:
         """One full poll."""
+
+    def set_power_kw(self, power_kw: float) -> Awaitable[float]:
+        """Command a power."""
+
+    def refresh_control(self) -> Awaitable[None]:
+        """Keep the device's fail-safe from firing (after each poll while in control)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,9 +120,14 @@ def report_line(name: str, requests: list[int] | None, times_ms: list[float]) ->
 
 
 def simulated_devices(clock: SimClock) -> dict[str, tuple[SimDevice, DriverFactory]]:
-    """A Quasar with a Leaf and two packs that differ in SunSpec base and power sign, with their drivers."""
+    """The chargers, the DER device and two packs that differ in SunSpec base and power sign."""
     return {
         "Quasar 1 + Leaf": (SimulatedQuasar(clock, soc_pct=55.0), QuasarCharger),
+        "BiDiPro 10 + Leaf (conn. 3)": (
+            SimulatedBiDiPro(clock, soc_pct=55.0, connector=3),
+            BiDiProCharger,
+        ),
+        "SunSpec DER storage": (SimulatedDerStorage(clock), SunSpecDer),
         "SunSpec pack (base 40000)": (
             SimulatedSunSpecPack(clock, base_address=40000, serial="BENCH-PACK-1"),
             SunSpecPack,
@@ -141,10 +161,13 @@ async def run(polls: int) -> None:
             await driver.connect()
             drivers[name] = driver
             setup_requests[name] = driver.transport.request_count
-        quasar = drivers["Quasar 1 + Leaf"]
-        if isinstance(quasar, QuasarCharger):
-            # A running session under remote control: the poll a managed charger sees most.
-            await quasar.set_power_kw(3.7)
+        for name in (
+            "Quasar 1 + Leaf",
+            "BiDiPro 10 + Leaf (conn. 3)",
+            "SunSpec DER storage",
+        ):
+            # A running session under remote control: the poll a managed device sees most.
+            await drivers[name].set_power_kw(3.7)
         print(
             f"{polls} polls per device on {HOST} (simulator at x60); goal <= {GOAL_REQUESTS} requests, <= {GOAL_MS:g} ms"
         )
@@ -156,8 +179,17 @@ async def run(polls: int) -> None:
                     figures.name, figures.requests_per_poll, figures.ms_per_poll
                 )
             )
+        refresh: dict[str, int] = {}
+        for name, driver in drivers.items():
+            await driver.read()
+            before = driver.transport.request_count
+            await driver.refresh_control()
+            refresh[name] = driver.transport.request_count - before
+        print(
+            f"requests per refresh_control() after a poll, while in control: {refresh}"
+        )
         rounds = await time_rounds(list(drivers.values()), polls)
-        print(report_line("all three concurrently", None, rounds))
+        print(report_line(f"all {len(drivers)} concurrently", None, rounds))
         print(
             f"requests to connect (incl. SunSpec discovery), once per connection: {setup_requests}"
         )

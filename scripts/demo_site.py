@@ -20,8 +20,9 @@ class SimulatedHosts:
     """Where the simulator listens."""
 
     host: str
-    quasar_port: int
+    quasar_port: int  # the charger's port, whichever charger it is
     pack_port: int
+    charger: str = "quasar"
 
 
 def site_answers(prices: str) -> JsonDict:
@@ -33,17 +34,18 @@ def site_answers(prices: str) -> JsonDict:
 
 
 def charger_answers(hosts: SimulatedHosts) -> JsonDict:
-    """Answers for the charger subentry flow: the simulated Quasar 1 with a 40 kWh Leaf.
+    """Answers for the charger subentry flow: the simulated charger (detected) with a 40 kWh Leaf.
 
-    The simulator counts the fail-safe timeout in simulated seconds: at x60 the longest timeout (3600 s) is one
-    real minute, which the 10 s poll keeps alive, while the default 600 s would fire between two polls.
+    The simulator counts the fail-safe timeout in simulated seconds: at x60 the Quasar's longest timeout
+    (3600 s) is one real minute, which the 10 s poll keeps alive, while its default 600 s would fire between
+    two polls. The BiDiPro takes at most 600 s, so its demo runs at x30 (20 real seconds).
     """
     return {
         "host": hosts.host,
         "port": hosts.quasar_port,
         "unit_id": 1,
         "leaf_pack": "40",
-        "failsafe_timeout_s": 3600,
+        "failsafe_timeout_s": 600 if hosts.charger == "evtec" else 3600,
     }
 
 
@@ -57,10 +59,26 @@ def pack_answers(hosts: SimulatedHosts) -> JsonDict:
     }
 
 
+async def wait_for_demo_prices(client: HomeAssistantClient, timeout_s: float) -> None:
+    """Wait until the demo's price sensor carries its forecast (newer HA renders template attributes later)."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while asyncio.get_running_loop().time() < deadline:
+        states = await client.get_json("/api/states")
+        for found in states:
+            if found["entity_id"] == DEMO_PRICE_ENTITY and found["attributes"].get(
+                "raw_tomorrow"
+            ):
+                return
+        await asyncio.sleep(1)
+    raise DemoSetupError(f"{DEMO_PRICE_ENTITY} has no forecast after {timeout_s:.0f} s")
+
+
 async def ensure_site(
     client: HomeAssistantClient, hosts: SimulatedHosts, prices: str
 ) -> str:
     """Create the site entry and one charger and one pack subentry unless they exist; return the entry id."""
+    if prices == "demo":
+        await wait_for_demo_prices(client, timeout_s=60)
     entries = await client.get_json(f"/api/config/config_entries/entry?domain={DOMAIN}")
     if entries:
         entry_id = str(entries[0]["entry_id"])

@@ -12,6 +12,9 @@ import custom_components.v2g_home  # noqa: F401  # must be importable before HA 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+# The simulator on loopback, and Home Assistant with a site (opted into by the folders that need it).
+pytest_plugins = ["tests.simulated_hardware", "tests.home_assistant"]
+
 # What Home Assistant's frame helper and its deprecation helpers log about an integration's calls.
 _REPORT_MARKERS = (
     "deprecat",
@@ -32,11 +35,6 @@ class _UsageReports(logging.Handler):
         text = record.getMessage().lower()
         if "v2g_home" in text and any(marker in text for marker in _REPORT_MARKERS):
             self.reports.append(record.getMessage())
-
-
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
-    """Let Home Assistant load custom_components/ in every test."""
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parent.parent / "custom_components" / "v2g_home"
-PURE_PACKAGES = ("planner", "devices", "prices")
+PURE_PACKAGES = ("planner", "devices", "prices", "control")
 
 
 def _imported_modules(path: Path) -> set[str]:
@@ -29,7 +29,7 @@ def _imported_modules(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("package", PURE_PACKAGES)
 def test_pure_package_never_imports_homeassistant(package: str) -> None:
-    """planner/, devices/ and prices/ stay free of homeassistant and of the HA glue."""
+    """planner/, devices/, prices/ and control/ stay free of homeassistant and of the HA glue."""
     files = sorted((ROOT / package).rglob("*.py"))
     assert files, f"{package}/ has no modules"
     offenders = {

@@ -6,33 +6,29 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import Platform
-from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.storage import Store
 
-from .charger_coordinator import ChargerCoordinator
-from .const import CONF_PACK_DRIVER, DOMAIN, PACK_DRIVER_SUNSPEC, SUBENTRY_CHARGER
-from .device_factory import create_charger, create_leaf, create_pack
-from .devices.errors import ProfileError
-from .devices.profile import PackProfile, available_profiles
-from .entity import device_info, leaf_device_info, site_device_info
-from .ledger import Ledger, ledger_store_key
-from .load_forecast import house_forecast_provider
-from .pack_coordinator import PackCoordinator
-from .price_coordinator import PriceCoordinator
+from .accounting.ledger import Ledger, ledger_store_key
+from .const import DOMAIN
+from .coordinators.charger import ChargerCoordinator
+from .coordinators.entity import device_info, leaf_device_info, site_device_info
+from .coordinators.factory import async_create_coordinators
+from .pricing.coordinator import PriceCoordinator
+from .pricing.kept import kept_prices_store_key
 from .runtime import RuntimeData, V2GConfigEntry
-from .scheduler import Scheduler
-from .scheduler_settings import settings_store_key
+from .scheduling.house_forecast import house_forecast_provider
+from .scheduling.overrides import overrides_store_key
+from .scheduling.scheduler import Scheduler
+from .scheduling.settings_store import settings_store_key
 from .services import async_setup_services
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from homeassistant.config_entries import ConfigSubentry
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.typing import ConfigType
 
-    from .coordinator import DeviceCoordinator
+    from .coordinators.base import DeviceCoordinator
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS = [
@@ -44,34 +40,6 @@ PLATFORMS = [
     Platform.SWITCH,
     Platform.TIME,
 ]
-
-
-def _coordinator(
-    hass: HomeAssistant,
-    entry: V2GConfigEntry,
-    subentry: ConfigSubentry,
-    profiles: Mapping[str, PackProfile],
-) -> DeviceCoordinator[Any]:
-    if subentry.subentry_type == SUBENTRY_CHARGER:
-        return ChargerCoordinator(
-            hass,
-            entry,
-            subentry,
-            create_charger(subentry.data),
-            create_leaf(subentry.data),
-        )
-    try:
-        driver = create_pack(subentry.data, profiles)
-    except ProfileError as err:
-        raise ConfigEntryError(
-            translation_domain=DOMAIN,
-            translation_key="profile_missing",
-            translation_placeholders={
-                "device": subentry.title,
-                "profile": str(subentry.data[CONF_PACK_DRIVER]),
-            },
-        ) from err
-    return PackCoordinator(hass, entry, subentry, driver)
 
 
 async def _async_first_refresh(coordinator: DeviceCoordinator[Any]) -> None:
@@ -120,16 +88,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa:
 
 async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
     """Connect every device of the site, start the price feed, set up the platforms."""
-    profiles: Mapping[str, PackProfile] = {}
-    if any(
-        subentry.data.get(CONF_PACK_DRIVER, PACK_DRIVER_SUNSPEC) != PACK_DRIVER_SUNSPEC
-        for subentry in entry.subentries.values()
-    ):
-        profiles = await hass.async_add_executor_job(available_profiles)
-    devices = {
-        subentry_id: _coordinator(hass, entry, subentry, profiles)
-        for subentry_id, subentry in entry.subentries.items()
-    }
+    devices = await async_create_coordinators(hass, entry)
     results = await asyncio.gather(
         *(_async_first_refresh(coordinator) for coordinator in devices.values()),
         return_exceptions=True,
@@ -139,11 +98,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
             raise result
     prices = PriceCoordinator(hass, entry)
     await prices.async_config_entry_first_refresh()
-    entry.runtime_data = RuntimeData(devices=devices, prices=prices)
-    scheduler = entry.runtime_data.scheduler = Scheduler(hass, entry)
+    scheduler = Scheduler(hass, entry, devices, prices)
     scheduler.house_forecast_provider = house_forecast_provider(entry)
     await scheduler.async_load()
-    ledger = entry.runtime_data.ledger = Ledger(hass, entry, devices, prices)
+    ledger = Ledger(
+        hass,
+        entry,
+        devices,
+        prices,
+        wear_per_kwh=lambda: scheduler.settings.wear_per_kwh,
+    )
+    entry.runtime_data = RuntimeData(
+        devices=devices, prices=prices, scheduler=scheduler, ledger=ledger
+    )
     await ledger.async_load()
     ledger.async_start()
     entry.async_on_unload(ledger.async_stop)
@@ -167,6 +134,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> None:
-    """Delete the site's stored scheduler settings and ledger when the site is deleted."""
-    for key in (settings_store_key(entry.entry_id), ledger_store_key(entry.entry_id)):
+    """Delete the site's stored settings, overrides, kept prices and ledger when the site is deleted."""
+    for key in (
+        settings_store_key(entry.entry_id),
+        overrides_store_key(entry.entry_id),
+        kept_prices_store_key(entry.entry_id),
+        ledger_store_key(entry.entry_id),
+    ):
         await Store[dict[str, Any]](hass, 1, key).async_remove()

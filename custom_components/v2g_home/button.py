@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 
-from .scheduler_entities import SchedulerEntity
+from .scheduling.entities import SchedulerEntity
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -25,9 +25,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the re-plan button to the site."""
-    scheduler = entry.runtime_data.scheduler
-    if scheduler is not None:
-        async_add_entities([ReplanButton(scheduler, entry, REPLAN)])
+    async_add_entities([ReplanButton(entry.runtime_data.scheduler, entry, REPLAN)])
 
 
 class ReplanButton(SchedulerEntity, ButtonEntity):

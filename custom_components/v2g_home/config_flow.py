@@ -15,16 +15,17 @@ from homeassistant.const import CONF_NAME
 from homeassistant.core import callback
 from homeassistant.helpers.selector import TextSelector
 
-from .config_flow_devices import ChargerSubentryFlow, PackSubentryFlow
-from .config_flow_house import house_schema, validate_house_entities
-from .config_flow_prices import (
+from .common.compat import vol
+from .const import DOMAIN, SUBENTRY_CHARGER, SUBENTRY_PACK
+from .flows.chargers import ChargerSubentryFlow
+from .flows.devices import PackSubentryFlow
+from .flows.house import house_schema, validate_house_entities
+from .flows.prices import (
     price_source_schema,
     tariff_schema,
     validate_price_source,
     validate_tariffs,
 )
-from .const import DOMAIN, SUBENTRY_CHARGER, SUBENTRY_PACK
-from .ha_compat import vol
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_HOST
 
-from .charger_coordinator import ChargerCoordinator
 from .const import CONF_SERIAL
+from .coordinators.charger import ChargerCoordinator
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
-    from .coordinator import DeviceCoordinator
-    from .price_coordinator import PriceCoordinator
+    from .coordinators.base import DeviceCoordinator
+    from .pricing.coordinator import PriceCoordinator
     from .runtime import V2GConfigEntry
 
 TO_REDACT = {CONF_HOST, CONF_SERIAL, "unique_id", "serial_number"}
@@ -99,11 +99,9 @@ def _prices(prices: PriceCoordinator) -> dict[str, Any]:
     }
 
 
-def _scheduler(entry: V2GConfigEntry) -> dict[str, Any] | None:
+def _scheduler(entry: V2GConfigEntry) -> dict[str, Any]:
     """The settings in force and a summary of the last plan."""
     scheduler = entry.runtime_data.scheduler
-    if scheduler is None:
-        return None
     settings = asdict(scheduler.settings)
     settings["departure_time"] = _iso(scheduler.settings.departure_time)
     plan = scheduler.plan
@@ -122,11 +120,9 @@ def _scheduler(entry: V2GConfigEntry) -> dict[str, Any] | None:
     }
 
 
-def _ledger(entry: V2GConfigEntry) -> dict[str, Any] | None:
+def _ledger(entry: V2GConfigEntry) -> dict[str, Any]:
     """How export is measured and the site's lifetime totals."""
     ledger = entry.runtime_data.ledger
-    if ledger is None:
-        return None
     return {
         "export_source": ledger.export_source,
         "lifetime": asdict(ledger.totals(None, "lifetime")),

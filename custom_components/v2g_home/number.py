@@ -13,10 +13,10 @@ from homeassistant.components.number import (
 )
 from homeassistant.const import EntityCategory, UnitOfPower
 
-from .charger_coordinator import ChargerCoordinator, ControlSettings
 from .const import CHARGER_MAX_POWER_KW, CHARGER_MIN_POWER_KW
-from .entity import V2GEntity
-from .scheduler_entities import async_add_setting_numbers
+from .coordinators.charger import ChargerCoordinator, ControlSettings
+from .coordinators.entity import V2GEntity
+from .scheduling.entities import async_add_setting_numbers
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -66,7 +66,7 @@ async def async_setup_entry(
                 ),
                 config_subentry_id=subentry_id,
             )
-    async_add_setting_numbers(entry, async_add_entities)
+    async_add_setting_numbers(entry, entry.runtime_data.scheduler, async_add_entities)
 
 
 class ChargerPowerNumber(V2GEntity[ChargerCoordinator], RestoreNumber):

@@ -7,20 +7,20 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 
-from .coordinator import DeviceCoordinator
-from .ledger import Ledger
-from .price_coordinator import PriceCoordinator
-from .scheduler import Scheduler
+from .accounting.ledger import Ledger
+from .coordinators.base import DeviceCoordinator
+from .pricing.coordinator import PriceCoordinator
+from .scheduling.scheduler import Scheduler
 
 
 @dataclass(kw_only=True)
 class RuntimeData:
-    """The site's coordinators: one per device subentry (keyed by subentry id) and the prices."""
+    """The site's coordinators (one per device subentry, keyed by subentry id), prices, scheduler, ledger."""
 
     devices: dict[str, DeviceCoordinator[Any]]
     prices: PriceCoordinator | None
-    scheduler: Scheduler | None = None
-    ledger: Ledger | None = None
+    scheduler: Scheduler
+    ledger: Ledger
 
 
 type V2GConfigEntry = ConfigEntry[RuntimeData]

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from .charger_coordinator import ChargerCoordinator
-from .const import ControlMode
-from .entity import V2GEntity
-from .pack_coordinator import PackCoordinator
+from .control.modes import ControlMode
+from .coordinators.charger import ChargerCoordinator
+from .coordinators.entity import V2GEntity
+from .coordinators.pack import PackCoordinator
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

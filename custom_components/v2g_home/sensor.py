@@ -10,19 +10,20 @@ from homeassistant.components.sensor import SensorEntity
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 from homeassistant.util import dt as dt_util
 
-from .accounting_entities import async_add_accounting_sensors
-from .charger_coordinator import ChargerCoordinator
-from .entity import V2GEntity
-from .pack_coordinator import PackCoordinator
-from .pack_energy import ENERGY_COUNTERS, PackEnergySensor
-from .price_entities import async_add_price_sensors
-from .scheduler_entities import async_add_scheduler_sensors
-from .sensor_descriptions import (
+from .accounting.entities import async_add_accounting_sensors
+from .accounting.pack_energy import ENERGY_COUNTERS, PackEnergySensor
+from .coordinators.charger import ChargerCoordinator
+from .coordinators.charger_sensors import CHARGER_STATUS_SENSORS
+from .coordinators.entity import V2GEntity
+from .coordinators.pack import PackCoordinator
+from .coordinators.sensor_descriptions import (
     CHARGER_SENSORS,
     PACK_SENSORS,
     ChargerSensorDescription,
     PackSensorDescription,
 )
+from .pricing.entities import async_add_price_sensors
+from .scheduling.entities import async_add_scheduler_sensors
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -47,7 +48,8 @@ async def async_setup_entry(
                     (LeafSocSensor if _is_leaf_soc(description) else ChargerSensor)(
                         coordinator, description
                     )
-                    for description in CHARGER_SENSORS
+                    for description in (*CHARGER_SENSORS, *CHARGER_STATUS_SENSORS)
+                    if coordinator.driver.kind in description.kinds
                 ),
                 config_subentry_id=subentry_id,
             )
@@ -68,8 +70,11 @@ async def async_setup_entry(
             )
     if entry.runtime_data.prices is not None:
         async_add_price_sensors(entry.runtime_data.prices, entry, async_add_entities)
-    async_add_scheduler_sensors(entry, async_add_entities)
-    async_add_accounting_sensors(entry, async_add_entities)
+    runtime = entry.runtime_data
+    async_add_scheduler_sensors(entry, runtime.scheduler, async_add_entities)
+    async_add_accounting_sensors(
+        entry, runtime.ledger, runtime.devices, async_add_entities
+    )
 
 
 class ChargerSensor(V2GEntity[ChargerCoordinator], SensorEntity):
@@ -128,20 +133,20 @@ class LeafSocMemory(ExtraStoredData):
 
 
 class LeafSocSensor(ChargerSensor, RestoreEntity):
-    """The Leaf's SoC, kept across restarts: the Quasar reports it only while energy flows."""
+    """The car's SoC, kept across restarts: chargers such as the Quasar report it only while energy flows."""
 
     @property
     def extra_restore_state_data(self) -> LeafSocMemory | None:
         """The last good SoC and whether the car has stayed plugged in since it was measured."""
         data = self.coordinator.data
-        soc = self.coordinator.leaf.soc_filter.last_good
+        soc = self.coordinator.car.soc_filter.last_good
         if data is None or soc.soc_pct is None or soc.measured_at is None:
             return None
         return LeafSocMemory(
             soc_pct=soc.soc_pct,
             measured_at=soc.measured_at,
-            stayed_plugged_in=data.leaf.plugged_in is True
-            and not self.coordinator.leaf.soc_filter.unplugged_since_good,
+            stayed_plugged_in=data.car.plugged_in is True
+            and not self.coordinator.car.soc_filter.unplugged_since_good,
         )
 
     async def async_added_to_hass(self) -> None:
@@ -149,7 +154,7 @@ class LeafSocSensor(ChargerSensor, RestoreEntity):
         await super().async_added_to_hass()
         stored = await self.async_get_last_extra_data()
         memory = None if stored is None else LeafSocMemory.from_dict(stored.as_dict())
-        if memory is not None and self.coordinator.restore_leaf_soc(
+        if memory is not None and self.coordinator.restore_car_soc(
             memory.soc_pct,
             memory.measured_at,
             stayed_plugged_in=memory.stayed_plugged_in,

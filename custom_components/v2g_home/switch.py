@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
 
-from .scheduler_entities import SchedulerEntity
+from .scheduling.entities import SchedulerEntity
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -48,8 +48,6 @@ async def async_setup_entry(
 ) -> None:
     """Add the site's scheduler switches."""
     scheduler = entry.runtime_data.scheduler
-    if scheduler is None:
-        return
     async_add_entities(
         SettingSwitch(scheduler, entry, description) for description in SETTING_SWITCHES
     )

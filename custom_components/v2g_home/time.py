@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from homeassistant.components.time import TimeEntity, TimeEntityDescription
 from homeassistant.const import EntityCategory
 
-from .scheduler_entities import SchedulerEntity
+from .scheduling.entities import SchedulerEntity
 
 if TYPE_CHECKING:
     from datetime import time
@@ -32,9 +32,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the departure time to the site."""
-    scheduler = entry.runtime_data.scheduler
-    if scheduler is not None:
-        async_add_entities([DepartureTime(scheduler, entry, DEPARTURE_TIME)])
+    async_add_entities(
+        [DepartureTime(entry.runtime_data.scheduler, entry, DEPARTURE_TIME)]
+    )
 
 
 class DepartureTime(SchedulerEntity, TimeEntity):

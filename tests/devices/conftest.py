@@ -9,8 +9,8 @@ import pytest
 from custom_components.v2g_home.devices.simulator import (
     ModbusSimulator,
     SimClock,
+    SimulatedBiDiPro,
     SimulatedQuasar,
-    SimulatedSunSpecPack,
 )
 from custom_components.v2g_home.devices.transport import ModbusTransport
 
@@ -25,46 +25,6 @@ if TYPE_CHECKING:
 @pytest.fixture(autouse=True)
 def loopback_sockets(socket_enabled: None) -> None:
     """Device tests talk Modbus TCP over 127.0.0.1 (HA's harness blocks sockets otherwise)."""
-
-
-@pytest.fixture
-def clock() -> SimClock:
-    """A clock that only moves when a test advances it."""
-    return SimClock(manual=True)
-
-
-@pytest.fixture
-def quasar(clock: SimClock) -> SimulatedQuasar:
-    """A Quasar 1 with a 37 kWh Leaf at 50 % plugged in."""
-    return SimulatedQuasar(clock, capacity_kwh=37.0, soc_pct=50.0)
-
-
-@pytest.fixture
-async def quasar_server(
-    quasar: SimulatedQuasar, clock: SimClock
-) -> AsyncIterator[ModbusSimulator]:
-    """The charger served on an ephemeral loopback port."""
-    server = ModbusSimulator({1: quasar}, clock=clock)
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-def pack(clock: SimClock) -> SimulatedSunSpecPack:
-    """A 10 kWh, 5 kW SunSpec pack at 50 %."""
-    return SimulatedSunSpecPack(clock)
-
-
-@pytest.fixture
-async def pack_server(
-    pack: SimulatedSunSpecPack, clock: SimClock
-) -> AsyncIterator[ModbusSimulator]:
-    """The pack served on an ephemeral loopback port."""
-    server = ModbusSimulator({1: pack}, clock=clock)
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def open_transport(
@@ -120,3 +80,9 @@ async def client(server: ModbusSimulator) -> AsyncIterator[AsyncModbusTcpClient]
     """A raw Modbus client to the charger."""
     async with raw_client(server) as connected:
         yield connected
+
+
+@pytest.fixture
+def evse(clock: SimClock) -> SimulatedBiDiPro:
+    """A BiDiPro 10 with a 37 kWh Leaf at 50 % on connector 1, its session up."""
+    return SimulatedBiDiPro(clock)

@@ -9,8 +9,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 
-from .conftest import PACK_SERIAL, QUASAR_SERIAL
-from .helpers import poll
+from tests.helpers.ha import poll
+from tests.helpers.site import PACK_SERIAL, QUASAR_SERIAL
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

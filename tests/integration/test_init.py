@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 
 from custom_components.v2g_home.const import DOMAIN
-from tests.registry_helpers import find_device
-
-from .conftest import (
+from tests.helpers.flows import free_port
+from tests.helpers.ha import CHARGER, PACK, setup, state
+from tests.helpers.registry import find_device
+from tests.helpers.services import subentry_of
+from tests.helpers.site import (
     PACK_SERIAL,
     QUASAR_SERIAL,
     charger_subentry,
@@ -17,9 +19,6 @@ from .conftest import (
     pack_subentry,
     site_entry,
 )
-from .flow_helpers import free_port
-from .helpers import CHARGER, PACK, setup, state
-from .services_helpers import subentry_of
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

@@ -11,9 +11,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
-from .conftest import site_entry
-from .scheduler_helpers import flat, scheduler_of, set_prices
-from .services_helpers import call, charger_device, pack_device
+from tests.helpers.scheduling import flat, scheduler_of, set_prices
+from tests.helpers.services import call, charger_device, pack_device
+from tests.helpers.site import site_entry
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

@@ -9,15 +9,18 @@ from typing import Any
 
 import pytest
 
-from custom_components.v2g_home.const import ControlMode
+from custom_components.v2g_home.accounting.pack_energy import ENERGY_COUNTERS
+from custom_components.v2g_home.control.modes import ControlMode
+from custom_components.v2g_home.coordinators.sensor_descriptions import (
+    CHARGER_SENSORS,
+    PACK_SENSORS,
+)
 from custom_components.v2g_home.devices.leaf import LEAF_PACKS
 from custom_components.v2g_home.devices.models import ChargerState, PackState
 from custom_components.v2g_home.devices.quasar import SetpointMode
 from custom_components.v2g_home.devices.sunspec import PowerSign
 from custom_components.v2g_home.number import POWER_NUMBERS
-from custom_components.v2g_home.pack_energy import ENERGY_COUNTERS
 from custom_components.v2g_home.select import CONTROL_MODE
-from custom_components.v2g_home.sensor_descriptions import CHARGER_SENSORS, PACK_SENSORS
 
 PACKAGE = Path(__file__).parent.parent.parent / "custom_components" / "v2g_home"
 LANGUAGES = ("en", "da")
@@ -97,7 +100,7 @@ def test_every_exception_key_is_translated(language: str) -> None:
     """Each translation_key raised by the HA layer has a message."""
     exceptions = _load(language)["exceptions"]
     used: set[str] = set()
-    for module in ("__init__.py", "coordinator.py", "charger_coordinator.py"):
+    for module in ("__init__.py", "coordinators/base.py", "coordinators/charger.py"):
         used |= set(
             re.findall(
                 r'translation_key="(\w+)"',

@@ -24,8 +24,7 @@ from custom_components.v2g_home.prices.models import (
     PriceFormatError,
     RateLimitedError,
 )
-
-from .conftest import load_fixture
+from tests.helpers.recorded import load_fixture
 
 Reply = Callable[[web.Request], web.StreamResponse]
 

@@ -14,8 +14,7 @@ from custom_components.v2g_home.prices.entity_adapters import (
     parse_nordpool_core_response,
 )
 from custom_components.v2g_home.prices.models import PriceFormatError
-
-from .conftest import load_fixture
+from tests.helpers.recorded import load_fixture
 
 MIDNIGHT_UTC = datetime(2026, 1, 13, 23, 0, tzinfo=UTC)  # 2026-01-14 00:00 Danish time
 

@@ -25,8 +25,7 @@ from custom_components.v2g_home.prices.tariffs import (
     parse_custom_table,
     parse_preset,
 )
-
-from .conftest import load_fixture
+from tests.helpers.recorded import load_fixture
 
 if TYPE_CHECKING:
     from pathlib import Path

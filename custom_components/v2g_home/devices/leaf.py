@@ -72,10 +72,18 @@ class SocFilter:
     def update(
         self, raw_pct: float, charger_state: ChargerState, now: datetime
     ) -> SocReading:
-        """Feed one raw register value; 0 (idle or no car) means unknown, not empty."""
-        if charger_state in _NO_CAR:
-            # The car may be driven before it comes back: its next SoC need not be near the last.
+        """Feed one raw Quasar register value; 0 (idle or no car) means unknown, not empty."""
+        return self.observe(raw_pct, plugged_in=charger_state not in _NO_CAR, now=now)
+
+    def observe(self, raw_pct: float, *, plugged_in: bool, now: datetime) -> SocReading:
+        """Feed one raw SoC from any charger; 0 means unknown, not empty."""
+        if not plugged_in:
+            # The car may be driven before it comes back (or another car may come): its SoC is
+            # unknown now, and its next SoC need not be near the last.
             self._unplugged = True
+            self._pending = None
+            self._good = SocReading(soc_pct=None, measured_at=None)
+            return self._good
         # 0 means "no reading" in every state: a Leaf never reports 0 % itself.
         if raw_pct <= 0 or raw_pct > 100:
             self._pending = None

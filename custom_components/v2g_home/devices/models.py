@@ -7,6 +7,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from .charger import ChargerCapabilities, ChargerStatus, SessionState
+from .quasar_map import MAX_POWER_KW, MIN_POWER_KW
+
 
 class ChargerState(StrEnum):
     """Quasar 1 charger state (register 537), as a stable string for the UI."""
@@ -79,6 +82,49 @@ class ChargerReading:
     failsafe_timeout_s: int | None = None
     auto_start: bool | None = None
     locked: bool | None = None
+
+    @property
+    def status(self) -> ChargerStatus:
+        """The shared charger view: the Quasar refuses < 1.38 kW and reports SoC only in a session."""
+        state, plugged_in = _QUASAR_STATES[self.state]
+        max_kw = (
+            min(MAX_POWER_KW, self.max_power_kw)
+            if self.max_power_kw >= MIN_POWER_KW
+            else MAX_POWER_KW
+        )
+        return ChargerStatus(
+            state=state,
+            plugged_in=plugged_in,
+            car_soc_pct=float(self.car_soc_raw_pct)
+            if 0 < self.car_soc_raw_pct <= 100
+            else None,
+            power_kw=self.power_kw,
+            capabilities=ChargerCapabilities(
+                max_charge_kw=max_kw,
+                max_discharge_kw=max_kw,
+                min_charge_kw=MIN_POWER_KW,
+                min_discharge_kw=MIN_POWER_KW,
+                soc_in_session_only=True,
+            ),
+            error_code=self.unrecoverable_error or self.recoverable_error,
+        )
+
+
+_QUASAR_STATES: dict[ChargerState, tuple[SessionState, bool | None]] = {
+    ChargerState.NO_CAR: (SessionState.NO_CAR, False),
+    ChargerState.NO_CAR_LOCKED: (SessionState.NO_CAR, False),
+    ChargerState.CHARGING: (SessionState.CHARGING, True),
+    ChargerState.DISCHARGING: (SessionState.DISCHARGING, True),
+    ChargerState.WAITING_FOR_CAR: (SessionState.READY, True),
+    ChargerState.CONTROLLED_BY_SCHEDULE: (SessionState.READY, True),
+    ChargerState.PAUSED: (SessionState.READY, True),
+    ChargerState.END_OF_SCHEDULE: (SessionState.READY, True),
+    ChargerState.QUEUE_POWER_SHARING: (SessionState.READY, True),
+    ChargerState.QUEUE_POWER_BOOST: (SessionState.READY, True),
+    ChargerState.POWER_SHARING_UNCONFIGURED: (SessionState.ERROR, True),
+    ChargerState.ERROR: (SessionState.ERROR, None),
+    ChargerState.UNKNOWN: (SessionState.UNKNOWN, None),
+}
 
 
 @dataclass(frozen=True, kw_only=True)

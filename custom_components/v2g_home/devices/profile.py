@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from .errors import DeviceProtocolError, ProfileError, WriteVerificationError
 from .models import DeviceIdentity, PackReading, PackState
+from .profile_fields import PROFILE_SUFFIXES, read_profile_file
 from .profile_schema import (
     ENERGY_UNITS,
     POWER_UNITS,
@@ -44,18 +42,11 @@ __all__ = [
 ]
 
 PROFILES_DIR = Path(__file__).parent.parent / "profiles"
-PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def load_profile(path: Path | str) -> PackProfile:
     """Read a YAML or JSON profile file (blocking I/O: run it in an executor inside HA)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (OSError, ValueError, yaml.YAMLError) as err:
-        raise ProfileError(f"{path.name}: cannot be read: {err}") from err
-    return parse_profile(data, path.name)
+    return parse_profile(*read_profile_file(path))
 
 
 def available_profiles(directory: Path = PROFILES_DIR) -> dict[str, PackProfile]:

@@ -8,8 +8,10 @@ import math
 from typing import TYPE_CHECKING
 
 from . import quasar_map as qm
+from .charger import ChargerKind, ConnectorType
 from .errors import DeviceProtocolError, WriteVerificationError
 from .models import ChargerReading, ChargerState, DeviceIdentity
+from .quasar_map import MAX_POWER_KW, MIN_POWER_KW
 from .registers import Register, decode, encode, plan_blocks, words_by_address
 
 if TYPE_CHECKING:
@@ -19,8 +21,6 @@ _LOGGER = logging.getLogger(__name__)
 
 MIN_CURRENT_A = 6
 MAX_CURRENT_A = 32
-MIN_POWER_KW = 1.38
-MAX_POWER_KW = 7.4
 NOMINAL_VOLTAGE_V = 230.0
 _PLAUSIBLE_GRID_V = (180.0, 260.0)
 
@@ -52,6 +52,8 @@ class SetpointMode(StrEnum):
 class QuasarCharger:
     """A Quasar 1 over Modbus TCP (power: + charges the car, - discharges it)."""
 
+    kind = ChargerKind.QUASAR
+    connector = ConnectorType.CHADEMO
     manufacturer = "Wallbox"
     model = "Quasar 1"
 
@@ -187,6 +189,9 @@ class QuasarCharger:
     async def stop(self) -> None:
         """Pause the session (register 257 = 2)."""
         await self._action(qm.ACTION_STOP)
+
+    async def refresh_control(self) -> None:
+        """Nothing to do: every request feeds the Quasar's fail-safe and read() re-arms it."""
 
     async def restart(self) -> None:
         """Restart the charger, the cure for a crashed Modbus module (register 257 = 3)."""

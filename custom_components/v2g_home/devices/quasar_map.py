@@ -10,6 +10,10 @@ from .registers import Register, RegisterType
 U16 = RegisterType.UINT16
 I16 = RegisterType.INT16
 
+# 32 A x 230 V both ways; the charger refuses less than 6 A (1.38 kW) in either direction.
+MIN_POWER_KW = 1.38
+MAX_POWER_KW = 7.4
+
 IDENTITY = {
     "firmware": Register(address=1, type=U16),
     "serial_high": Register(address=2, type=U16),

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+import math
+import struct
 from typing import TYPE_CHECKING
 
 from .errors import DeviceProtocolError
+from .register_blocks import MODBUS_MAX_READ, Block, plan_blocks, words_by_address
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
-type Value = int | float | str | None
+__all__ = [
+    "MODBUS_MAX_READ",
+    "Block",
+    "Register",
+    "RegisterType",
+    "Value",
+    "WordOrder",
+    "decode",
+    "encode",
+    "plan_blocks",
+    "words_by_address",
+]
 
-MODBUS_MAX_READ = 125
+type Value = int | float | str | None
 
 
 class RegisterType(StrEnum):
@@ -25,6 +39,8 @@ class RegisterType(StrEnum):
     INT32 = "int32"
     ACC32 = "acc32"
     ACC64 = "acc64"
+    UINT64 = "uint64"
+    FLOAT32 = "float32"
     ENUM16 = "enum16"
     BITFIELD16 = "bitfield16"
     BITFIELD32 = "bitfield32"
@@ -45,6 +61,8 @@ _WORDS = {
     RegisterType.ACC32: 2,
     RegisterType.BITFIELD32: 2,
     RegisterType.ACC64: 4,
+    RegisterType.UINT64: 4,
+    RegisterType.FLOAT32: 2,
 }
 _SIGNED = {RegisterType.INT16, RegisterType.INT32, RegisterType.SUNSSF}
 _UNSCALED = {
@@ -65,6 +83,8 @@ _SUNSPEC_NOT_IMPLEMENTED = {
     RegisterType.INT32: 0x80000000,
     RegisterType.ACC32: 0,
     RegisterType.ACC64: 0,
+    RegisterType.UINT64: 0xFFFFFFFFFFFFFFFF,
+    RegisterType.FLOAT32: 0x7FC00000,
 }
 _SUNSSF_RANGE = range(-10, 11)
 
@@ -87,66 +107,6 @@ class Register:
         if self.type is RegisterType.STRING:
             return self.count
         return _WORDS.get(self.type, 1)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Block:
-    """A contiguous range of registers fetched with one read request."""
-
-    address: int
-    count: int
-    names: tuple[str, ...]
-
-
-def plan_blocks(
-    registers: Mapping[str, Register],
-    max_gap: int = 0,
-    max_count: int = MODBUS_MAX_READ,
-) -> list[Block]:
-    """Group registers into as few contiguous reads as the gap and size limits allow."""
-    ordered = sorted(registers.items(), key=lambda item: (item[1].address, item[0]))
-    blocks: list[Block] = []
-    start = end = 0
-    names: list[str] = []
-    for name, register in ordered:
-        if register.words > max_count:
-            raise ValueError(
-                f"{name} ({register.words} words) exceeds a {max_count}-word read"
-            )
-        reg_end = register.address + register.words
-        if (
-            names
-            and register.address - end <= max_gap
-            and max(end, reg_end) - start <= max_count
-        ):
-            end = max(end, reg_end)
-            names.append(name)
-            continue
-        if names:
-            blocks.append(Block(address=start, count=end - start, names=tuple(names)))
-        start, end, names = register.address, reg_end, [name]
-    if names:
-        blocks.append(Block(address=start, count=end - start, names=tuple(names)))
-    return blocks
-
-
-def words_by_address(
-    blocks: Sequence[Block], replies: Sequence[Sequence[int]]
-) -> dict[int, int]:
-    """Spread the replies of a list of block reads over their addresses."""
-    words: dict[int, int] = {}
-    for block, reply in zip(blocks, replies, strict=True):
-        if len(reply) != block.count:
-            raise DeviceProtocolError(
-                f"read of {block.count} registers at {block.address} returned {len(reply)}"
-            )
-        for offset, word in enumerate(reply):
-            if not 0 <= word <= 0xFFFF:
-                raise DeviceProtocolError(
-                    f"register {block.address + offset} holds {word}"
-                )
-            words[block.address + offset] = word
-    return words
 
 
 def _raw(
@@ -177,6 +137,16 @@ def _string(raw: Iterable[int]) -> str | None:
     return text or None
 
 
+def _float(name: str, register: Register, raw: Sequence[int]) -> float | None:
+    (value,) = struct.unpack(">f", struct.pack(">HH", *raw))
+    if math.isnan(value):
+        # NaN is how float registers say "no value now" (SunSpec's "not implemented" too).
+        return None
+    if math.isinf(value):
+        raise DeviceProtocolError(f"{name} (register {register.address}) reads {value}")
+    return float(value)
+
+
 def _not_implemented(register: Register, raw: Sequence[int]) -> bool:
     unsigned = 0
     for word in raw:
@@ -192,19 +162,21 @@ def decode(
     word_order: WordOrder = WordOrder.BIG,
 ) -> dict[str, Value]:
     """Decode every register of a map (scale and scale factors applied); implausible values raise."""
-    raw_values: dict[str, int | str | None] = {}
+    raw_values: dict[str, Value] = {}
     for name, register in registers.items():
         raw = _raw(register, words, word_order)
         if register.type is RegisterType.STRING:
             raw_values[name] = _string(raw)
         elif sunspec and _not_implemented(register, raw):
             raw_values[name] = None
+        elif register.type is RegisterType.FLOAT32:
+            raw_values[name] = _float(name, register, raw)
         else:
             raw_values[name] = _integer(register, raw)
     values: dict[str, Value] = {}
     for name, register in registers.items():
         value = raw_values[name]
-        if isinstance(value, int) and register.type not in _UNSCALED:
+        if isinstance(value, int | float) and register.type not in _UNSCALED:
             values[name] = _scaled(name, register, value, raw_values)
         else:
             values[name] = value
@@ -219,7 +191,7 @@ def decode(
 
 
 def _scaled(
-    name: str, register: Register, value: int, raw_values: Mapping[str, Value]
+    name: str, register: Register, value: float, raw_values: Mapping[str, Value]
 ) -> Value:
     factor = register.scale
     if register.sf is not None:
@@ -252,6 +224,11 @@ def encode(
     """Turn an engineering value into the register's words (scale and scale factor undone)."""
     if register.type is RegisterType.STRING:
         raise ValueError("strings are not written")
+    if register.type is RegisterType.FLOAT32:
+        if not math.isfinite(value):
+            raise ValueError(f"{value} is not a number")
+        high, low = struct.unpack(">HH", struct.pack(">f", value / register.scale))
+        return [low, high] if word_order is WordOrder.LITTLE else [high, low]
     raw = round(value / (register.scale * 10.0**sf))
     bits = 16 * register.words
     low, high = (

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 import math
 from typing import TYPE_CHECKING
 
 from . import sunspec_map as sm
 from .errors import DeviceProtocolError, UnsupportedDeviceError, WriteVerificationError
-from .models import DeviceIdentity, PackReading, PackState
+from .models import PackReading
 from .registers import (
     MODBUS_MAX_READ,
     Register,
@@ -18,36 +17,24 @@ from .registers import (
     plan_blocks,
     words_by_address,
 )
-from .sunspec_discovery import ModelLocation, discover, require, select_points
+from .sunspec_discovery import (
+    ModelLocation,
+    discover,
+    read_common,
+    require,
+    select_points,
+)
+from .sunspec_pack_state import PowerSign, SignedPower, number, pack_state, rated_kw
 
 if TYPE_CHECKING:
+    from .models import DeviceIdentity
     from .transport import ModbusTransport
+
+__all__ = ["CHARGE_LIMIT", "DISCHARGE_LIMIT", "PowerSign", "SunSpecPack"]
 
 
 CHARGE_LIMIT = 1  # StorCtl_Mod bit 0: InWRte governs charging
 DISCHARGE_LIMIT = 2  # StorCtl_Mod bit 1: OutWRte governs discharging
-
-_CHA_ST_DISCHARGING = 3
-_CHA_ST_CHARGING = 4
-_CHA_ST = {
-    1: PackState.OFF,
-    2: PackState.IDLE,
-    3: PackState.DISCHARGING,
-    4: PackState.CHARGING,
-    5: PackState.IDLE,
-    6: PackState.HOLDING,
-    7: PackState.STANDBY,
-}
-_STATE = {
-    1: PackState.OFF,
-    2: PackState.STANDBY,
-    4: PackState.STANDBY,
-    5: PackState.HOLDING,
-    6: PackState.STANDBY,
-}
-_STATE_CONNECTED = 3
-_STATE_FAULT = 99
-_IDLE_KW = 0.05
 
 _READ_802 = (
     "WHRtg",
@@ -79,14 +66,6 @@ _REVERT_124 = "s.InOutWRte_RvrtTms"
 DEFAULT_REVERT_TIMEOUT_S = 0  # opt-in here; the integration arms it (device_factory)
 
 
-class PowerSign(StrEnum):
-    """How model 802's W is signed (the standard leaves it open)."""
-
-    AUTO = "auto"
-    POSITIVE_CHARGE = "positive_charge"
-    POSITIVE_DISCHARGE = "positive_discharge"
-
-
 class SunSpecPack:
     """A stationary pack speaking SunSpec: reads model 802, controls through model 124."""
 
@@ -102,11 +81,11 @@ class SunSpecPack:
             raise ValueError(f"revert timeout {revert_timeout_s} s is out of range")
         self.transport = transport
         self.power_sign = power_sign
+        self._sign = SignedPower(power_sign)
         self.revert_timeout_s = revert_timeout_s
         self._command: dict[str, int] = {}
         self.models: dict[int, ModelLocation] = {}
         self._poll: dict[str, Register] = {}
-        self._learned_sign = 0
         self._last: dict[str, Value] = {}
 
     async def connect(self) -> None:
@@ -125,24 +104,13 @@ class SunSpecPack:
     async def identify(self) -> DeviceIdentity:
         """Read model 1: manufacturer, model, serial number and version."""
         await self._ensure_connected()
-        common = require(self.models, 1)
-        values = await self._read(
-            select_points(sm.MODEL_1, ("Mn", "Md", "SN", "Vr"), common, "")
-        )
-        if not values.get("SN") or not values.get("Mn"):
-            raise DeviceProtocolError("model 1 has no manufacturer or serial number")
-        return DeviceIdentity(
-            manufacturer=str(values["Mn"]),
-            model=str(values.get("Md") or "SunSpec battery"),
-            serial=str(values["SN"]),
-            firmware=None if values.get("Vr") is None else str(values["Vr"]),
-        )
+        return await read_common(self.transport, self.models, "SunSpec battery")
 
     async def read(self) -> PackReading:
         """Poll model 802 (and 124 when present) in as few requests as the layout allows."""
         await self._ensure_connected()
         values = self._last = await self._read(self._poll)
-        soc = _number(values.get("b.SoC"))
+        soc = number(values.get("b.SoC"))
         if soc is not None and not 0 <= soc <= 100:
             raise DeviceProtocolError(f"SoC reads {soc} %")
         cha_st = (
@@ -150,16 +118,16 @@ class SunSpecPack:
             if values.get("b.ChaSt") is not None
             else values.get("s.ChaSt")
         )
-        power_kw = self._signed_power_kw(_number(values.get("b.W")), cha_st)
-        capacity_wh = _number(values.get("b.WHRtg"))
+        power_kw = self._sign.power_kw(number(values.get("b.W")), cha_st)
+        capacity_wh = number(values.get("b.WHRtg"))
         return PackReading(
             soc_pct=soc,
-            soh_pct=_number(values.get("b.SoH")),
+            soh_pct=number(values.get("b.SoH")),
             power_kw=power_kw,
             capacity_kwh=None if capacity_wh is None else capacity_wh / 1000,
-            state=_pack_state(values.get("b.State"), cha_st, power_kw),
-            max_charge_kw=_kw(values.get("s.WChaMax"), values.get("b.WChaRteMax")),
-            max_discharge_kw=_kw(
+            state=pack_state(values.get("b.State"), cha_st, power_kw),
+            max_charge_kw=rated_kw(values.get("s.WChaMax"), values.get("b.WChaRteMax")),
+            max_discharge_kw=rated_kw(
                 values.get("s.WChaMax"), values.get("b.WDisChaRteMax")
             ),
         )
@@ -169,7 +137,7 @@ class SunSpecPack:
         if not math.isfinite(power_kw):
             raise ValueError(f"power {power_kw} is not a number")
         control = await self._control_registers()
-        max_w = _number(self._last.get("s.WChaMax"))
+        max_w = number(self._last.get("s.WChaMax"))
         if not max_w:
             raise UnsupportedDeviceError("model 124 reports no WChaMax")
         sf = self._last.get("s.InOutWRte_SF")
@@ -273,47 +241,3 @@ class SunSpecPack:
             for block in blocks
         ]
         return decode(registers, words_by_address(blocks, replies), sunspec=True)
-
-    def _signed_power_kw(self, watts: float | None, cha_st: Value) -> float | None:
-        if watts is None:
-            return None
-        if self.power_sign is PowerSign.POSITIVE_CHARGE:
-            return watts / 1000
-        if self.power_sign is PowerSign.POSITIVE_DISCHARGE:
-            return -watts / 1000
-        if watts and cha_st in (_CHA_ST_CHARGING, _CHA_ST_DISCHARGING):
-            direction = 1 if cha_st == _CHA_ST_CHARGING else -1
-            # Remember the device's convention for moments when it reports no charge status.
-            self._learned_sign = direction * (1 if watts > 0 else -1)
-            return direction * abs(watts) / 1000
-        return (self._learned_sign or 1) * watts / 1000
-
-
-def _kw(control_w: Value, rating_w: Value) -> float | None:
-    """The model 124 limit when there is one, else the model 802 rating."""
-    watts = _number(control_w)
-    if watts is None:
-        watts = _number(rating_w)
-    return None if watts is None else watts / 1000
-
-
-def _number(value: Value) -> float | None:
-    return float(value) if isinstance(value, int | float) else None
-
-
-def _pack_state(state: Value, cha_st: Value, power_kw: float | None) -> PackState:
-    if state == _STATE_FAULT:
-        return PackState.FAULT
-    if isinstance(state, int) and state in _STATE:
-        return _STATE[state]
-    if state not in (None, _STATE_CONNECTED):
-        return PackState.UNKNOWN
-    if isinstance(cha_st, int) and cha_st in _CHA_ST:
-        return _CHA_ST[cha_st]
-    if power_kw is None:
-        return PackState.UNKNOWN
-    if power_kw > _IDLE_KW:
-        return PackState.CHARGING
-    if power_kw < -_IDLE_KW:
-        return PackState.DISCHARGING
-    return PackState.IDLE

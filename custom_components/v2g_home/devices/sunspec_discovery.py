@@ -1,13 +1,16 @@
-"""SunSpec discovery: the "SunS" base, the model chain and absolute registers of a model's points."""
+"""SunSpec discovery: the "SunS" base, the model chain, which driver fits it, and the common model."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from . import sunspec_map as sm
 from .errors import DeviceProtocolError, UnsupportedDeviceError
-from .registers import Register
+from .models import DeviceIdentity
+from .register_blocks import MODBUS_MAX_READ, plan_blocks, read_blocks
+from .registers import Register, decode
 from .transport import ILLEGAL_DATA_ADDRESS, ModbusExceptionError
 
 if TYPE_CHECKING:
@@ -17,7 +20,35 @@ SUNS_MARKER = [0x5375, 0x6E53]  # "SunS"
 BASE_ADDRESSES = (40000, 0, 50000)
 END_MODEL_ID = 0xFFFF
 _MAX_MODELS = 100
-MODEL_NAMES = {1: "common", 802: "battery", 124: "storage control"}
+MODEL_NAMES = {
+    1: "common",
+    802: "battery",
+    124: "storage control",
+    701: "DER AC measurement",
+    702: "DER capacity",
+    704: "DER AC controls",
+    713: "DER storage capacity",
+}
+DER_MODELS = (701, 704, 713)
+
+
+class SunSpecFlavour(StrEnum):
+    """Which SunSpec driver fits a device: the DER models of IEEE 1547-2018 or battery 802/124."""
+
+    DER = "der"
+    BATTERY = "battery"
+
+
+def flavour(models: dict[int, ModelLocation]) -> SunSpecFlavour:
+    """DER when 701, 704 and 713 are all there (measure, control, SoC), else 802; else unsupported."""
+    if all(model in models for model in DER_MODELS):
+        return SunSpecFlavour.DER
+    if 802 in models:
+        return SunSpecFlavour.BATTERY
+    missing = ", ".join(str(m) for m in DER_MODELS if m not in models)
+    raise UnsupportedDeviceError(
+        f"neither the DER storage models (missing {missing}) nor model 802 (battery) found"
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,4 +120,23 @@ def replace_sf(register: Register, prefix: str) -> Register:
         count=register.count,
         sf=prefix + register.sf,
         unit=register.unit,
+    )
+
+
+async def read_common(
+    transport: ModbusTransport, models: dict[int, ModelLocation], fallback_model: str
+) -> DeviceIdentity:
+    """Model 1: manufacturer, model, serial number and version (one read)."""
+    registers = select_points(
+        sm.MODEL_1, ("Mn", "Md", "SN", "Vr"), require(models, 1), ""
+    )
+    blocks = plan_blocks(registers, max_gap=MODBUS_MAX_READ)
+    values = decode(registers, await read_blocks(transport, blocks), sunspec=True)
+    if not values.get("SN") or not values.get("Mn"):
+        raise DeviceProtocolError("model 1 has no manufacturer or serial number")
+    return DeviceIdentity(
+        manufacturer=str(values["Mn"]),
+        model=str(values.get("Md") or fallback_model),
+        serial=str(values["SN"]),
+        firmware=None if values.get("Vr") is None else str(values["Vr"]),
     )

@@ -12,9 +12,10 @@ from .errors import DeviceConnectionError, DeviceProtocolError, DeviceTimeoutErr
 from .pymodbus_compat import unit
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Sequence
 
 ILLEGAL_DATA_ADDRESS = 2
+MODBUS_MAX_WRITE = 123
 MODBUS_EXCEPTIONS = {
     1: "illegal function",
     2: "illegal data address",
@@ -124,6 +125,20 @@ class ModbusTransport:
             "write",
             address,
             lambda: self._client.write_register(address, value, **unit(self.unit_id)),
+        )
+
+    async def write_registers(self, address: int, values: Sequence[int]) -> None:
+        """Write consecutive holding registers in one request (FC16): 32- and 64-bit values."""
+        words = list(values)
+        if not 1 <= len(words) <= MODBUS_MAX_WRITE:
+            raise ValueError(f"cannot write {len(words)} registers in one request")
+        for word in words:
+            if not 0 <= word <= 0xFFFF:
+                raise ValueError(f"{word} is not a 16-bit register value")
+        await self._execute(
+            "write",
+            address,
+            lambda: self._client.write_registers(address, words, **unit(self.unit_id)),
         )
 
     async def _execute(

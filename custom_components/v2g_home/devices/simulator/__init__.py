@@ -1,4 +1,4 @@
-"""Simulated Quasar 1 + Leaf and SunSpec packs behind a pymodbus TCP server, for tests and the demo.
+"""Simulated chargers (Quasar 1, BiDiPro 10) with a car, SunSpec packs and DER storage, for tests and the demo.
 
 This package is the independent stand-in for hardware: it follows the published register maps and never imports
 the drivers.
@@ -7,6 +7,8 @@ the drivers.
 from __future__ import annotations
 
 from .base import EnergyMeter, FaultSwitches, ModbusExceptionReply, SimDevice
+from .bidipro import SimulatedBiDiPro
+from .bidipro_registers import ConnectorKind, ConnectorState
 from .clock import SimClock
 from .quasar import SimulatedQuasar
 from .quasar_registers import QuasarAction, QuasarRegister, QuasarState
@@ -14,6 +16,8 @@ from .server import ModbusSimulator
 from .sunspec_pack import SimulatedSunSpecPack
 
 __all__ = [
+    "ConnectorKind",
+    "ConnectorState",
     "EnergyMeter",
     "FaultSwitches",
     "ModbusExceptionReply",
@@ -23,6 +27,7 @@ __all__ = [
     "QuasarState",
     "SimClock",
     "SimDevice",
+    "SimulatedBiDiPro",
     "SimulatedQuasar",
     "SimulatedSunSpecPack",
 ]

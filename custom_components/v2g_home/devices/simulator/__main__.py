@@ -1,22 +1,28 @@
-"""Run a simulated Quasar 1 + Leaf and a SunSpec pack until Ctrl-C (`scripts/simulator`)."""
+"""Run simulated devices until Ctrl-C (`scripts/simulator`): a charger with a car, a SunSpec pack, a DER device."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+from dataclasses import dataclass
 import logging
 import signal
 from typing import TYPE_CHECKING
 
+from .bidipro import SimulatedBiDiPro
+from .bidipro_registers import ConnectorKind
 from .clock import SimClock
 from .household import Household, status_line
 from .quasar import SimulatedQuasar
 from .server import ModbusSimulator
+from .sunspec_der import SimulatedDerStorage
 from .sunspec_pack import SimulatedSunSpecPack
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from .base import SimDevice
 
 _LOGGER = logging.getLogger("v2g_home.simulator")
 
@@ -25,17 +31,49 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(
         prog="scripts/simulator",
-        description="Simulated Quasar 1 + Leaf and SunSpec pack over Modbus TCP.",
+        description="Simulated charger + car (Quasar 1 or BiDiPro 10), SunSpec pack and "
+        "SunSpec DER storage over Modbus TCP.",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument(
-        "--quasar-port", type=int, default=5020, help="0 = any free port"
+        "--charger",
+        choices=("quasar", "evtec", "none"),
+        default="quasar",
+        help="which charger to serve: Wallbox Quasar 1 or EVtec BiDiPro 10",
+    )
+    parser.add_argument(
+        "--charger-port",
+        "--quasar-port",
+        dest="charger_port",
+        type=int,
+        default=5020,
+        help="0 = any free port",
+    )
+    parser.add_argument(
+        "--connector", type=int, default=1, help="BiDiPro connector in use (1..10)"
+    )
+    parser.add_argument(
+        "--connector-type",
+        choices=("chademo", "ccs"),
+        default="chademo",
+        help="BiDiPro plug: chademo (a Leaf) or ccs",
     )
     parser.add_argument("--pack-port", type=int, default=5021, help="0 = any free port")
     parser.add_argument(
-        "--no-quasar", action="store_true", help="run without the charger"
+        "--no-quasar",
+        action="store_true",
+        help="run without a charger (--charger none)",
     )
     parser.add_argument("--no-pack", action="store_true", help="run without the pack")
+    parser.add_argument(
+        "--der", action="store_true", help="also serve a SunSpec DER storage device"
+    )
+    parser.add_argument("--der-port", type=int, default=5022, help="0 = any free port")
+    parser.add_argument("--der-soc", type=float, default=50.0, help="DER SoC, %%")
+    parser.add_argument(
+        "--der-capacity", type=float, default=13.5, help="DER capacity, kWh"
+    )
+    parser.add_argument("--der-power", type=float, default=5.0, help="DER power, kW")
     parser.add_argument("--unit-id", type=int, default=1)
     parser.add_argument(
         "--speed", type=float, default=60.0, help="simulated seconds per real second"
@@ -78,20 +116,34 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def build_servers(
-    args: argparse.Namespace, clock: SimClock
-) -> tuple[
-    SimulatedQuasar | None, SimulatedSunSpecPack | None, dict[str, ModbusSimulator]
-]:
-    """The devices the options ask for, each behind its own server."""
-    quasar = (
-        SimulatedQuasar(clock, soc_pct=args.soc, capacity_kwh=args.capacity)
-        if not args.no_quasar
-        else None
-    )
-    pack = None
+@dataclass(kw_only=True)
+class Devices:
+    """The simulated devices the options ask for."""
+
+    quasar: SimulatedQuasar | None = None
+    bidipro: SimulatedBiDiPro | None = None
+    pack: SimulatedSunSpecPack | None = None
+    der: SimulatedDerStorage | None = None
+
+
+def build_devices(args: argparse.Namespace, clock: SimClock) -> Devices:
+    """The devices the options ask for (none of them served yet)."""
+    charger = "none" if args.no_quasar else args.charger
+    devices = Devices()
+    if charger == "quasar":
+        devices.quasar = SimulatedQuasar(
+            clock, soc_pct=args.soc, capacity_kwh=args.capacity
+        )
+    elif charger == "evtec":
+        devices.bidipro = SimulatedBiDiPro(
+            clock,
+            soc_pct=args.soc,
+            capacity_kwh=args.capacity,
+            connector=args.connector,
+            connector_kind=ConnectorKind[args.connector_type.upper()],
+        )
     if not args.no_pack:
-        pack = SimulatedSunSpecPack(
+        devices.pack = SimulatedSunSpecPack(
             clock,
             base_address=args.pack_base,
             soc_pct=args.pack_soc,
@@ -99,26 +151,50 @@ def build_servers(
             max_power_kw=args.pack_power,
             w_positive_means_charge=not args.pack_w_negative_charge,
         )
-    servers: dict[str, ModbusSimulator] = {}
-    if quasar is not None:
-        servers["Quasar 1 + Leaf"] = ModbusSimulator(
-            {args.unit_id: quasar}, host=args.host, port=args.quasar_port, clock=clock
+    if args.der:
+        devices.der = SimulatedDerStorage(
+            clock,
+            soc_pct=args.der_soc,
+            capacity_kwh=args.der_capacity,
+            max_power_kw=args.der_power,
         )
-    if pack is not None:
-        servers["SunSpec pack"] = ModbusSimulator(
-            {args.unit_id: pack}, host=args.host, port=args.pack_port, clock=clock
+    return devices
+
+
+def build_servers(
+    args: argparse.Namespace, clock: SimClock, devices: Devices
+) -> dict[str, ModbusSimulator]:
+    """Each device behind its own server, by the name the log uses."""
+    served: list[tuple[str, SimDevice | None, int]] = [
+        ("Quasar 1 + Leaf", devices.quasar, args.charger_port),
+        ("BiDiPro 10 + car", devices.bidipro, args.charger_port),
+        ("SunSpec pack", devices.pack, args.pack_port),
+        ("SunSpec DER storage", devices.der, args.der_port),
+    ]
+    return {
+        name: ModbusSimulator(
+            {args.unit_id: device}, host=args.host, port=port, clock=clock
         )
-    return quasar, pack, servers
+        for name, device, port in served
+        if device is not None
+    }
 
 
 async def run(args: argparse.Namespace) -> None:
     """Start the servers, tick the household, log status, stop on SIGINT/SIGTERM."""
     clock = SimClock(speed=args.speed)
-    quasar, pack, servers = build_servers(args, clock)
+    devices = build_devices(args, clock)
+    servers = build_servers(args, clock, devices)
     household = (
         None
         if args.no_household
-        else Household(clock, quasar, pack, autostart=args.autostart)
+        else Household(
+            clock,
+            devices.quasar,
+            devices.pack,
+            autostart=args.autostart,
+            der=devices.der,
+        )
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -141,7 +217,14 @@ async def run(args: argparse.Namespace) -> None:
                 household.tick()
             if loop.time() >= next_log:
                 _LOGGER.info(
-                    "t=%6.0f min  %s", clock.now() / 60, status_line(quasar, pack)
+                    "t=%6.0f min  %s",
+                    clock.now() / 60,
+                    status_line(
+                        devices.quasar,
+                        devices.pack,
+                        bidipro=devices.bidipro,
+                        der=devices.der,
+                    ),
                 )
                 next_log = loop.time() + args.log_every
             with contextlib.suppress(TimeoutError):

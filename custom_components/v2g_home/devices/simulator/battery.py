@@ -15,7 +15,8 @@ class SimulatedBattery:
     """Stored energy that follows AC power x efficiency, stepped exactly to the simulated clock.
 
     Subclasses say what flows (`flow_w`) and when their control times out (`_control_deadline`,
-    `_on_control_deadline`); stepping stops at that moment and whenever the battery fills or empties.
+    `_on_control_deadline`); stepping stops at that moment, whenever the battery fills or empties
+    and at the subclass's breakpoints (`_energy_breakpoints_kwh`).
     """
 
     def __init__(
@@ -72,6 +73,10 @@ class SimulatedBattery:
         """Remote control lapsed: fall back to the device's own logic."""
         raise NotImplementedError
 
+    def _energy_breakpoints_kwh(self) -> tuple[float, ...]:
+        """Stored energies at which `flow_w` may change by itself (a car's taper); none by default."""
+        return ()
+
     def _within_capacity(self, flow_w: float) -> bool:
         """A full battery takes nothing more, an empty one gives nothing more."""
         if flow_w > 0:
@@ -83,6 +88,14 @@ class SimulatedBattery:
         factor = self.efficiency if flow_w > 0 else 1.0 / self.efficiency
         return flow_w * factor / 3_600_000.0
 
+    def _next_limit_kwh(self, rate_kwh_per_s: float) -> float:
+        """Where the current flow must stop or change: full, empty or the next breakpoint."""
+        if rate_kwh_per_s > 0:
+            ahead = [b for b in self._energy_breakpoints_kwh() if b > self._stored_kwh]
+            return min([self.capacity_kwh, *ahead])
+        behind = [b for b in self._energy_breakpoints_kwh() if b < self._stored_kwh]
+        return max([0.0, *behind])
+
     def step(self) -> None:
         """Advance stored energy and meter to clock.now(), breaking at full, empty and the control deadline."""
         now = self.clock.now()
@@ -93,7 +106,7 @@ class SimulatedBattery:
                 continue
             flow_w = self.flow_w()
             rate_kwh_per_s = self._stored_rate_kwh_per_s(flow_w)
-            limit_kwh = self.capacity_kwh if rate_kwh_per_s > 0 else 0.0
+            limit_kwh = self._next_limit_kwh(rate_kwh_per_s)
             limit_s = math.inf
             if rate_kwh_per_s != 0:
                 limit_s = self._time_s + (limit_kwh - self._stored_kwh) / rate_kwh_per_s

@@ -26,12 +26,14 @@ def encode_point(point: SunSpecPoint, value: PointValue) -> list[int]:
     if not isinstance(value, int):
         if value is not None:
             raise TypeError(f"{point.name} needs an int, got {value!r}")
-        if point.size == 2:
-            return [0xFFFF, 0xFFFF]
+        if point.type == "int32":
+            return [0x8000, 0]
+        if point.size in {2, 4}:
+            return [0xFFFF] * point.size
         return [_NOT_IMPLEMENTED_16.get(point.type, 0xFFFF)]
-    if point.size == 2:
-        word32 = value & 0xFFFF_FFFF
-        return [word32 >> 16, word32 & 0xFFFF]
+    if point.size in {2, 4}:
+        unsigned = value & ((1 << (16 * point.size)) - 1)
+        return [(unsigned >> (16 * i)) & 0xFFFF for i in reversed(range(point.size))]
     if point.type in {"int16", "sunssf"} and not -0x8000 <= value <= 0x7FFF:
         raise ValueError(f"{point.name}={value} does not fit int16")
     return [value & 0xFFFF]

@@ -38,7 +38,10 @@ class SunSpecModel:
         raise KeyError(name)
 
 
-def _points(*rows: tuple[str, int, str, str | None, bool]) -> tuple[SunSpecPoint, ...]:
+def point_rows(
+    *rows: tuple[str, int, str, str | None, bool],
+) -> tuple[SunSpecPoint, ...]:
+    """Points from (name, size, type, scale factor, writable) rows, each after the one before."""
     points: list[SunSpecPoint] = []
     offset = 0
     for name, size, kind, scale_factor, writable in rows:
@@ -59,7 +62,7 @@ def _points(*rows: tuple[str, int, str, str | None, bool]) -> tuple[SunSpecPoint
 MODEL_1 = SunSpecModel(
     model_id=1,
     length=66,
-    points=_points(
+    points=point_rows(
         ("ID", 1, "uint16", None, False),
         ("L", 1, "uint16", None, False),
         ("Mn", 16, "string", None, False),
@@ -75,7 +78,7 @@ MODEL_1 = SunSpecModel(
 MODEL_802 = SunSpecModel(
     model_id=802,
     length=62,
-    points=_points(
+    points=point_rows(
         ("ID", 1, "uint16", None, False),
         ("L", 1, "uint16", None, False),
         ("AHRtg", 1, "uint16", "AHRtg_SF", False),
@@ -140,7 +143,7 @@ MODEL_802 = SunSpecModel(
 MODEL_124 = SunSpecModel(
     model_id=124,
     length=24,
-    points=_points(
+    points=point_rows(
         ("ID", 1, "uint16", None, False),
         ("L", 1, "uint16", None, False),
         ("WChaMax", 1, "uint16", "WChaMax_SF", True),

@@ -1,0 +1,1 @@
+"""What the glue shares across Home Assistant releases."""

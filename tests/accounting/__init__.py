@@ -1,0 +1,1 @@
+"""Tests of accounting/: the ledger, meters and energy flows, against the simulator."""

@@ -1,0 +1,1 @@
+"""Tests of coordinators/: polling, reconnects, modes and writes of each device, against the simulator."""

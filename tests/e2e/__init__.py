@@ -1,0 +1,1 @@
+"""Whole simulated days in Home Assistant: sales, modes, restarts, safety, blueprints."""

@@ -1,0 +1,1 @@
+"""Tests of flows/ and config_flow.py: the site, prices, house, charger and pack steps."""

@@ -1,0 +1,1 @@
+"""Helpers shared by the Home Assistant tests of every glue subpackage."""

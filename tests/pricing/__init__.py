@@ -1,0 +1,1 @@
+"""Tests of pricing/: the price coordinator and its entities."""

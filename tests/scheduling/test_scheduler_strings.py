@@ -1,0 +1,59 @@
+"""Every scheduler entity, state, repair and error has English and Danish text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from custom_components.v2g_home.button import REPLAN
+from custom_components.v2g_home.scheduling.entities import (
+    NEXT_ACTION,
+    PLANNING_MODE,
+    REVENUE_SENSORS,
+    SETTING_NUMBERS,
+)
+from custom_components.v2g_home.switch import SETTING_SWITCHES
+from custom_components.v2g_home.time import DEPARTURE_TIME
+
+TRANSLATIONS = (
+    Path(__file__).parent.parent.parent
+    / "custom_components"
+    / "v2g_home"
+    / "translations"
+)
+
+
+def _load(language: str) -> dict[str, Any]:
+    return json.loads((TRANSLATIONS / f"{language}.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_scheduler_strings(language: str) -> None:
+    """Names for every entity, every enum state, the repairs with their placeholders."""
+    strings = _load(language)
+    entity = strings["entity"]
+    for description in (NEXT_ACTION, PLANNING_MODE, *REVENUE_SENSORS):
+        names = entity["sensor"][description.translation_key]
+        assert names["name"]
+        for option in description.options or ():
+            assert names["state"][option]
+    for number in SETTING_NUMBERS:
+        assert entity["number"][number.translation_key]["name"]
+    for switch in SETTING_SWITCHES:
+        assert entity["switch"][switch.translation_key]["name"]
+    assert entity["button"][REPLAN.translation_key]["name"]
+    assert entity["time"][DEPARTURE_TIME.translation_key]["name"]
+    issues = strings["issues"]
+    for key, placeholders in (
+        ("device_unreachable", ("{device}", "{since}")),
+        ("control_lost", ("{device}", "{mode}", "{time}")),
+        ("control_resumed", ("{device}", "{time}")),
+        ("setpoint_not_applied", ("{device}", "{setpoint}", "{power}")),
+        ("departure_infeasible", ("{device}", "{time}", "{shortfall}")),
+    ):
+        text = issues[key]["title"] + issues[key]["description"]
+        assert all(placeholder in text for placeholder in placeholders), key
+    assert strings["exceptions"]["force_needs_auto"]["message"]
