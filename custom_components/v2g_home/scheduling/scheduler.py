@@ -27,7 +27,7 @@ from .planning import (
 )
 from .settings_store import SettingsStore
 from .snapshot import snapshot
-from .view import plan_as_dict, replan_reason
+from .view import commands_as_dict, plan_as_dict, replan_reason
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -296,5 +296,6 @@ class Scheduler:
         self.entry.async_create_task(self.hass, drive_all(self, "watchdog"))
 
     def plan_as_dict(self) -> dict[str, Any]:
-        """The plan as action response data."""
-        return plan_as_dict(self.plan, self.planned_at, self.names())
+        """The plan as action response data, with what each device does right now and why."""
+        now = commands_as_dict({k: g.last_command for k, g in self.guards.items()})
+        return plan_as_dict(self.plan, self.planned_at, self.names()) | {"now": now}

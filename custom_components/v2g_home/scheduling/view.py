@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import date, datetime
 
+    from ..control.decide import Command
     from ..control.modes import ControlMode
     from ..control.snapshot import DeviceSnapshot
 
@@ -209,4 +210,17 @@ def plan_as_dict(
             }
             for problem in plan.infeasibilities
         ],
+    }
+
+
+def commands_as_dict(commands: Mapping[str, Command | None]) -> dict[str, Any]:
+    """What each device does right now and why (the last command control gave it)."""
+    return {
+        device_id: {
+            "setpoint_kw": command.setpoint_kw,
+            "reason": command.reason,
+            "verdict": command.verdict.value,
+        }
+        for device_id, command in commands.items()
+        if command is not None
     }
