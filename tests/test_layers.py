@@ -15,6 +15,7 @@ GLUE_RANK = {
     "pricing": 2,
     "accounting": 3,
     "scheduling": 3,
+    "grid": 4,
     "flows": 4,
 }
 SHARED_TOP = {"const"}  # the one top-level module every layer may read

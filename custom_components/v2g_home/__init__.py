@@ -15,17 +15,16 @@ from .const import DOMAIN
 from .coordinators.charger import ChargerCoordinator
 from .coordinators.entity import device_info, leaf_device_info, site_device_info
 from .coordinators.factory import async_create_coordinators
-from .pricing.coordinator import PriceCoordinator
-from .pricing.kept import kept_prices_store_key
-from .response_services import async_setup_response_services
-from .runtime import RuntimeData, V2GConfigEntry
-from .scheduling.house_forecast import house_forecast_provider
-from .scheduling.overrides import overrides_store_key
-from .scheduling.response_setup import (
+from .grid.setup import (
     async_remove_response_data,
     async_setup_responder,
     response_store_keys,
 )
+from .pricing.coordinator import PriceCoordinator
+from .pricing.kept import kept_prices_store_key
+from .runtime import RuntimeData, V2GConfigEntry
+from .scheduling.house_forecast import house_forecast_provider
+from .scheduling.overrides import overrides_store_key
 from .scheduling.scheduler import Scheduler
 from .scheduling.settings_store import settings_store_key
 from .services import async_setup_services
@@ -89,7 +88,6 @@ def _register_devices(hass: HomeAssistant, entry: V2GConfigEntry) -> None:
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001 (HA's signature)
     """Register the actions once; each call names the site or device it is for."""
     async_setup_services(hass)
-    async_setup_response_services(hass)
     return True
 
 
@@ -115,11 +113,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
         prices,
         wear_per_kwh=lambda: scheduler.settings.wear_per_kwh,
     )
-    scheduler.responder = await async_setup_responder(
-        hass, entry, scheduler, ledger.book_power
-    )
+    responder = await async_setup_responder(hass, entry, scheduler, ledger.book_power)
+    scheduler.setpoint_hook = responder
     entry.runtime_data = RuntimeData(
-        devices=devices, prices=prices, scheduler=scheduler, ledger=ledger
+        devices=devices,
+        prices=prices,
+        scheduler=scheduler,
+        ledger=ledger,
+        responder=responder,
     )
     await ledger.async_load()
     ledger.async_start()
@@ -129,8 +130,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
     # After the platforms: the modes restored by the selects are in place for the first plan.
     await scheduler.async_start()
     entry.async_on_unload(scheduler.async_shutdown)
-    await scheduler.responder.async_start()
-    entry.async_on_unload(scheduler.responder.async_stop)
+    await responder.async_start()
+    entry.async_on_unload(responder.async_stop)
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
     return True
 
@@ -145,8 +146,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool
 
     The coordinators then hand control back and disconnect.
     """
-    if (responder := entry.runtime_data.scheduler.responder) is not None:
-        await responder.async_stop()
+    await entry.runtime_data.responder.async_stop()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_HOST
 
-from .const import CONF_SERIAL
+from .const import CONF_FREQUENCY_METER_HOST, CONF_SERIAL
 from .coordinators.charger import ChargerCoordinator
-from .scheduling.response_view import async_diagnostics as response_diagnostics
+from .grid.view import async_diagnostics as response_diagnostics
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -22,7 +22,13 @@ if TYPE_CHECKING:
     from .pricing.coordinator import PriceCoordinator
     from .runtime import V2GConfigEntry
 
-TO_REDACT = {CONF_HOST, CONF_SERIAL, "unique_id", "serial_number"}
+TO_REDACT = {
+    CONF_HOST,
+    CONF_SERIAL,
+    CONF_FREQUENCY_METER_HOST,
+    "unique_id",
+    "serial_number",
+}
 
 
 def _redacted_text(
@@ -64,7 +70,6 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Return what helps to debug a site without revealing where its devices are."""
     prices = entry.runtime_data.prices
-    responder = entry.runtime_data.scheduler.responder
     return async_redact_data(
         {
             "entry": {
@@ -79,9 +84,9 @@ async def async_get_config_entry_diagnostics(
             "prices": None if prices is None else _prices(prices),
             "scheduler": _scheduler(entry),
             "ledger": _ledger(entry),
-            "frequency_response": None
-            if responder is None
-            else await response_diagnostics(responder),
+            "frequency_response": await response_diagnostics(
+                entry.runtime_data.responder
+            ),
         },
         TO_REDACT,
     )

@@ -9,18 +9,20 @@ from homeassistant.config_entries import ConfigEntry
 
 from .accounting.ledger import Ledger
 from .coordinators.base import DeviceCoordinator
+from .grid.responder import FrequencyResponder
 from .pricing.coordinator import PriceCoordinator
 from .scheduling.scheduler import Scheduler
 
 
 @dataclass(kw_only=True)
 class RuntimeData:
-    """The site's coordinators (one per device subentry, keyed by subentry id), prices, scheduler, ledger."""
+    """The site's coordinators (keyed by subentry id), prices, scheduler, ledger and frequency response."""
 
     devices: dict[str, DeviceCoordinator[Any]]
     prices: PriceCoordinator | None
     scheduler: Scheduler
     ledger: Ledger
+    responder: FrequencyResponder
 
 
 type V2GConfigEntry = ConfigEntry[RuntimeData]

@@ -22,9 +22,9 @@ from .coordinators.sensor_descriptions import (
     ChargerSensorDescription,
     PackSensorDescription,
 )
+from .grid.entities import async_add_response_sensors
 from .pricing.entities import async_add_price_sensors
 from .scheduling.entities import async_add_scheduler_sensors
-from .scheduling.response_entities import async_add_response_sensors
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -73,7 +73,7 @@ async def async_setup_entry(
         async_add_price_sensors(entry.runtime_data.prices, entry, async_add_entities)
     runtime = entry.runtime_data
     async_add_scheduler_sensors(entry, runtime.scheduler, async_add_entities)
-    async_add_response_sensors(entry, runtime.scheduler.responder, async_add_entities)
+    async_add_response_sensors(entry, runtime.responder, async_add_entities)
     async_add_accounting_sensors(
         entry, runtime.ledger, runtime.devices, async_add_entities
     )

@@ -8,21 +8,21 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import SupportsResponse, callback
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
 
+from .common.actions import ATTR_CONFIG_ENTRY_ID, ATTR_DEVICE_ID, invalid
 from .common.compat import vol
 from .const import DEFAULT_CHARGE_POWER_KW, DOMAIN, SUBENTRY_CHARGER
 from .coordinators.keys import device_identifiers
+from .grid.actions import async_setup_response_actions
 from .runtime import V2GConfigEntry
 from .scheduling.scheduler import Scheduler
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
 
-ATTR_CONFIG_ENTRY_ID = "config_entry_id"
-ATTR_DEVICE_ID = "device_id"
+    from .grid.responder import FrequencyResponder
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,15 +38,6 @@ class ServiceTarget:
         """Whether the target is one charger with its car (not a pack, not the whole site)."""
         subentry = self.entry.subentries.get(self.device_id or "")
         return subentry is not None and subentry.subentry_type == SUBENTRY_CHARGER
-
-
-def invalid(key: str, **placeholders: str) -> ServiceValidationError:
-    """A translated validation error for an action's input."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders or None,
-    )
 
 
 def _entry_of_device(hass: HomeAssistant, device_id: str) -> tuple[str, str | None]:
@@ -231,6 +222,12 @@ async def _async_get_plan(call: ServiceCall) -> ServiceResponse:
     return resolve_target(call).scheduler.plan_as_dict()
 
 
+def _responder_of(call: ServiceCall) -> tuple[FrequencyResponder, str | None]:
+    """The frequency response of the site the call names, and the device (None: the site)."""
+    target = resolve_target(call)
+    return target.entry.runtime_data.responder, target.device_id
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions once for all sites (they name the site or device they are for)."""
@@ -250,3 +247,4 @@ def async_setup_services(hass: HomeAssistant) -> None:
         schema=GET_PLAN_SCHEMA,
         supports_response=SupportsResponse.ONLY,
     )
+    async_setup_response_actions(hass, _responder_of)

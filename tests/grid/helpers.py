@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from custom_components.v2g_home.coordinators.charger import ChargerCoordinator
     from custom_components.v2g_home.devices.simulator import SimDevice
-    from custom_components.v2g_home.scheduling.response import FrequencyResponder
+    from custom_components.v2g_home.grid.responder import FrequencyResponder
 
 
 def meter_options(port: int) -> dict[str, Any]:
@@ -72,9 +72,7 @@ async def start(
     await set_prices(hass, entry, flat(1.0, 1.0))
     for mode in modes:
         await select(hass, mode, "auto")
-    responder = scheduler.responder
-    assert responder is not None
-    return responder
+    return entry.runtime_data.responder
 
 
 async def commit(

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from custom_components.v2g_home.devices.simulator.grid_frequency import (
         FrequencyTrace,
     )
-    from custom_components.v2g_home.scheduling.response import FrequencyResponder
+    from custom_components.v2g_home.grid.responder import FrequencyResponder
 
 BIDIPRO_MODE = "select.evtec_bidipro_10_control_mode"
 DER_MODE = "select.v2g_home_simulated_der_storage_control_mode"

@@ -13,7 +13,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import load_yaml_dict
 import voluptuous as vol
 
-from custom_components.v2g_home import response_services, services
+from custom_components.v2g_home import services
+from custom_components.v2g_home.grid import actions as response_actions
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -24,8 +25,8 @@ ACTIONS = {
     "force_charge": services.FORCE_CHARGE_SCHEMA,
     "set_departure": services.SET_DEPARTURE_SCHEMA,
     "get_plan": services.GET_PLAN_SCHEMA,
-    "set_reserved_power": response_services.SET_RESERVED_POWER_SCHEMA,
-    "export_frequency_log": response_services.EXPORT_FREQUENCY_LOG_SCHEMA,
+    "set_reserved_power": response_actions.SET_RESERVED_POWER_SCHEMA,
+    "export_frequency_log": response_actions.EXPORT_FREQUENCY_LOG_SCHEMA,
 }
 
 

@@ -1,1 +1,1 @@
-"""What the glue shares across Home Assistant releases."""
+"""What the glue shares: the differences between Home Assistant releases, and what every action needs."""

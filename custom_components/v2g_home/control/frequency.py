@@ -8,6 +8,8 @@ from enum import StrEnum
 import math
 
 MAX_AGE_S = 2.0  # an older reading is stale: no response
+# The units a sensor may give the grid frequency in (Home Assistant's spelling), and their Hz.
+HZ_PER_UNIT: dict[str, float] = {"Hz": 1.0, "kHz": 1000.0}
 BAND_HZ = (
     47.0,
     53.0,

@@ -26,7 +26,7 @@ from ..const import (
     CONF_FREQUENCY_METER_PROFILE,
     CONF_FREQUENCY_METER_UNIT_ID,
 )
-from ..scheduling.frequency_source import TO_HZ
+from ..control.frequency import HZ_PER_UNIT
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -100,6 +100,6 @@ def validate_frequency_source(
         state = hass.states.get(str(entity_id))
         if state is None:
             errors[CONF_FREQUENCY_ENTITY] = "frequency_entity_not_found"
-        elif state.attributes.get(ATTR_UNIT_OF_MEASUREMENT) not in TO_HZ:
+        elif state.attributes.get(ATTR_UNIT_OF_MEASUREMENT) not in HZ_PER_UNIT:
             errors[CONF_FREQUENCY_ENTITY] = "frequency_entity_not_hz"
     return errors

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
@@ -19,12 +19,20 @@ from .view import planned_setpoint_kw
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from ..control.decide import Command
     from ..control.snapshot import DeviceSnapshot
     from .guard import DeviceGuard
     from .scheduler import Scheduler
 
 EVENT_EXPORT_STARTED = f"{DOMAIN}_export_started"
 EVENT_EXPORT_STOPPED = f"{DOMAIN}_export_stopped"
+
+
+class SetpointHook(Protocol):
+    """What rides on the plan's setpoint before drive writes it (the frequency response, grid/)."""
+
+    def adjusted_setpoint(self, device_id: str, command: Command) -> float:
+        """The setpoint to write for the plan's command to this device."""
 
 
 def situation_for(
@@ -112,9 +120,9 @@ async def drive_device(scheduler: Scheduler, device_id: str, reason: str) -> Non
         _export_events(scheduler, guard, device, 0.0, "mode")
         return
     setpoint = command.setpoint_kw
-    if scheduler.responder is not None:
+    if scheduler.setpoint_hook is not None:
         # A committed reserve's droop rides on the plan's setpoint, inside the same rules.
-        setpoint = scheduler.responder.adjusted_setpoint(device_id, command)
+        setpoint = scheduler.setpoint_hook.adjusted_setpoint(device_id, command)
     if not isinstance(
         coordinator, ChargerCoordinator | PackCoordinator
     ):  # pragma: no cover

@@ -1,9 +1,16 @@
-"""The site's reserve commitments: what each device holds of which product and when, kept across restarts.
+"""The site's reserve commitments: which device holds how many kW of which product, and when.
 
-This is the provider the fast frequency response asks every tick (`reserved(device_id, now)`); the
-plan and the aggregator's `commit_reserve` (issue 19) fill it with `async_commit`, the
-`set_reserved_power` action with commitments of source "manual". Commitments that have ended are
-dropped when the book changes and when it is loaded.
+This book is the interface between whoever sells a reserve and whoever delivers it:
+- Filled by: the plan and the aggregator's `commit_reserve` (issue 19), and the `set_reserved_power`
+  action (source "manual"). Each writer uses its own `source` and replaces only its own commitments
+  (`async_replace`), so a new plan never cuts what the aggregator or a person committed.
+- Read by: the fast frequency response (grid/), every tick: `reserved(device_id, now)` is the kW per
+  product the device must deliver now, `devices(now)` the devices holding one.
+- Before committing, a seller checks that the device can deliver the product at its speed:
+  `FrequencyResponder.offers(device_id)` (grid/responder.py) says which products it can offer and why
+  not; the manual action refuses the others.
+- Kept in .storage across restarts; commitments that have ended are dropped when the book changes and
+  when it loads. Listeners (`async_add_listener`) hear of every change. Powers are kW magnitudes.
 """
 
 from __future__ import annotations
@@ -114,6 +121,22 @@ class ReservationBook:
         now = dt_util.utcnow()
         await self._async_set(self._current((*self._commitments, *commitments), now))
 
+    async def async_replace(
+        self,
+        commitments: Iterable[Commitment],
+        *,
+        source: str,
+        device_id: str | None = None,
+        from_time: datetime,
+    ) -> None:
+        """Replace what `source` committed (for one device, or all) from `from_time` on, in one change.
+
+        A re-plan passes its new commitments with its own source; what it committed before `from_time`
+        stays (the hour under way is not taken back).
+        """
+        kept = _cut(self._commitments, device_id, source, from_time)
+        await self._async_set(self._current((*kept, *commitments), dt_util.utcnow()))
+
     async def async_clear(
         self,
         *,
@@ -125,15 +148,7 @@ class ReservationBook:
 
         A commitment under way when cut at `from_time` keeps its part before it.
         """
-        kept: list[Commitment] = []
-        for c in self._commitments:
-            matches = (device_id is None or c.device_id == device_id) and (
-                source is None or c.source == source
-            )
-            if not matches:
-                kept.append(c)
-            elif from_time is not None and c.start < from_time:
-                kept.append(_until(c, from_time))
+        kept = _cut(self._commitments, device_id, source, from_time)
         await self._async_set(self._current(kept, dt_util.utcnow()))
 
     async def _async_set(self, commitments: tuple[Commitment, ...]) -> None:
@@ -155,12 +170,31 @@ class ReservationBook:
         await self._store.async_remove()
 
 
+def _cut(
+    commitments: Iterable[Commitment],
+    device_id: str | None,
+    source: str | None,
+    from_time: datetime | None,
+) -> list[Commitment]:
+    """The commitments without those of the device and source (None: any) from `from_time` on."""
+    kept: list[Commitment] = []
+    for c in commitments:
+        matches = (device_id is None or c.device_id == device_id) and (
+            source is None or c.source == source
+        )
+        if not matches:
+            kept.append(c)
+        elif from_time is not None and c.start < from_time:
+            kept.append(_until(c, from_time))
+    return kept
+
+
 def _until(commitment: Commitment, end: datetime) -> Commitment:
     return Commitment(
         device_id=commitment.device_id,
         product=commitment.product,
         kw=commitment.kw,
         start=commitment.start,
-        end=end,
+        end=min(commitment.end, end),
         source=commitment.source,
     )

@@ -16,7 +16,7 @@ from homeassistant.util import dt as dt_util
 from ..const import DOMAIN
 from ..control.decide import Force
 from ..control.settings import OneOffDeparture, SchedulerSettings, next_departure
-from .drive import async_apply_force, drive_all, drive_device
+from .drive import SetpointHook, async_apply_force, drive_all, drive_device
 from .guard import DeviceGuard
 from .overrides import Overrides
 from .planning import (
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from ..coordinators.base import DeviceCoordinator
     from ..planner.model import Plan
     from ..pricing.coordinator import PriceCoordinator
-    from .response import FrequencyResponder
 
 EVENT_PLAN_UPDATED = f"{DOMAIN}_plan_updated"
 WATCHDOG_INTERVAL = timedelta(seconds=30)
@@ -76,7 +75,7 @@ class Scheduler:
         self._again: str | None = None
         self._seen: dict[str, tuple[ControlMode, bool]] = {}
         self._prices_seen: object = None
-        self.responder: FrequencyResponder | None = None  # set up by __init__.py
+        self.setpoint_hook: SetpointHook | None = None  # the frequency response's
 
     @property
     def currency(self) -> str:

@@ -31,7 +31,7 @@ from ..control.decide import Action
 from ..control.frequency import FrequencyReading, FrequencyVerdict, judge
 from ..control.response import ResponseState, respond
 from ..devices.fast_read import fast_reader
-from .response_device import DeviceTrack, tick_device
+from .device_tick import DeviceTrack, tick_device
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,11 +40,11 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from ..control.decide import Command
+    from ..scheduling.reservations import ReservationBook
+    from ..scheduling.scheduler import Scheduler
     from .audit_trail import AuditTrail
     from .frequency_source import FrequencyReader
     from .local_droop import LocalDroops
-    from .reservations import ReservationBook
-    from .scheduler import Scheduler
 
 FREQUENCY_WAIT_S = 0.4  # a slower source is read on, and judged by its age
 FRESH_TICK = timedelta(seconds=1)

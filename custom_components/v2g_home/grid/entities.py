@@ -17,8 +17,8 @@ from homeassistant.helpers.typing import StateType
 
 from ..control.response import ResponseState
 from ..coordinators.entity import site_device_info
-from .response import FrequencyResponder
-from .response_view import site_state, status
+from .responder import FrequencyResponder
+from .view import site_state, status
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -106,12 +106,11 @@ class ResponseSensor(SensorEntity):
 
 def async_add_response_sensors(
     entry: ConfigEntry,
-    responder: FrequencyResponder | None,
+    responder: FrequencyResponder,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the site's frequency response sensors."""
-    if responder is not None:
-        async_add_entities(
-            ResponseSensor(responder, entry, description)
-            for description in RESPONSE_SENSORS
-        )
+    async_add_entities(
+        ResponseSensor(responder, entry, description)
+        for description in RESPONSE_SENSORS
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.const import UnitOfFrequency
 from homeassistant.util import dt as dt_util
 
 from ..const import (
@@ -20,7 +19,7 @@ from ..const import (
     CONF_FREQUENCY_METER_PROFILE,
     CONF_FREQUENCY_METER_UNIT_ID,
 )
-from ..control.frequency import FrequencyReading, FrequencySource
+from ..control.frequency import HZ_PER_UNIT, FrequencyReading, FrequencySource
 from ..devices.errors import DeviceError
 from ..devices.fast_read import der_frequency_hz
 from ..devices.frequency_meter import FrequencyMeter, available_meter_profiles
@@ -33,11 +32,6 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from ..coordinators.base import DeviceCoordinator
-
-TO_HZ: dict[str, float] = {
-    UnitOfFrequency.HERTZ: 1.0,
-    UnitOfFrequency.KILOHERTZ: 1000.0,
-}
 
 
 class FrequencyReader:
@@ -135,7 +129,7 @@ class FrequencyReader:
             return FrequencyReading(
                 hz=None, measured_at=now, source=source, error="missing"
             )
-        factor = TO_HZ.get(str(state.attributes.get("unit_of_measurement")))
+        factor = HZ_PER_UNIT.get(str(state.attributes.get("unit_of_measurement")))
         try:
             value = float(state.state)
         except ValueError:

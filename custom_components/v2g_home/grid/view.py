@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
-    from .response import FrequencyResponder
+    from .responder import FrequencyResponder
 
 DIAGNOSTICS_WINDOW = timedelta(minutes=15)
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..scheduling.reservations import ReservationBook, reservations_store_key
 from .audit_log import remove_log
 from .audit_trail import AuditTrail, log_root
 from .frequency_source import FrequencyReader
 from .local_droop import LocalDroops, local_droop_store_key
-from .reservations import ReservationBook, reservations_store_key
-from .response import FrequencyResponder, PowerBooker
+from .responder import FrequencyResponder, PowerBooker
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
 
-    from .scheduler import Scheduler
+    from ..scheduling.scheduler import Scheduler
 
 
 async def async_setup_responder(

@@ -21,13 +21,13 @@ from ..coordinators.charger import ChargerCoordinator
 from ..coordinators.pack import PackCoordinator
 from ..devices.errors import DeviceError
 from ..devices.fast_read import FastReader
+from ..scheduling.drive import situation_for
 from .audit_log import LogRow
-from .drive import situation_for
 
 if TYPE_CHECKING:
     from ..control.frequency import FrequencyVerdict
     from ..coordinators.base import DeviceCoordinator
-    from .response import FrequencyResponder
+    from .responder import FrequencyResponder
 
 
 @dataclass(kw_only=True)
