@@ -94,7 +94,7 @@ DEFAULTS: Final[Mapping[str, Any]] = {
     CONF_FEED_IN_TARIFF: 0.0103,
 }
 
-# Site options for the grid frequency the reserves respond to (flows/frequency.py, scheduling/).
+# Site options for the grid frequency the reserves respond to (flows/frequency.py, grid/).
 CONF_FREQUENCY_ENTITY: Final = "frequency_entity"
 CONF_FREQUENCY_METER_HOST: Final = "frequency_meter_host"
 CONF_FREQUENCY_METER_PORT: Final = "frequency_meter_port"

@@ -7,8 +7,10 @@ import pytest
 from custom_components.v2g_home.control.capability import (
     CHARGER_SPEEDS,
     DeviceSpeed,
+    OfferSummary,
     local_droop_speed,
     offers,
+    summary,
 )
 from custom_components.v2g_home.control.frequency import FrequencySource
 from custom_components.v2g_home.control.reserve import ReserveProduct
@@ -61,3 +63,25 @@ def test_without_a_frequency_source_nothing_is_offered_unless_the_device_measure
     """The fast task needs a source; a DER device's own droop does not."""
     assert _able(CHARGER_SPEEDS["quasar"], None) == set()
     assert _able(local_droop_speed(), None) == {p.value for p in ReserveProduct}
+
+
+@pytest.mark.parametrize(
+    ("speed", "source", "word"),
+    [
+        (CHARGER_SPEEDS["quasar"], FrequencySource.METER, OfferSummary.FCR_N_AND_FCR_D),
+        (CHARGER_SPEEDS["quasar"], FrequencySource.ENTITY, OfferSummary.FCR_N_ONLY),
+        (
+            DeviceSpeed(latency_s=1.0, ramp_s=400.0, step_kw=0.01),
+            FrequencySource.METER,
+            OfferSummary.TOO_SLOW,
+        ),
+        (None, FrequencySource.METER, OfferSummary.SPEED_UNKNOWN),
+        (None, None, OfferSummary.SPEED_UNKNOWN),
+        (CHARGER_SPEEDS["evtec_bidipro"], None, OfferSummary.NO_FREQUENCY_SOURCE),
+    ],
+)
+def test_the_summary_names_the_products_or_why_none(
+    speed: DeviceSpeed | None, source: FrequencySource | None, word: OfferSummary
+) -> None:
+    """What the device's sensor shows: never a product it cannot deliver in time."""
+    assert summary(offers(speed, source)) is word

@@ -143,6 +143,12 @@ async def test_conversion_uses_the_measured_voltage(
     charger._voltage_v = 240.0
     assert charger.setpoint_for(1.38) == (6, pytest.approx(1.44))
     assert charger.setpoint_for(-4.0) == (-16, pytest.approx(-3.84))
+    charger._voltage_v = 230.0
+    # 3.68 kW x (49.9 - 49.5) / 0.4 comes out a hair under 16 A: still 16 A.
+    assert charger.setpoint_for(-3.68 * (49.9 - 49.5) / 0.4) == (
+        -16,
+        pytest.approx(-3.68),
+    )
     with pytest.raises(ValueError, match="not a number"):
         charger.setpoint_for(math.nan)
 

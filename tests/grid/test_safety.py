@@ -1,4 +1,4 @@
-"""No response on a frequency that cannot be trusted, and none beyond the floors, on the simulator."""
+"""No response on a frequency that cannot be trusted, on the simulator (real time)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,8 @@ import pytest
 from custom_components.v2g_home.control.reserve import ReserveProduct
 from custom_components.v2g_home.control.response import ResponseState
 from custom_components.v2g_home.devices.simulator import SimulatedBiDiPro
-from custom_components.v2g_home.devices.simulator.actuator import (
-    BIDIPRO_DYNAMICS,
-    DER_DYNAMICS,
-)
-from custom_components.v2g_home.devices.simulator.sunspec_der import (
-    SimulatedDerStorage,
-)
-from tests.helpers.site import bidipro_subentry, der_pack_subentry
+from custom_components.v2g_home.devices.simulator.actuator import BIDIPRO_DYNAMICS
+from tests.helpers.site import bidipro_subentry
 
 from .helpers import commit, grid_site, meter_options, serving, settle, start, wait_for
 
@@ -30,7 +24,6 @@ if TYPE_CHECKING:
     from custom_components.v2g_home.grid.responder import FrequencyResponder
 
 BIDIPRO_MODE = "select.evtec_bidipro_10_control_mode"
-DER_MODE = "select.v2g_home_simulated_der_storage_control_mode"
 HZ_SENSOR = "sensor.grid_frequency_meter"
 
 
@@ -133,32 +126,3 @@ async def test_a_frequency_beyond_the_band_or_garbage_is_no_setpoint(
         await settle(hass, 1.0)
         assert abs(evse.power_kw) < 0.05
         await hass.config_entries.async_unload(responder.entry.entry_id)
-
-
-async def test_the_reserve_floor_ends_an_activation(
-    hass: HomeAssistant, live_clock: SimClock, grid: FrequencyTrace
-) -> None:
-    """A 2 kWh battery a little above its 20 % floor: FCR-D up at 49.5 Hz stops before the floor."""
-    der = SimulatedDerStorage(
-        live_clock, capacity_kwh=2.0, soc_pct=21.6, grid=grid, dynamics=DER_DYNAMICS
-    )
-    async with serving(der) as server:
-        entry = grid_site([der_pack_subentry(server.port)])
-        responder = await start(hass, entry, [DER_MODE])
-        (device_id,) = entry.runtime_data.devices
-        await commit(responder, device_id, ReserveProduct.FCR_D_UP, 5.0)
-        grid.fixed_hz = 49.5
-        lowest = 100.0
-
-        def stopped() -> bool:
-            nonlocal lowest
-            lowest = min(lowest, der.soc_pct)
-            return responder.tracks[device_id].state is ResponseState.RESERVE_FLOOR
-
-        await wait_for(lambda: der.power_kw < -4.0, 20, "discharging for FCR-D up")
-        await wait_for(stopped, 60, "stopped at the reserve floor")
-        await wait_for(lambda: abs(der.power_kw) < 0.05, 20, "at rest")
-        await settle(hass, 2.0)
-        assert min(lowest, der.soc_pct) > 20.0
-        assert der.meter.energy_out_kwh > 0.005
-        await hass.config_entries.async_unload(entry.entry_id)

@@ -10,6 +10,7 @@ offers nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 import math
 
 from .frequency import FrequencySource
@@ -115,3 +116,27 @@ def offers(
             )
         )
     return tuple(result)
+
+
+class OfferSummary(StrEnum):
+    """What a device can offer, in one word: the products, or why none."""
+
+    FCR_N_AND_FCR_D = "fcr_n_and_fcr_d"
+    FCR_N_ONLY = "fcr_n_only"  # FCR-D asks for more speed than FCR-N
+    TOO_SLOW = "too_slow"
+    SPEED_UNKNOWN = "speed_unknown"
+    NO_FREQUENCY_SOURCE = "no_frequency_source"
+
+
+def summary(device_offers: tuple[Offer, ...]) -> OfferSummary:
+    """The one word for a device's offers (a product not offered is never shown as offered)."""
+    able = {offer.product for offer in device_offers if offer.able}
+    if able == set(ReserveProduct):
+        return OfferSummary.FCR_N_AND_FCR_D
+    if ReserveProduct.FCR_N in able:
+        return OfferSummary.FCR_N_ONLY
+    reasons = {offer.reason for offer in device_offers if not offer.able}
+    for why in (OfferSummary.NO_FREQUENCY_SOURCE, OfferSummary.SPEED_UNKNOWN):
+        if why.value in reasons:
+            return why
+    return OfferSummary.TOO_SLOW

@@ -49,6 +49,11 @@ class SetpointMode(StrEnum):
     POWER = "power"
 
 
+def _floor(value: float) -> int:
+    """Toward zero, but a value a rounding error below a whole number is that number (16 A, not 15)."""
+    return math.floor(value + 1e-9)
+
+
 class QuasarCharger:
     """A Quasar 1 over Modbus TCP (power: + charges the car, - discharges it)."""
 
@@ -159,11 +164,11 @@ class QuasarCharger:
         if magnitude < MIN_POWER_KW:
             return 0, 0.0
         if self.setpoint_mode is SetpointMode.POWER:
-            watts = max(math.floor(magnitude * 1000), round(MIN_POWER_KW * 1000))
+            watts = max(_floor(magnitude * 1000), round(MIN_POWER_KW * 1000))
             return sign * watts, sign * watts / 1000
         amps = min(
             MAX_CURRENT_A,
-            max(MIN_CURRENT_A, math.floor(magnitude * 1000 / self._voltage_v)),
+            max(MIN_CURRENT_A, _floor(magnitude * 1000 / self._voltage_v)),
         )
         return sign * amps, round(sign * amps * self._voltage_v / 1000, 3)
 

@@ -1,4 +1,4 @@
-"""The site's frequency response entities: what it does now and why, and the grid frequency."""
+"""Frequency response entities: what the site does now and why, the grid frequency, what each device can offer."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from homeassistant.components.sensor import (
 from homeassistant.const import EntityCategory, UnitOfFrequency
 from homeassistant.helpers.typing import StateType
 
+from ..control.capability import OfferSummary, summary
 from ..control.response import ResponseState
-from ..coordinators.entity import site_device_info
+from ..coordinators.base import DeviceCoordinator
+from ..coordinators.entity import V2GEntity, site_device_info
 from .responder import FrequencyResponder
 from .view import site_state, status
 
@@ -104,13 +106,56 @@ class ResponseSensor(SensorEntity):
         return self.entity_description.attributes_fn(self.responder)
 
 
+OFFER_SENSOR = SensorEntityDescription(
+    key="reserve_offer",
+    translation_key="reserve_offer",
+    device_class=SensorDeviceClass.ENUM,
+    options=[item.value for item in OfferSummary],
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+
+
+class ReserveOfferSensor(V2GEntity[DeviceCoordinator[Any]], SensorEntity):
+    """Which reserves a device can deliver at their speed, or why none (no bid is made for the others)."""
+
+    def __init__(self, responder: FrequencyResponder, device_id: str) -> None:
+        """Attach to the device."""
+        super().__init__(responder.scheduler.devices[device_id], OFFER_SENSOR)
+        self.responder = responder
+        self.device_id = device_id
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the responder too (a DER device's own droop is found after the start)."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.responder.async_add_listener(self.async_write_ha_state)
+        )
+
+    @property
+    def native_value(self) -> str:
+        """The products it can offer, or why none."""
+        return summary(self.responder.offers(self.device_id)).value
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Seconds each product's required shares are expected to take from a frequency step."""
+        return {
+            offer.product.value: [round(s, 1) for s in offer.seconds]
+            for offer in self.responder.offers(self.device_id)
+        }
+
+
 def async_add_response_sensors(
     entry: ConfigEntry,
     responder: FrequencyResponder,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the site's frequency response sensors."""
+    """Add the site's frequency response sensors and each device's reserve offer."""
     async_add_entities(
         ResponseSensor(responder, entry, description)
         for description in RESPONSE_SENSORS
     )
+    for device_id in responder.scheduler.devices:
+        async_add_entities(
+            [ReserveOfferSensor(responder, device_id)], config_subentry_id=device_id
+        )

@@ -99,15 +99,14 @@ class ReservationBook:
         return min(starts, default=None)
 
     async def async_load(self) -> None:
-        """Read the kept commitments; an unreadable store is logged and starts empty."""
+        """Read the kept commitments; an unreadable one is logged and left out, the others kept."""
         stored = await self._store.async_load()
-        if not stored:
-            return
-        try:
-            kept = tuple(_from_dict(item) for item in stored["commitments"])
-        except (KeyError, TypeError, ValueError) as err:
-            LOGGER.warning("The stored reserve commitments are unreadable: %s", err)
-            return
+        kept: list[Commitment] = []
+        for item in (stored or {}).get("commitments", []):
+            try:
+                kept.append(_from_dict(item))
+            except (KeyError, TypeError, ValueError) as err:
+                LOGGER.warning("A stored reserve commitment is unreadable: %s", err)
         self._commitments = self._current(kept, dt_util.utcnow())
 
     @staticmethod
@@ -131,8 +130,8 @@ class ReservationBook:
     ) -> None:
         """Replace what `source` committed (for one device, or all) from `from_time` on, in one change.
 
-        A re-plan passes its new commitments with its own source; what it committed before `from_time`
-        stays (the hour under way is not taken back).
+        A re-plan passes its new commitments with its own source; a commitment under way at
+        `from_time` keeps its part before it (an hour already sold is not taken back).
         """
         kept = _cut(self._commitments, device_id, source, from_time)
         await self._async_set(self._current((*kept, *commitments), dt_util.utcnow()))

@@ -1,0 +1,125 @@
+"""A restart while a reserve is committed: the commitment, the log and the device's own droop survive it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from unittest.mock import patch
+
+import pytest
+
+from custom_components.v2g_home.control.reserve import ReserveProduct
+from custom_components.v2g_home.control.response import ResponseState
+from custom_components.v2g_home.devices.simulator import SimulatedBiDiPro
+from custom_components.v2g_home.devices.simulator.actuator import (
+    BIDIPRO_DYNAMICS,
+    DER_DYNAMICS,
+)
+from custom_components.v2g_home.devices.simulator.sunspec_der import (
+    SimulatedDerStorage,
+)
+from custom_components.v2g_home.grid.audit_log import max_gap_s
+from custom_components.v2g_home.grid.local_droop import LocalDroops
+from tests.helpers.site import bidipro_subentry, der_pack_subentry
+
+from .helpers import commit, grid_site, meter_options, serving, start, wait_for
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+
+    from custom_components.v2g_home.devices.simulator import ModbusSimulator, SimClock
+    from custom_components.v2g_home.devices.simulator.grid_frequency import (
+        FrequencyTrace,
+    )
+
+BIDIPRO_MODE = "select.evtec_bidipro_10_control_mode"
+DER_MODE = "select.v2g_home_simulated_der_storage_control_mode"
+
+
+async def test_a_reload_keeps_the_commitment_and_the_log(
+    hass: HomeAssistant,
+    live_clock: SimClock,
+    grid: FrequencyTrace,
+    meter_server: ModbusSimulator,
+) -> None:
+    """FCR-D up during an event: after a reload the car exports again, and the log runs on across it."""
+    evse = SimulatedBiDiPro(live_clock, dynamics=BIDIPRO_DYNAMICS)
+    async with serving(evse) as server:
+        entry = grid_site(
+            [bidipro_subentry(server.port)], **meter_options(meter_server.port)
+        )
+        responder = await start(hass, entry, [BIDIPRO_MODE])
+        (device_id,) = entry.runtime_data.devices
+        await commit(responder, device_id, ReserveProduct.FCR_D_UP, 4.0)
+        grid.fixed_hz = 49.7
+        await wait_for(lambda: evse.power_kw <= -1.95, 20, "-2 kW")
+        before = responder.book.commitments
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+        again = entry.runtime_data.responder
+        assert again is not responder
+        assert again.book.commitments == before
+        await wait_for(
+            lambda: again.tracks[device_id].state is ResponseState.RESPONDING,
+            20,
+            "responding after the reload",
+        )
+        await wait_for(lambda: evse.power_kw <= -1.95, 20, "-2 kW again")
+        first = responder.trail.recent[device_id][0].at
+        rows = await again.trail.async_rows(
+            device_id, first, again.tracks[device_id].ticked_at or first
+        )
+        assert rows[0].at == first  # written to the file at the unload
+        assert {row.fcr_d_up_kw for row in rows} == {4.0}
+        # The only gap is the reload itself, a few seconds.
+        assert 0.5 < max_gap_s(rows) < 10.0
+        await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_crash_never_takes_our_droop_for_the_devices_own(
+    hass: HomeAssistant, live_clock: SimClock, grid: FrequencyTrace
+) -> None:
+    """Stopped without restoring the 711 settings: after the restart the device gets its own back at the end."""
+    der = SimulatedDerStorage(
+        live_clock, grid=grid, with_droop=True, dynamics=DER_DYNAMICS
+    )
+    assert der.droop is not None
+    own = dict(der.droop.settings)
+    async with serving(der) as server:
+        entry = grid_site([der_pack_subentry(server.port)])
+        responder = await start(hass, entry, [DER_MODE])
+        (device_id,) = entry.runtime_data.devices
+        await commit(responder, device_id, ReserveProduct.FCR_D_UP, 3.0)
+        await wait_for(
+            lambda: responder.tracks[device_id].state is ResponseState.DEVICE_LOCAL,
+            20,
+            "the device's own droop set",
+        )
+        ours = dict(der.droop.settings)
+        assert ours != own
+
+        async def crashed(*_args: object) -> None:
+            """Nothing restored, as when the process dies."""
+
+        with patch.object(LocalDroops, "async_release", crashed):
+            assert await hass.config_entries.async_unload(entry.entry_id)
+        assert der.droop.settings == ours  # still our curve, until its reversion timer
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        again = entry.runtime_data.responder
+        await wait_for(
+            lambda: again.tracks[device_id].state is ResponseState.DEVICE_LOCAL,
+            20,
+            "the droop set again after the restart",
+        )
+        grid.fixed_hz = 49.7
+        await wait_for(
+            lambda: der.power_kw == pytest.approx(-1.5, rel=0.03), 20, "-1.5 kW"
+        )
+        await again.book.async_clear(device_id=device_id)
+        await wait_for(
+            lambda: again.tracks[device_id].state is ResponseState.NOT_COMMITTED,
+            20,
+            "released",
+        )
+        assert {**der.droop.settings, "AdptCtlReq": 0} == own
+        await hass.config_entries.async_unload(entry.entry_id)
