@@ -22,7 +22,8 @@ class DeviceSample:
     """A device's power at one moment, its energy counters if it has any, and its share of the house.
 
     home_kw and export_kw are this device's share of the home's need and of the measured export
-    (None when no sensor says so).
+    (None when no sensor says so). controlled: V2G Home drove the device when it was read; what flows
+    from this sample to the next belongs to V2G Home only then.
     """
 
     at: datetime
@@ -31,6 +32,7 @@ class DeviceSample:
     discharged_counter_kwh: float | None = None
     home_kw: float | None = None
     export_kw: float | None = None
+    controlled: bool = True
 
 
 def has_counters(sample: DeviceSample) -> bool:
@@ -48,6 +50,7 @@ def sample_as_dict(sample: DeviceSample) -> dict[str, Any]:
         "power_kw": sample.power_kw,
         "charged_counter_kwh": sample.charged_counter_kwh,
         "discharged_counter_kwh": sample.discharged_counter_kwh,
+        "controlled": sample.controlled,
     }
 
 
@@ -59,6 +62,8 @@ def sample_from_dict(data: dict[str, Any]) -> DeviceSample:
         power_kw=float(data["power_kw"]),
         charged_counter_kwh=None if charged is None else float(charged),
         discharged_counter_kwh=None if discharged is None else float(discharged),
+        # Stores written before the split booked everything as V2G Home's.
+        controlled=bool(data.get("controlled", True)),
     )
 
 
@@ -71,6 +76,7 @@ def read_device(coordinator: DeviceCoordinator[Any]) -> DeviceSample | None:
             power_kw=data.reading.power_kw,
             charged_counter_kwh=data.reading.energy_charged_kwh,
             discharged_counter_kwh=data.reading.energy_discharged_kwh,
+            controlled=coordinator.under_control,
         )
     if isinstance(data, ChargerData) and data.status.power_kw is not None:
         # The charger's poll carries no timestamp: it is stamped when the ledger hears of it.
@@ -80,6 +86,7 @@ def read_device(coordinator: DeviceCoordinator[Any]) -> DeviceSample | None:
             power_kw=data.status.power_kw,
             charged_counter_kwh=getattr(data.reading, "energy_charged_kwh", None),
             discharged_counter_kwh=getattr(data.reading, "energy_discharged_kwh", None),
+            controlled=coordinator.under_control,
         )
     return None
 

@@ -20,7 +20,7 @@ from ..const import (
     DEFAULTS,
     DOMAIN,
 )
-from ..planner.accounting import Earnings, PeriodTotals, interval_earnings
+from .books import Books
 from .device_flows import (
     DeviceSample,
     flow_between,
@@ -31,7 +31,6 @@ from .device_flows import (
 from .ledger_store import Restored, parse_stored, to_store
 from .meters import meters_from, with_house
 from .periods import Period, danish_date, danish_midnight, period_start
-from .unpriced import PendingFlow, covered, split_ready
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -39,8 +38,9 @@ if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
     from ..coordinators.base import DeviceCoordinator
-    from ..planner.accounting import FlowEnergy, PriceWindow
+    from ..planner.accounting import Earnings, FlowEnergy, PriceWindow
     from ..pricing.coordinator import PriceCoordinator
+    from .books import OutsideControl
 
 type ExportSource = Literal["grid_meter", "house", "none"]
 
@@ -80,12 +80,10 @@ class Ledger:
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, ledger_store_key(entry.entry_id)
         )
-        today = danish_date(dt_util.utcnow())
-        empty = PeriodTotals.empty(day=today, currency=self.currency)
-        self._site = empty
-        self._devices = dict.fromkeys(self.devices, empty)
+        self._books = Books(
+            self.devices, day=danish_date(dt_util.utcnow()), currency=self.currency
+        )
         self._samples: dict[str, DeviceSample] = {}
-        self._unpriced: list[PendingFlow] = []
         self._resume: dict[str, DeviceSample] = {}
         self._last_data: dict[str, object] = {}
         self._listeners: list[CALLBACK_TYPE] = []
@@ -101,13 +99,19 @@ class Ledger:
         return "house" if CONF_HOUSE_POWER_ENTITY in self._meters else "none"
 
     def totals(self, device_id: str | None, period: Period) -> Earnings:
-        """Earnings of one device (subentry id) or of the site (None) over a period."""
-        totals = self._site if device_id is None else self._devices[device_id]
+        """What V2G Home earned with one device (subentry id) or the site (None) over a period."""
+        books = self._books
+        totals = books.site if device_id is None else books.devices[device_id]
         return totals.period(period)
+
+    def outside_control(self, device_id: str | None) -> OutsideControl:
+        """Energy (lifetime) one device or the site moved while V2G Home did not drive it."""
+        books = self._books
+        return books.outside_site() if device_id is None else books.outside[device_id]
 
     def period_start(self, period: Period) -> datetime | None:
         """When the current day or month began; None for lifetime."""
-        return period_start(self._site.day, period)
+        return period_start(self._books.site.day, period)
 
     @callback
     def async_add_listener(self, listener: CALLBACK_TYPE) -> Callable[[], None]:
@@ -123,11 +127,12 @@ class Ledger:
         restored = parse_stored(stored, self.currency)
         if restored is None:
             return
-        self._site = restored.site
-        self._devices |= {
-            k: v for k, v in restored.devices.items() if k in self._devices
-        }
-        self._unpriced = restored.unpriced
+        self._books.restore(
+            site=restored.site,
+            devices=restored.devices,
+            outside=restored.outside,
+            unpriced=restored.unpriced,
+        )
         self._resume = restored.resume
         self._roll(dt_util.utcnow())
 
@@ -166,7 +171,7 @@ class Ledger:
         self._resume |= {k: v for k, v in self._samples.items() if has_counters(v)}
         for device_id, last in self._samples.items():
             if device_id not in self._resume:
-                self._add(device_id, flow_until(last, stopped_at), last.at, stopped_at)
+                self._add(device_id, flow_until(last, stopped_at), last, stopped_at)
         self._samples.clear()
         self._last_data.clear()
         for unsubscribe in self._unsubscribers:
@@ -182,9 +187,10 @@ class Ledger:
     def _to_store(self) -> dict[str, Any]:
         return to_store(
             Restored(
-                site=self._site,
-                devices=self._devices,
-                unpriced=self._unpriced,
+                site=self._books.site,
+                devices=self._books.devices,
+                outside=self._books.outside,
+                unpriced=self._books.unpriced,
                 resume=self._resume,
             )
         )
@@ -204,9 +210,7 @@ class Ledger:
         self._schedule_midnight()
 
     def _roll(self, now: datetime) -> None:
-        day = danish_date(now)
-        self._site = self._site.rolled(day)
-        self._devices = {k: v.rolled(day) for k, v in self._devices.items()}
+        self._books.roll(danish_date(now))
 
     @callback
     def _changed(self) -> None:
@@ -244,53 +248,33 @@ class Ledger:
         sample = with_house(device_id, sample, self._samples, self._meters)
         previous, self._samples[device_id] = self._samples.get(device_id), sample
         if previous is not None and self._add(
-            device_id, flow_between(previous, sample), previous.at, sample.at
+            device_id, flow_between(previous, sample), previous, sample.at
         ):
             self._changed()
 
     def _add(
-        self, device_id: str, flow: FlowEnergy, start: datetime, end: datetime
+        self, device_id: str, flow: FlowEnergy, since: DeviceSample, end: datetime
     ) -> bool:
-        """Add what flowed from start to end, priced per slot; False when nothing flowed.
+        """Book what flowed from the sample `since` to `end`; False when nothing flowed.
 
-        While no price is known for that time (prices still loading, a feed gap) the flow waits
-        instead of being booked without money; `_on_prices` books it when prices cover it.
+        It is V2G Home's when V2G Home drove the device at `since` (each mode change is polled right
+        after it, so the interval before it belongs to the control in force before it).
         """
-        if not (flow.charged_kwh or flow.discharged_kwh):
-            return False
-        item = PendingFlow(device_id=device_id, flow=flow, start=start, end=end)
-        if covered(self._windows(), start, end):
-            self._book(item)
-        else:
-            self._unpriced.append(item)
-        return True
+        return self._books.add(
+            device_id,
+            flow,
+            (since.at, end),
+            controlled=since.controlled,
+            windows=self._windows(),
+            wear_per_kwh=float(self._wear_setting()),
+        )
 
     def _windows(self) -> Sequence[PriceWindow]:
         return () if self.prices is None else self.prices.data.slots
 
     @callback
     def _on_prices(self) -> None:
-        ready, self._unpriced = split_ready(
-            self._unpriced, self._windows(), dt_util.utcnow()
-        )
-        for item in ready:
-            if item.device_id in self._devices:
-                self._book(item)
-        if ready:
+        if self._books.priced(
+            self._windows(), dt_util.utcnow(), float(self._wear_setting())
+        ):
             self._changed()
-
-    def _book(self, item: PendingFlow) -> None:
-        pieces = interval_earnings(
-            item.flow,
-            start=item.start,
-            end=item.end,
-            windows=self._windows(),
-            wear_per_kwh=float(self._wear_setting()),
-            currency=self.currency,
-            day_starts=[danish_midnight(danish_date(item.end))],
-        )
-        for piece_start, earned in pieces:
-            day = danish_date(piece_start)
-            devices, site = self._devices, self._site
-            devices[item.device_id] = devices[item.device_id].added(earned, day=day)
-            self._site = site.added(earned, day=day)

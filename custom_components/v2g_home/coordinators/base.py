@@ -67,6 +67,11 @@ class DeviceCoordinator[DataT](DataUpdateCoordinator[DataT]):
         """Serial number the subentry was created for (its unique id)."""
         return device_key(self.subentry)
 
+    @property
+    def under_control(self) -> bool:
+        """Whether V2G Home drives the device now (a mode other than off, and the device follows it)."""
+        return False
+
     async def _async_setup(self) -> None:
         """Connect and check that the device is still the one configured."""
         try:

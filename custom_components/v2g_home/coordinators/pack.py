@@ -78,6 +78,11 @@ class PackCoordinator(DeviceCoordinator[PackData]):
         self._apply_pending = False
 
     @property
+    def under_control(self) -> bool:
+        """Whether V2G Home drives the pack: a mode other than off, and the pack took the command."""
+        return self.mode is not ControlMode.OFF and self.in_control
+
+    @property
     def setpoint_kw(self) -> float:
         """Signed setpoint the mode means, at the pack's rated power for charge and discharge."""
         reading = self.data.reading if self.data else None
@@ -137,7 +142,8 @@ class PackCoordinator(DeviceCoordinator[PackData]):
             self.auto_power_kw = 0.0
         self.mode = mode
         await self.async_run_command(self._async_apply)
-        self.async_update_listeners()
+        # A poll right after: the ledger books the time before the change as it was controlled.
+        await self.async_refresh()
 
     def restore_mode(self, mode: ControlMode) -> None:
         """Take the mode restored after a restart; the next poll commands the pack."""
