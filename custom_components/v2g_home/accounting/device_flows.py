@@ -33,6 +33,8 @@ class DeviceSample:
     home_kw: float | None = None
     export_kw: float | None = None
     controlled: bool = True
+    # Home Assistant stopped while V2G Home drove the device: it runs on at this power until then.
+    run_on_until: datetime | None = None
 
 
 def has_counters(sample: DeviceSample) -> bool:
@@ -51,6 +53,9 @@ def sample_as_dict(sample: DeviceSample) -> dict[str, Any]:
         "charged_counter_kwh": sample.charged_counter_kwh,
         "discharged_counter_kwh": sample.discharged_counter_kwh,
         "controlled": sample.controlled,
+        "run_on_until": None
+        if sample.run_on_until is None
+        else sample.run_on_until.isoformat(),
     }
 
 
@@ -64,6 +69,9 @@ def sample_from_dict(data: dict[str, Any]) -> DeviceSample:
         discharged_counter_kwh=None if discharged is None else float(discharged),
         # Stores written before the split booked everything as V2G Home's.
         controlled=bool(data.get("controlled", True)),
+        run_on_until=None
+        if (run_on := data.get("run_on_until")) is None
+        else datetime.fromisoformat(run_on),
     )
 
 
@@ -89,6 +97,12 @@ def read_device(coordinator: DeviceCoordinator[Any]) -> DeviceSample | None:
             controlled=coordinator.under_control,
         )
     return None
+
+
+def still_connected(coordinator: DeviceCoordinator[Any]) -> bool:
+    """False when a charger reports its car gone (what it did meanwhile is then not known)."""
+    data = coordinator.data
+    return not (isinstance(data, ChargerData) and data.car.plugged_in is False)
 
 
 def _counter_delta(previous: float | None, current: float | None) -> float | None:
@@ -131,8 +145,15 @@ def flow_until(last: DeviceSample, end: datetime) -> FlowEnergy:
     For the tail before an unload, when no later sample will come; nothing across a gap
     longer than MAX_INTEGRATION_GAP.
     """
+    if end - last.at > MAX_INTEGRATION_GAP:
+        return FlowEnergy()
+    return flow_at_power(last, end)
+
+
+def flow_at_power(last: DeviceSample, end: datetime) -> FlowEnergy:
+    """Energy from the sample up to `end` at the sample's power, however long (a device's run-on)."""
     elapsed = end - last.at
-    if elapsed.total_seconds() <= 0 or elapsed > MAX_INTEGRATION_GAP:
+    if elapsed.total_seconds() <= 0:
         return FlowEnergy()
     hours = elapsed.total_seconds() / 3600
     return _split(

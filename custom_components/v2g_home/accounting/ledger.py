@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
@@ -21,12 +20,14 @@ from ..const import (
     DOMAIN,
 )
 from .books import Books
+from .continuity import continue_from, run_on_from
 from .device_flows import (
     DeviceSample,
     flow_between,
     flow_until,
     has_counters,
     read_device,
+    still_connected,
 )
 from .ledger_store import Restored, parse_stored, to_store
 from .meters import meters_from, with_house
@@ -158,20 +159,28 @@ class Ledger:
         )
 
     async def _on_ha_stop(self, _event: Event) -> None:
-        await self.async_stop()
+        await self.async_stop(devices_run_on=True)
 
-    async def async_stop(self) -> None:
+    async def async_stop(self, *, devices_run_on: bool = False) -> None:
         """Book what flowed since each device's last poll, stop counting and write the totals now.
 
         The tail is booked before the first await: the device coordinators shut down right after.
+        `devices_run_on`: Home Assistant stops without handing the devices back (an unload does).
         """
         stopped_at = dt_util.utcnow()
-        # A device with energy counters is read again after the start: its counters then cover the
-        # tail and the whole downtime exactly. The others' tail is booked now at the last power.
-        self._resume |= {k: v for k, v in self._samples.items() if has_counters(v)}
         for device_id, last in self._samples.items():
-            if device_id not in self._resume:
-                self._add(device_id, flow_until(last, stopped_at), last, stopped_at)
+            # A device with energy counters is read again after the start: its counters then cover
+            # the tail and the whole downtime exactly. The others' tail is booked now at the last
+            # power, and their run-on (if they run on) after the start.
+            if has_counters(last):
+                self._resume[device_id] = last
+                continue
+            self._add(device_id, flow_until(last, stopped_at), last, stopped_at)
+            fail_safe_s = self.devices[device_id].fail_safe_s
+            if devices_run_on and (
+                run_on := run_on_from(last, stopped_at, fail_safe_s)
+            ):
+                self._resume[device_id] = run_on
         self._samples.clear()
         self._last_data.clear()
         for unsubscribe in self._unsubscribers:
@@ -220,10 +229,16 @@ class Ledger:
 
     @callback
     def _on_device_update(self, device_id: str) -> None:
-        """A poll arrived: count what flowed since the previous one; a failed poll breaks the chain."""
+        """A poll arrived: count what flowed since the previous one.
+
+        A failed poll breaks the chain, except for a device with energy counters: they bridge the
+        outage at the next good poll.
+        """
         coordinator = self.devices[device_id]
         if not coordinator.last_update_success:
-            self._samples.pop(device_id, None)
+            last = self._samples.pop(device_id, None)
+            if last is not None and has_counters(last):
+                self._resume[device_id] = last
             return
         if coordinator.data is self._last_data.get(device_id):
             return  # listeners told again about the same poll
@@ -232,24 +247,22 @@ class Ledger:
         if sample is None:
             self._samples.pop(device_id, None)
             return
-        if (resumed := self._resume.pop(device_id, None)) is not None and has_counters(
-            sample
-        ):
-            self._samples[device_id] = resumed  # the downtime, from the counters
-        elif sample.at < self._started_at:
-            # Polled before this ledger started: the ledger before a reload booked up to its stop,
-            # so count from now, by power (the counters' delta would reach back before the start).
-            sample = replace(
-                sample,
-                at=self._started_at,
-                charged_counter_kwh=None,
-                discharged_counter_kwh=None,
-            )
-        sample = with_house(device_id, sample, self._samples, self._meters)
-        previous, self._samples[device_id] = self._samples.get(device_id), sample
+        went_on = continue_from(
+            self._resume.pop(device_id, None),
+            self._samples.get(device_id),
+            sample,
+            started_at=self._started_at,
+            still_connected=still_connected(coordinator),
+        )
+        changed = went_on.run_on is not None and self._add(device_id, *went_on.run_on)
+        previous = went_on.previous
+        sample = with_house(device_id, went_on.sample, self._samples, self._meters)
+        self._samples[device_id] = sample
         if previous is not None and self._add(
             device_id, flow_between(previous, sample), previous, sample.at
         ):
+            changed = True
+        if changed:
             self._changed()
 
     def _add(
