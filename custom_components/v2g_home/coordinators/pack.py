@@ -18,6 +18,7 @@ from ..control.modes import ControlMode
 from ..devices.errors import DeviceConnectionError, DeviceError
 from ..devices.models import PackReading, StorageDriver
 from .base import DeviceCoordinator
+from .control_loss import report_control_lost
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry, ConfigSubentry
@@ -116,6 +117,24 @@ class PackCoordinator(DeviceCoordinator[PackData]):
         """Poll, stamp the reading, then apply a pending command or keep the current one armed."""
         reading = await self.driver.read()
         data = PackData(reading=reading, measured_at=dt_util.utcnow())
+        if (
+            self.in_control
+            and not self._apply_pending
+            and getattr(self.driver, "control_reverted", False)
+        ):
+            # Back in its own control while polled (a restart): taken back below, and said so.
+            LOGGER.warning(
+                "%s went back to its own control; taking it again", self.name
+            )
+            report_control_lost(
+                self.hass,
+                self.subentry.subentry_id,
+                self.name,
+                resumed=True,
+                mode=self.mode,
+                pack=True,
+            )
+            self._apply_pending = True
         if (
             self.in_control
             and not self._apply_pending

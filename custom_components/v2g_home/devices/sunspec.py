@@ -136,6 +136,12 @@ class SunSpecPack:
         )
 
     @property
+    def control_reverted(self) -> bool:
+        """Whether the last poll shows the pack back in its own control while commanded."""
+        mode = self._command.get("s.StorCtl_Mod")
+        return mode is not None and self._last.get("s.StorCtl_Mod") != mode
+
+    @property
     def has_reserve(self) -> bool:
         """Whether the pack has a reserve of its own (model 124 MinRsvPct, implemented)."""
         return number(self._last.get("s.MinRsvPct")) is not None
