@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, UnitOfEnergy, UnitOfPower
 from homeassistant.core import Event, EventStateChangedData, State, callback
@@ -35,6 +35,15 @@ ENERGY_TO_KWH: dict[str | None, float] = {
 }
 # An energy counter that has not moved for this long means nothing flows.
 COUNTER_STALL = timedelta(minutes=5)
+
+type ExportSource = Literal["grid_meter", "house", "none"]
+
+
+def export_source(meters: Mapping[str, MeterReader]) -> ExportSource:
+    """What decides how much discharge was exported: the grid meter, the house load, or nothing."""
+    if CONF_GRID_METER_ENTITY in meters:
+        return "grid_meter"
+    return "house" if CONF_HOUSE_POWER_ENTITY in meters else "none"
 
 
 def _number(state: State | None) -> float | None:

@@ -6,14 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ..planner.accounting import FlowEnergy, interval_earnings
-from .periods import danish_date, danish_midnight
+from ..planner.accounting import FlowEnergy
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import date
 
-    from ..planner.accounting import Earnings, PriceWindow
+    from ..planner.accounting import PriceWindow
 
 # Prices come back with the day they cover; after two days no feed will price that time any more.
 HOLD_FOR = timedelta(days=2)
@@ -76,22 +74,3 @@ def split_ready(
         if covered(windows, item.start, item.end) or now - item.end > HOLD_FOR
     ]
     return ready, [item for item in pending if item not in ready]
-
-
-def earned_by_day(
-    item: PendingFlow,
-    windows: Sequence[PriceWindow],
-    wear_per_kwh: float,
-    currency: str,
-) -> list[tuple[date, Earnings]]:
-    """What a flow earned at the prices of its time, per Danish day it falls on."""
-    pieces = interval_earnings(
-        item.flow,
-        start=item.start,
-        end=item.end,
-        windows=windows,
-        wear_per_kwh=wear_per_kwh,
-        currency=currency,
-        day_starts=[danish_midnight(danish_date(item.end))],
-    )
-    return [(danish_date(start), earned) for start, earned in pieces]

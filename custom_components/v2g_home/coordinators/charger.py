@@ -92,6 +92,11 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
             False  # restarted or reconnected: command again before the next read
         )
 
+    @property
+    def under_control(self) -> bool:
+        """Whether V2G Home drives the charger: a mode other than off, and the charger in remote control."""
+        return self.control.mode is not ControlMode.OFF and self.driver.in_control
+
     async def _async_read(self) -> ChargerData:
         """Poll; around it, command again what must be, and notice a charger that left our control."""
         controlled = self.control.mode is not ControlMode.OFF
@@ -222,11 +227,7 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
         await self.async_refresh()
 
     async def async_write_response_kw(self, power_kw: float) -> bool:
-        """The frequency response's setpoint in auto, written at once (the response books its own samples).
-
-        Nothing is written while the charger is not under our control (the next poll sees why);
-        False when not in auto.
-        """
+        """The frequency response's setpoint, written at once in auto (not while out of our control)."""
         if self.control.mode is not ControlMode.AUTO:
             return False
         new = replace(self.control, auto_power_kw=power_kw)
