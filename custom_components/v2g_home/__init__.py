@@ -22,6 +22,7 @@ from .coordinators.factory import create_charger, create_leaf, create_pack
 from .coordinators.pack import PackCoordinator
 from .devices.errors import ProfileError
 from .devices.profile import PackProfile, available_profiles
+from .plan_card import async_register_card
 from .pricing.coordinator import PriceCoordinator
 from .runtime import RuntimeData, V2GConfigEntry
 from .scheduling.house_forecast import house_forecast_provider
@@ -131,8 +132,9 @@ def _register_devices(hass: HomeAssistant, entry: V2GConfigEntry) -> None:
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001 (HA's signature)
-    """Register the actions once; each call names the site or device it is for."""
+    """Register the actions once (each call names the site or device it is for), and the plan card."""
     async_setup_services(hass)
+    await async_register_card(hass)
     return True
 
 
