@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
 
 from demo_config import DEMO_PRICE_ENTITY
 from demo_dashboard import DemoDevice, list_devices
@@ -27,7 +26,7 @@ class SimulatedHosts:
 def site_answers(prices: str) -> JsonDict:
     """Answers for the site flow (demo prices from the template sensor, or Energi Data Service DK1)."""
     answers: JsonDict = {"name": "Demo home", "price_area": "DK1", "currency": "DKK"}
-    if prices == "demo":
+    if prices != "energidataservice":
         return {**answers, "price_source": "entity", "price_entity": DEMO_PRICE_ENTITY}
     return {**answers, "price_source": "energidataservice"}
 
@@ -57,11 +56,28 @@ def pack_answers(hosts: SimulatedHosts) -> JsonDict:
     }
 
 
+async def wait_for_demo_prices(client: HomeAssistantClient, timeout_s: float) -> None:
+    """Wait until the demo price sensor carries its day (the template renders after Home Assistant starts)."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        states = await client.get_json("/api/states")
+        found = next((s for s in states if s["entity_id"] == DEMO_PRICE_ENTITY), None)
+        if found is not None and found["attributes"].get("raw_today"):
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise DemoSetupError(
+                f"{DEMO_PRICE_ENTITY} had no prices within {timeout_s:.0f} s: {found}"
+            )
+        await asyncio.sleep(1)
+
+
 async def ensure_site(
     client: HomeAssistantClient, hosts: SimulatedHosts, prices: str
 ) -> str:
     """Create the site entry and one charger and one pack subentry unless they exist; return the entry id."""
     entries = await client.get_json(f"/api/config/config_entries/entry?domain={DOMAIN}")
+    if not entries and prices != "energidataservice":
+        await wait_for_demo_prices(client, timeout_s=60)
     if entries:
         entry_id = str(entries[0]["entry_id"])
         print(f"demo: reusing the V2G Home site entry {entries[0]['title']!r}")
@@ -125,24 +141,3 @@ async def wait_for_devices(
                 f"(entry state {entry.get('state')!r}, reason {entry.get('reason')!r}); devices: {devices}"
             )
         await asyncio.sleep(2)
-
-
-async def command_charger(
-    client: HomeAssistantClient, devices: list[DemoDevice], mode: str
-) -> None:
-    """Set the charger's control mode select (charge or discharge) as a user would in the UI."""
-    states: dict[str, Any] = {
-        state["entity_id"]: state for state in await client.get_json("/api/states")
-    }
-    for device in devices:
-        if device.kind != "charger" or device.is_car:
-            continue
-        for entity_id in device.entity_ids:
-            options = states.get(entity_id, {}).get("attributes", {}).get("options", [])
-            if entity_id.startswith("select.") and mode in options:
-                await client.call_service(
-                    "select", "select_option", {"entity_id": entity_id, "option": mode}
-                )
-                print(f"demo: {entity_id} -> {mode}")
-                return
-    raise DemoSetupError(f"no charger select offers {mode!r}")
