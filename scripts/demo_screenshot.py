@@ -134,6 +134,37 @@ async def wait_for_motion(base_url: str, min_wait_s: float, timeout_s: float) ->
                 )
 
 
+async def wait_for_statistics(base_url: str, timeout_s: float) -> None:
+    """Wait until the Energy dashboard's sensors have statistics (compiled every 5 minutes), or its settings warn."""
+    async with aiohttp.ClientSession() as session:
+        client = HomeAssistantClient(session, base_url)
+        await client.onboard_or_login(Login())
+        (prefs,) = await client.websocket([{"type": "energy/get_prefs"}])
+        wanted = {
+            value
+            for source in prefs["energy_sources"]
+            for key, value in source.items()
+            if key.startswith("stat_") and isinstance(value, str)
+        } | {
+            flow[key]
+            for source in prefs["energy_sources"]
+            for flow in source.get("flow_to", [])
+            for key in ("stat_energy_to", "stat_compensation")
+            if flow.get(key)
+        }
+        deadline = time.monotonic() + timeout_s
+        while True:
+            (known,) = await client.websocket([{"type": "recorder/list_statistic_ids"}])
+            missing = wanted - {item["statistic_id"] for item in known}
+            if not missing:
+                return
+            if time.monotonic() > deadline:
+                raise DemoSetupError(
+                    f"no statistics within {timeout_s:.0f} s for {missing}"
+                )
+            await asyncio.sleep(10)
+
+
 def _save(driver: webdriver.Chrome, out: Path) -> None:
     """A small PNG (128 colours) of what the browser shows."""
     raw = out.with_suffix(".raw.png")
@@ -207,6 +238,7 @@ def main() -> int:
         asyncio.run(
             wait_for_motion(urls["url"], args.min_wait, timeout_s=args.min_wait + 300)
         )
+        asyncio.run(wait_for_statistics(urls["url"], timeout_s=420))
         user_data_dir = DEMO_DIR / "chromium-profile"
         shutil.rmtree(user_data_dir, ignore_errors=True)  # a fresh profile every time
         shoot(args, urls, user_data_dir)
