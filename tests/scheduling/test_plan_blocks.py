@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 import json
 
+from homeassistant.util import dt as dt_util
 import pytest
 
 from custom_components.v2g_home.planner.model import (
@@ -26,6 +27,7 @@ from custom_components.v2g_home.scheduling.card_view import (
     PlanStatus,
     card_plan,
 )
+from custom_components.v2g_home.scheduling.view import expected_revenue
 
 START = datetime(2026, 1, 14, 16, 0, tzinfo=UTC)
 SLOTS = 144
@@ -242,3 +244,15 @@ def test_without_a_plan_the_card_gets_the_status_and_no_series() -> None:
     assert card["status"] == "no_prices"
     assert card["devices"] == card["t"] == []
     assert card["away"] == ["Leaf"]
+
+
+def test_expected_revenue_counts_only_what_is_still_to_come() -> None:
+    """Since a time, past slots and the past part of the slot under way are left out (the ledger has them)."""
+    plan = make_plan({"pack": [(-2.0, E)] * 4}, [2.0] * 4, sell=1.5)
+    day = dt_util.as_local(START).date()
+    assert expected_revenue(plan, day) == 12.0  # 4 h at 2 kW at 1.5
+    assert expected_revenue(plan, day, START) == 12.0
+    assert expected_revenue(plan, day, START + 90 * timedelta(minutes=1)) == 7.5
+    assert expected_revenue(plan, day, START + 5 * HOUR) == 0.0
+    assert expected_revenue(plan, day + timedelta(days=1), START) == 0.0
+    assert expected_revenue(None, day) == 0.0

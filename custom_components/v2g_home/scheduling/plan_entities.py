@@ -132,7 +132,7 @@ PLAN_SENSORS: tuple[PlanSensorDescription, ...] = (
 
 
 class PlanSensor(SchedulerEntity, SensorEntity):
-    """A sensor of the site's plan; it follows the scheduler and, for today's money, the ledger."""
+    """A sensor of the site's plan; it follows the scheduler (and, for today's revenue, the ledger)."""
 
     entity_description: PlanSensorDescription
     _unrecorded_attributes = UNRECORDED
@@ -151,9 +151,13 @@ class PlanSensor(SchedulerEntity, SensorEntity):
             self._attr_native_unit_of_measurement = scheduler.currency
 
     async def async_added_to_hass(self) -> None:
-        """Follow the ledger too: today's revenue and the card's figures include what was booked."""
+        """Today's revenue follows the ledger too (what was booked plus what is still planned).
+
+        The next action does not: its card figure moves little between plans, as what is sold comes off what
+        is planned, and writing the plan at every poll would only fill the recorder.
+        """
         await super().async_added_to_hass()
-        if self.entity_description.key in ("next_action", "expected_revenue_today"):
+        if self.entity_description.key == "expected_revenue_today":
             self.async_on_remove(self._ledger.subscribe(self.async_write_ha_state))
 
     def _reading(self) -> PlanReading:

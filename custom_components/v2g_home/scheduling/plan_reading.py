@@ -57,8 +57,8 @@ class PlanReading:
 
     @property
     def planned_today(self) -> float:
-        """Export revenue the plan still expects today."""
-        return expected_revenue(self.plan, dt_util.as_local(self.now).date())
+        """Export revenue the plan still expects today (from now on: what is past is in the ledger)."""
+        return expected_revenue(self.plan, dt_util.as_local(self.now).date(), self.now)
 
     @property
     def revenue_today(self) -> float:

@@ -92,15 +92,21 @@ def next_action(plan: Plan | None, now: datetime) -> tuple[NextAction, str | Non
     return action, (reasons[0].value if reasons else Reason.IDLE.value)
 
 
-def expected_revenue(plan: Plan | None, day: date) -> float:
-    """Export revenue the plan expects on a local day (from now on); 0 when nothing is planned then."""
+def expected_revenue(
+    plan: Plan | None, day: date, since: datetime | None = None
+) -> float:
+    """Export revenue the plan expects on a local day, after `since` if given; 0 when nothing is planned then."""
     if plan is None:
         return 0.0
-    total = sum(
-        export_kw * slot.hours * slot.sell_price_per_kwh
-        for slot, export_kw in zip(plan.slots, plan.grid_export_kw, strict=True)
-        if dt_util.as_local(slot.start).date() == day
-    )
+    total = 0.0
+    for slot, export_kw in zip(plan.slots, plan.grid_export_kw, strict=True):
+        if dt_util.as_local(slot.start).date() != day:
+            continue
+        hours = slot.hours
+        if since is not None and since > slot.start:
+            # What was sold since the plan was made is the ledger's now: count only the rest of the slot.
+            hours = max(0.0, (slot.end - since).total_seconds() / 3600)
+        total += export_kw * hours * slot.sell_price_per_kwh
     return round(total, 2)
 
 
