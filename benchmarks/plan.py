@@ -1,4 +1,4 @@
-"""Time the planner against scipy-HiGHS on the same LP: 48 h at 15 min (Leaf + 2 packs), a year hourly.
+"""Time the planner against scipy-HiGHS on the same LP: 48 h at 15 min with 1 to 3 devices, a year hourly.
 
 Run: .venv/bin/python -m benchmarks.plan [--repeat N]
 Prices: the shipped DK1 fixture days for 48 h; for the year, ../shared/data/prices (Energi Data
@@ -28,13 +28,16 @@ SHARED_PRICES = (
 )
 
 
-def two_days_quarter_hourly() -> PlanningProblem:
-    """48 h of 15-minute slots (hourly DK1 prices on their quarters), a house load, Leaf + 2 packs."""
+FLEET = (leaf(), pack("pack_a"), pack("pack_b", capacity_kwh=5.0))
+
+
+def two_days_quarter_hourly(devices: int = 3) -> PlanningProblem:
+    """48 h of 15-minute slots (hourly DK1 prices on their quarters), a house load, Leaf + packs."""
     days = dk1_days()
     hours = days["2024-11-05"] + days["2024-11-06"]
     return PlanningProblem(
         slots=slots_for(hours, with_load=True, quarter_hours=True),
-        devices=(leaf(), pack("pack_a"), pack("pack_b", capacity_kwh=5.0)),
+        devices=FLEET[:devices],
         site=Site(import_limit_kw=17.0, export_limit_kw=10.0),
     )
 
@@ -54,10 +57,10 @@ def _year_hours() -> list[tuple[datetime, float]]:
     return [(start + timedelta(hours=i), prices[i % len(prices)]) for i in range(8760)]
 
 
-def year_hourly() -> PlanningProblem:
-    """A year of hourly prices at once, one Leaf, Danish import charges."""
+def year_hourly(devices: int = 1) -> PlanningProblem:
+    """A year of hourly prices at once, the Leaf (and packs), Danish import charges."""
     slots: tuple[Slot, ...] = slots_for(_year_hours())
-    return PlanningProblem(slots=slots, devices=(leaf(),))
+    return PlanningProblem(slots=slots, devices=FLEET[:devices])
 
 
 def _side_by_side(
@@ -110,38 +113,40 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    for devices in (1, 2, 3):
+        problem = two_days_quarter_hourly(devices)
+        ours, highs = _side_by_side(problem, args.repeat)
+        result = plan(problem)
+        reference = solve_lp(problem).objective
+        print(f"48 h at 15 min, {devices} device(s) ({len(problem.slots)} slots)")
+        print(
+            f"  plan():      median {statistics.median(ours):7.1f} ms   p95 {_p95(ours):7.1f} ms"
+        )
+        print(
+            f"  HiGHS (LP):  median {statistics.median(highs):7.1f} ms   p95 {_p95(highs):7.1f} ms"
+        )
+        print(
+            f"  ratio plan/HiGHS (medians): {statistics.median(ours) / statistics.median(highs):.2f}"
+        )
+        print(f"  objective {result.relaxed_objective:.6f} vs HiGHS {reference:.6f}")
     problem = two_days_quarter_hourly()
-    ours, highs = _side_by_side(problem, args.repeat)
-    result = plan(problem)
-    reference = solve_lp(problem).objective
-    print(f"48 h at 15 min, Leaf + 2 packs ({len(problem.slots)} slots)")
-    print(
-        f"  plan():      median {statistics.median(ours):7.1f} ms   p95 {_p95(ours):7.1f} ms"
-    )
-    print(
-        f"  HiGHS (LP):  median {statistics.median(highs):7.1f} ms   p95 {_p95(highs):7.1f} ms"
-    )
-    print(
-        f"  ratio plan/HiGHS (medians): {statistics.median(ours) / statistics.median(highs):.2f}"
-    )
-    print(f"  objective {result.relaxed_objective:.6f} vs HiGHS {reference:.6f}")
     car = replace(problem.devices[0], min_power_kw=1.38)
     banded = replace(problem, devices=(car, *problem.devices[1:]))
     with_band, _ = _side_by_side(banded, max(3, args.repeat // 3))
     print(
-        f"  with the Quasar dead band: median {statistics.median(with_band):.1f} ms"
+        f"  3 devices with the Quasar dead band: median {statistics.median(with_band):.1f} ms"
         f" (relaxation + re-optimised on/off patterns)"
     )
-
-    year = year_hourly()
-    repeat = max(3, args.repeat // 10)
-    ours_year, highs_year = _side_by_side(year, repeat)
-    print(f"A year hourly, one Leaf ({len(year.slots)} slots)")
-    print(f"  plan():      median {statistics.median(ours_year):7.1f} ms")
-    print(f"  HiGHS (LP):  median {statistics.median(highs_year):7.1f} ms")
-    print(
-        f"  ratio plan/HiGHS: {statistics.median(ours_year) / statistics.median(highs_year):.2f}"
-    )
+    for devices in (1, 3):
+        year = year_hourly(devices)
+        repeat = max(3, args.repeat // 10)
+        ours_year, highs_year = _side_by_side(year, repeat)
+        print(f"A year hourly, {devices} device(s) ({len(year.slots)} slots)")
+        print(f"  plan():      median {statistics.median(ours_year):7.1f} ms")
+        print(f"  HiGHS (LP):  median {statistics.median(highs_year):7.1f} ms")
+        print(
+            f"  ratio plan/HiGHS: {statistics.median(ours_year) / statistics.median(highs_year):.2f}"
+        )
     if args.gaps:
         dead_band_gaps()
 

@@ -52,6 +52,12 @@ def parse_args() -> argparse.Namespace:
         default=DEMO_DIR / "deps-newest",
         help="where scripts/demo put Home Assistant's frontend",
     )
+    parser.add_argument(
+        "--charger",
+        choices=("quasar", "evtec"),
+        default="quasar",
+        help="the simulated charger: a Wallbox Quasar 1 or an EVtec BiDiPro 10 (both with a Leaf)",
+    )
     parser.add_argument("--ha-port", type=int, default=8123)
     parser.add_argument("--quasar-port", type=int, default=5020)
     parser.add_argument("--pack-port", type=int, default=5021)
@@ -59,7 +65,8 @@ def parse_args() -> argparse.Namespace:
         "--speed",
         type=float,
         default=1.0,
-        help="simulated seconds per real second (1: the devices keep step with the plan)",
+        help="simulated seconds per real second (1: the devices keep step with the plan; "
+        "at most 30 with --charger evtec, whose fail-safe is at most 600 s)",
     )
     parser.add_argument(
         "--prices",
@@ -154,7 +161,10 @@ async def configure(args: argparse.Namespace) -> None:
     """Onboard Home Assistant, configure V2G Home against the simulator and publish the dashboard."""
     base_url = f"http://{HOST}:{args.ha_port}"
     hosts = SimulatedHosts(
-        host=HOST, quasar_port=args.quasar_port, pack_port=args.pack_port
+        host=HOST,
+        quasar_port=args.quasar_port,
+        pack_port=args.pack_port,
+        charger=args.charger,
     )
     async with aiohttp.ClientSession() as session:
         client = HomeAssistantClient(session, base_url)
@@ -178,7 +188,7 @@ async def configure(args: argparse.Namespace) -> None:
     print(
         f"\nV2G Home demo is ready: {base_url}/{DASHBOARD_URL}/{DASHBOARD_PATH}\n"
         f"  login: {login.username} / {login.password} (from this machine no login is asked)\n"
-        f"  simulator: Quasar 1 on {HOST}:{args.quasar_port}, SunSpec pack on {HOST}:{args.pack_port}, speed x{args.speed:g}\n"
+        f"  simulator: {'BiDiPro 10' if args.charger == 'evtec' else 'Quasar 1'} on {HOST}:{args.quasar_port}, SunSpec pack on {HOST}:{args.pack_port}, speed x{args.speed:g}\n"
         f"  logs: {(DEMO_DIR / 'hass.log').relative_to(ROOT)}, {(DEMO_DIR / 'simulator.log').relative_to(ROOT)}\n"
         "Press Ctrl-C to stop.",
         flush=True,
@@ -219,7 +229,7 @@ async def run(args: argparse.Namespace) -> None:
         )
     stamp: dict[str, object] = {"version": DEMO_CONFIG_VERSION} | {
         name: getattr(args, name)
-        for name in ("ha_port", "quasar_port", "pack_port", "prices")
+        for name in ("ha_port", "quasar_port", "pack_port", "prices", "charger")
     }
     # A config written by a newer Home Assistant is not read by an older one: rebuild it when HA changes.
     stamp["ha"] = ha_const.__version__
@@ -237,6 +247,8 @@ async def run(args: argparse.Namespace) -> None:
         "-m",
         "custom_components.v2g_home.devices.simulator",
         "--autostart",
+        "--charger",
+        args.charger,
     ]
     sim_argv += ["--host", HOST, "--speed", f"{args.speed:g}"]
     sim_argv += ["--soc", str(CAR_SOC_PCT), "--pack-soc", str(PACK_SOC_PCT)]

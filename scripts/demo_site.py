@@ -19,8 +19,9 @@ class SimulatedHosts:
     """Where the simulator listens."""
 
     host: str
-    quasar_port: int
+    quasar_port: int  # the charger's port, whichever charger it is
     pack_port: int
+    charger: str = "quasar"
 
 
 def site_answers(prices: str) -> JsonDict:
@@ -32,17 +33,18 @@ def site_answers(prices: str) -> JsonDict:
 
 
 def charger_answers(hosts: SimulatedHosts) -> JsonDict:
-    """Answers for the charger subentry flow: the simulated Quasar 1 with a 40 kWh Leaf.
+    """Answers for the charger subentry flow: the simulated charger (detected) with a 40 kWh Leaf.
 
-    The simulator counts the fail-safe timeout in simulated seconds: at x60 the longest timeout (3600 s) is one
-    real minute, which the 10 s poll keeps alive, while the default 600 s would fire between two polls.
+    The simulator counts the fail-safe timeout in simulated seconds. The demo runs in real time, where either
+    outlasts the 10 s poll; the Quasar's longest (3600 s) also stays over a poll up to --speed 60, the
+    BiDiPro's at most 600 s up to --speed 30.
     """
     return {
         "host": hosts.host,
         "port": hosts.quasar_port,
         "unit_id": 1,
         "leaf_pack": "40",
-        "failsafe_timeout_s": 3600,
+        "failsafe_timeout_s": 600 if hosts.charger == "evtec" else 3600,
     }
 
 
@@ -57,12 +59,14 @@ def pack_answers(hosts: SimulatedHosts) -> JsonDict:
 
 
 async def wait_for_demo_prices(client: HomeAssistantClient, timeout_s: float) -> None:
-    """Wait until the demo price sensor carries its day (the template renders after Home Assistant starts)."""
+    """Wait until the demo price sensor carries today and tomorrow (HA renders template attributes after it starts)."""
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
         states = await client.get_json("/api/states")
         found = next((s for s in states if s["entity_id"] == DEMO_PRICE_ENTITY), None)
-        if found is not None and found["attributes"].get("raw_today"):
+        if found is not None and all(
+            found["attributes"].get(day) for day in ("raw_today", "raw_tomorrow")
+        ):
             return
         if asyncio.get_running_loop().time() > deadline:
             raise DemoSetupError(
@@ -75,9 +79,9 @@ async def ensure_site(
     client: HomeAssistantClient, hosts: SimulatedHosts, prices: str
 ) -> str:
     """Create the site entry and one charger and one pack subentry unless they exist; return the entry id."""
-    entries = await client.get_json(f"/api/config/config_entries/entry?domain={DOMAIN}")
-    if not entries and prices != "energidataservice":
+    if prices != "energidataservice":
         await wait_for_demo_prices(client, timeout_s=60)
+    entries = await client.get_json(f"/api/config/config_entries/entry?domain={DOMAIN}")
     if entries:
         entry_id = str(entries[0]["entry_id"])
         print(f"demo: reusing the V2G Home site entry {entries[0]['title']!r}")

@@ -1,4 +1,4 @@
-"""Fixtures (a pytest plugin): the simulated charger and pack, served on ephemeral loopback ports."""
+"""Fixtures (a pytest plugin): the simulated chargers and batteries, served on ephemeral loopback ports."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import pytest
 from custom_components.v2g_home.devices.simulator import (
     ModbusSimulator,
     SimClock,
+    SimulatedBiDiPro,
     SimulatedQuasar,
     SimulatedSunSpecPack,
 )
+from custom_components.v2g_home.devices.simulator.sunspec_der import SimulatedDerStorage
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -52,6 +54,40 @@ async def pack_server(
 ) -> AsyncIterator[ModbusSimulator]:
     """The pack on an ephemeral loopback port."""
     server = ModbusSimulator({1: pack}, clock=clock)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def bidipro(clock: SimClock) -> SimulatedBiDiPro:
+    """An EVtec BiDiPro 10 with a 37 kWh Leaf at 50 % on its CHAdeMO connector 1, V2G offered."""
+    return SimulatedBiDiPro(clock)
+
+
+@pytest.fixture
+async def bidipro_server(
+    bidipro: SimulatedBiDiPro, clock: SimClock
+) -> AsyncIterator[ModbusSimulator]:
+    """The BiDiPro on an ephemeral loopback port."""
+    server = ModbusSimulator({1: bidipro}, clock=clock)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def der(clock: SimClock) -> SimulatedDerStorage:
+    """A 13.5 kWh, 5 kW SunSpec DER storage device (models 701-713) at 50 %."""
+    return SimulatedDerStorage(clock)
+
+
+@pytest.fixture
+async def der_server(
+    der: SimulatedDerStorage, clock: SimClock
+) -> AsyncIterator[ModbusSimulator]:
+    """The DER device on an ephemeral loopback port."""
+    server = ModbusSimulator({1: der}, clock=clock)
     await server.start()
     yield server
     await server.stop()

@@ -6,7 +6,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import Platform
-from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
@@ -15,25 +15,21 @@ from homeassistant.helpers import (
 from homeassistant.helpers.storage import Store
 
 from .accounting.ledger import Ledger, ledger_store_key
-from .const import CONF_PACK_DRIVER, DOMAIN, PACK_DRIVER_SUNSPEC, SUBENTRY_CHARGER
+from .const import DOMAIN
 from .coordinators.charger import ChargerCoordinator
 from .coordinators.entity import device_info, leaf_device_info, site_device_info
-from .coordinators.factory import create_charger, create_leaf, create_pack
-from .coordinators.pack import PackCoordinator
-from .devices.errors import ProfileError
-from .devices.profile import PackProfile, available_profiles
+from .coordinators.factory import async_create_coordinators
 from .plan_card import async_register_card
 from .pricing.coordinator import PriceCoordinator
+from .pricing.kept import kept_prices_store_key
 from .runtime import RuntimeData, V2GConfigEntry
 from .scheduling.house_forecast import house_forecast_provider
+from .scheduling.overrides import overrides_store_key
 from .scheduling.scheduler import Scheduler
 from .scheduling.settings_store import settings_store_key
 from .services import async_setup_services
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from homeassistant.config_entries import ConfigSubentry
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.typing import ConfigType
 
@@ -52,34 +48,6 @@ PLATFORMS = [
     Platform.SWITCH,
     Platform.TIME,
 ]
-
-
-def _coordinator(
-    hass: HomeAssistant,
-    entry: V2GConfigEntry,
-    subentry: ConfigSubentry,
-    profiles: Mapping[str, PackProfile],
-) -> DeviceCoordinator[Any]:
-    if subentry.subentry_type == SUBENTRY_CHARGER:
-        return ChargerCoordinator(
-            hass,
-            entry,
-            subentry,
-            create_charger(subentry.data),
-            create_leaf(subentry.data),
-        )
-    try:
-        driver = create_pack(subentry.data, profiles)
-    except ProfileError as err:
-        raise ConfigEntryError(
-            translation_domain=DOMAIN,
-            translation_key="profile_missing",
-            translation_placeholders={
-                "device": subentry.title,
-                "profile": str(subentry.data[CONF_PACK_DRIVER]),
-            },
-        ) from err
-    return PackCoordinator(hass, entry, subentry, driver)
 
 
 async def _async_first_refresh(coordinator: DeviceCoordinator[Any]) -> None:
@@ -140,16 +108,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa:
 
 async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
     """Connect every device of the site, start the price feed, set up the platforms."""
-    profiles: Mapping[str, PackProfile] = {}
-    if any(
-        subentry.data.get(CONF_PACK_DRIVER, PACK_DRIVER_SUNSPEC) != PACK_DRIVER_SUNSPEC
-        for subentry in entry.subentries.values()
-    ):
-        profiles = await hass.async_add_executor_job(available_profiles)
-    devices = {
-        subentry_id: _coordinator(hass, entry, subentry, profiles)
-        for subentry_id, subentry in entry.subentries.items()
-    }
+    devices = await async_create_coordinators(hass, entry)
     results = await asyncio.gather(
         *(_async_first_refresh(coordinator) for coordinator in devices.values()),
         return_exceptions=True,
@@ -196,6 +155,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> None:
-    """Delete the site's stored scheduler settings and ledger when the site is deleted."""
-    for key in (settings_store_key(entry.entry_id), ledger_store_key(entry.entry_id)):
+    """Delete the site's stored settings, overrides, kept prices and ledger when the site is deleted."""
+    for key in (
+        settings_store_key(entry.entry_id),
+        overrides_store_key(entry.entry_id),
+        kept_prices_store_key(entry.entry_id),
+        ledger_store_key(entry.entry_id),
+    ):
         await Store[dict[str, Any]](hass, 1, key).async_remove()

@@ -1,4 +1,4 @@
-"""Binary sensors: whether the Leaf is plugged in, and the site's price state."""
+"""Binary sensors: whether the car is plugged in, whether its charger offers discharge now, and prices."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from homeassistant.components.binary_sensor import (
 from .common.compat import BinarySensorDeviceClass
 from .coordinators.charger import ChargerCoordinator
 from .coordinators.entity import V2GEntity
+from .devices.charger import ChargerKind
 from .pricing.entities import async_add_price_binary_sensors
 
 if TYPE_CHECKING:
@@ -25,6 +26,9 @@ PARALLEL_UPDATES = 0
 PLUGGED_IN = BinarySensorEntityDescription(
     key="plugged_in", device_class=BinarySensorDeviceClass.PLUG
 )
+DISCHARGE_OFFERED = BinarySensorEntityDescription(
+    key="discharge_offered", translation_key="discharge_offered"
+)
 
 
 async def async_setup_entry(
@@ -35,10 +39,13 @@ async def async_setup_entry(
     """Add a plugged-in sensor per Leaf, and the price binary sensors to the site."""
     for subentry_id, coordinator in entry.runtime_data.devices.items():
         if isinstance(coordinator, ChargerCoordinator):
-            async_add_entities(
-                [LeafPluggedInSensor(coordinator, PLUGGED_IN, on_leaf=True)],
-                config_subentry_id=subentry_id,
-            )
+            sensors: list[BinarySensorEntity] = [
+                LeafPluggedInSensor(coordinator, PLUGGED_IN, on_leaf=True)
+            ]
+            if coordinator.driver.kind is not ChargerKind.QUASAR:
+                # The Quasar always offers discharge; other chargers offer it only at times.
+                sensors.append(DischargeOfferedSensor(coordinator, DISCHARGE_OFFERED))
+            async_add_entities(sensors, config_subentry_id=subentry_id)
     if entry.runtime_data.prices is not None:
         async_add_price_binary_sensors(
             entry.runtime_data.prices, entry, async_add_entities
@@ -51,4 +58,13 @@ class LeafPluggedInSensor(V2GEntity[ChargerCoordinator], BinarySensorEntity):
     @property
     def is_on(self) -> bool | None:
         """From the charger state."""
-        return self.coordinator.data.leaf.plugged_in
+        return self.coordinator.data.car.plugged_in
+
+
+class DischargeOfferedSensor(V2GEntity[ChargerCoordinator], BinarySensorEntity):
+    """On while the charger offers discharge (V2G) now; the plan discharges only then."""
+
+    @property
+    def is_on(self) -> bool | None:
+        """From the charger's limits of the moment."""
+        return self.coordinator.data.status.capabilities.discharge_offered

@@ -17,7 +17,8 @@ from homeassistant.helpers.selector import TextSelector
 
 from .common.compat import vol
 from .const import DOMAIN, SUBENTRY_CHARGER, SUBENTRY_PACK
-from .flows.devices import ChargerSubentryFlow, PackSubentryFlow
+from .flows.chargers import ChargerSubentryFlow
+from .flows.devices import PackSubentryFlow
 from .flows.house import house_schema, validate_house_entities
 from .flows.prices import (
     price_source_schema,

@@ -23,6 +23,11 @@ CONF_FAILSAFE_TIMEOUT_S: Final = "failsafe_timeout_s"
 CONF_PACK_DRIVER: Final = "pack_driver"
 CONF_POWER_SIGN: Final = "power_sign"
 CONF_SERIAL: Final = "serial"
+# A charger's kind, connector and profile keys are those of devices/charger_factory.py.
+CONF_CHARGER_KIND: Final = "charger_kind"
+CONF_CONNECTOR: Final = "connector"
+CONF_CONNECTOR_TYPE: Final = "connector_type"
+CONF_CHARGER_PROFILE: Final = "charger_profile"
 
 # Site options for the house (read by the load forecast and the ledger).
 CONF_HOUSE_POWER_ENTITY: Final = "house_power_entity"
@@ -36,6 +41,8 @@ MIN_FAILSAFE_TIMEOUT_S: Final = 60
 MAX_FAILSAFE_TIMEOUT_S: Final = 3600
 LEAF_PACK_CUSTOM: Final = "custom"
 PACK_DRIVER_SUNSPEC: Final = "sunspec"
+# Stored when "SunSpec (auto-detect)" finds the DER models (701, 704, 713) rather than 802/124.
+PACK_DRIVER_SUNSPEC_DER: Final = "sunspec_der"
 
 CHARGER_POLL_INTERVAL: Final = timedelta(seconds=10)
 PACK_POLL_INTERVAL: Final = timedelta(seconds=15)

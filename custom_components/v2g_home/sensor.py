@@ -17,6 +17,7 @@ from .accounting.pack_energy import (
     PackEnergySensor,
 )
 from .coordinators.charger import ChargerCoordinator
+from .coordinators.charger_sensors import CHARGER_STATUS_SENSORS
 from .coordinators.entity import V2GEntity
 from .coordinators.pack import PackCoordinator
 from .coordinators.sensor_descriptions import (
@@ -52,7 +53,8 @@ async def async_setup_entry(
                         (LeafSocSensor if _is_leaf_soc(description) else ChargerSensor)(
                             coordinator, description
                         )
-                        for description in CHARGER_SENSORS
+                        for description in (*CHARGER_SENSORS, *CHARGER_STATUS_SENSORS)
+                        if coordinator.driver.kind in description.kinds
                     ),
                     *(
                         ChargerEnergySensor(coordinator, description)
@@ -150,7 +152,7 @@ class LeafSocMemory(ExtraStoredData):
 
 
 class LeafSocSensor(ChargerSensor, RestoreEntity):
-    """The Leaf's SoC, kept across restarts: the Quasar reports it only while energy flows."""
+    """The car's SoC, kept across restarts: chargers such as the Quasar report it only while energy flows."""
 
     # Renewed at every poll while energy flows: kept out of the recorder (and so out of the history).
     _unrecorded_attributes = frozenset({"measured_at"})
@@ -158,20 +160,20 @@ class LeafSocSensor(ChargerSensor, RestoreEntity):
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
         """When the SoC shown was measured."""
-        return {"measured_at": self.coordinator.data.leaf.soc.measured_at}
+        return {"measured_at": self.coordinator.data.car.soc.measured_at}
 
     @property
     def extra_restore_state_data(self) -> LeafSocMemory | None:
         """The last good SoC and whether the car has stayed plugged in since it was measured."""
         data = self.coordinator.data
-        soc = self.coordinator.leaf.soc_filter.last_good
+        soc = self.coordinator.car.soc_filter.last_good
         if data is None or soc.soc_pct is None or soc.measured_at is None:
             return None
         return LeafSocMemory(
             soc_pct=soc.soc_pct,
             measured_at=soc.measured_at,
-            stayed_plugged_in=data.leaf.plugged_in is True
-            and not self.coordinator.leaf.soc_filter.unplugged_since_good,
+            stayed_plugged_in=data.car.plugged_in is True
+            and not self.coordinator.car.soc_filter.unplugged_since_good,
         )
 
     async def async_added_to_hass(self) -> None:
@@ -179,7 +181,7 @@ class LeafSocSensor(ChargerSensor, RestoreEntity):
         await super().async_added_to_hass()
         stored = await self.async_get_last_extra_data()
         memory = None if stored is None else LeafSocMemory.from_dict(stored.as_dict())
-        if memory is not None and self.coordinator.restore_leaf_soc(
+        if memory is not None and self.coordinator.restore_car_soc(
             memory.soc_pct,
             memory.measured_at,
             stayed_plugged_in=memory.stayed_plugged_in,

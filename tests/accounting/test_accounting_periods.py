@@ -19,6 +19,7 @@ from tests.helpers.accounting import (
     FrozenClock,
     command_pack,
     hold_scheduler,
+    price_all_day,
     run,
     value,
 )
@@ -82,6 +83,7 @@ async def test_restart_keeps_every_total_and_adds_on_top(
 ) -> None:
     """Reloading the site in the middle of a discharge keeps every total exactly; later flow adds on."""
     await setup(hass, entry)
+    await price_all_day(hass, entry)  # the recorded prices end at Danish midnight
     await hold_scheduler(hass, entry)
     await command_pack(pack_server, -2.0)
     await run(hass, freezer, 5 * 60)
@@ -126,6 +128,7 @@ async def test_midnight_resets_today_but_not_lifetime_or_month(
 ) -> None:
     """KWh before Danish midnight stay in lifetime and this month; today starts again from 0."""
     await setup(hass, entry)
+    await price_all_day(hass, entry)  # the recorded prices end at Danish midnight
     await hold_scheduler(hass, entry)
     await command_pack(pack_server, -2.0)
     await run(hass, freezer, 15)
@@ -159,6 +162,7 @@ async def test_month_end_resets_the_month(
 ) -> None:
     """The first of the month starts this month's totals again; lifetime goes on."""
     await setup(hass, entry)
+    await price_all_day(hass, entry)  # the recorded prices end at Danish midnight
     await hold_scheduler(hass, entry)
     await command_pack(pack_server, -2.0)
     await run(hass, freezer, 4 * 60)
@@ -205,6 +209,7 @@ async def test_totals_come_from_the_store_and_roll_without_flow(
         },
     }
     await setup(hass, entry)
+    await price_all_day(hass, entry)  # the recorded prices end at Danish midnight
     await hold_scheduler(hass, entry)
     assert value(hass, f"{SITE}_energy_sold") == 12.345678
     assert value(hass, f"{SITE}_energy_sold_today") == 12.345678

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 import pytest
 
 from tests.helpers.accounting import (
@@ -125,3 +126,25 @@ async def test_first_poll_after_a_reload_counts_from_the_load(
     await poll_now(hass)
     sold = pack_sold_kwh(entry) - sold_before
     assert sold == pytest.approx(EXPORT_KW * 5 / 3600, rel=0.05)
+
+
+async def test_home_assistant_stopping_books_the_tail(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    pack_server: ModbusSimulator,
+    pack: SimulatedSunSpecPack,
+) -> None:
+    """Home Assistant stops without unloading the site: what flowed since the last poll is booked then."""
+    await setup(hass, entry)
+    await export_from_the_pack(hass, entry, pack_server)
+    metered_from = pack.meter.energy_out_kwh
+    sold_from = pack_sold_kwh(entry)
+    await run(hass, freezer, RUN_S)
+    freezer.tick(SINCE_LAST_POLL)
+    pack.step()
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
+    await hass.async_block_till_done()
+    metered = pack.meter.energy_out_kwh - metered_from
+    assert pack_sold_kwh(entry) - sold_from == pytest.approx(metered, rel=1e-3)
+    await hass.config_entries.async_unload(entry.entry_id)

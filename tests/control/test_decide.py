@@ -12,6 +12,7 @@ from custom_components.v2g_home.control.decide import (
     Force,
     Situation,
     decide,
+    force_refusal,
 )
 from custom_components.v2g_home.control.modes import ControlMode
 from custom_components.v2g_home.control.safety import Verdict
@@ -153,3 +154,66 @@ def test_a_pack_in_auto_exports_when_the_plan_says_so() -> None:
         departure=(NOW + timedelta(hours=1), 90.0),
     )
     assert (command.setpoint_kw, command.verdict) == (-5.0, Verdict.OK)
+
+
+def test_a_car_with_unknown_soc_charges_briefly_to_report_it() -> None:
+    """Plugged in, SoC unknown: a slow charge at the charger's minimum makes the SoC known."""
+    command = _decide(device=car(soc_pct=None), planned_kw=-7.4, may_probe_soc=True)
+    assert (command.setpoint_kw, command.reason) == (1.4, "learn_soc")
+    quiet = _decide(device=car(soc_pct=None), planned_kw=-7.4, may_probe_soc=False)
+    assert (quiet.setpoint_kw, quiet.verdict) == (0.0, Verdict.SOC_UNKNOWN)
+
+
+def test_a_known_soc_or_a_pack_is_never_probed() -> None:
+    """Only a car with an unknown SoC is probed; a force, or a plan that charges anyway, comes first."""
+    assert _decide(device=car(), planned_kw=0.0, may_probe_soc=True).reason == "plan"
+    charging = _decide(device=car(soc_pct=None), planned_kw=7.4, may_probe_soc=True)
+    assert (charging.setpoint_kw, charging.reason) == (7.4, "plan")
+    assert _decide(device=pack(soc_pct=None), may_probe_soc=True).reason == "plan"
+    force = Force(power_kw=3.7, until=NOW + timedelta(hours=1))
+    assert (
+        _decide(device=car(soc_pct=None), force=force, may_probe_soc=True).reason
+        == "force"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({}, None),
+        ({"device": car(soc_pct=None)}, "soc_unknown"),
+        ({"device": car(soc_pct=19.0)}, "reserve_floor"),
+        ({"device": car(available=False)}, "unavailable"),
+        ({"device": car(reading_age_s=None)}, "stale_reading"),
+        ({"prices_known": False}, "stale_prices"),
+        ({"device": car(mode=ControlMode.HOLD)}, "user_mode"),
+        ({"settings": SETTINGS.changed(enabled=False)}, "scheduling_off"),
+    ],
+)
+def test_why_a_forced_export_cannot_act(
+    changes: dict[str, object], reason: str | None
+) -> None:
+    """The reason an action gets back instead of succeeding without effect."""
+    force = Force(power_kw=-5.0, until=NOW + timedelta(hours=1))
+    situation = Situation(
+        device=changes.pop("device", car()),  # type: ignore[arg-type]
+        now=NOW,
+        settings=changes.pop("settings", SETTINGS),  # type: ignore[arg-type]
+        planned_kw=0.0,
+        force=force,
+        **changes,  # type: ignore[arg-type]
+    )
+    assert force_refusal(situation) == reason
+
+
+def test_a_force_whose_target_is_reached_is_refused() -> None:
+    """Charging to 80 % when the car is at 85 % has nothing to do."""
+    force = Force(power_kw=3.7, until=NOW + timedelta(hours=1), target_soc_pct=80.0)
+    situation = Situation(
+        device=car(soc_pct=85.0),
+        now=NOW,
+        settings=SETTINGS,
+        planned_kw=0.0,
+        force=force,
+    )
+    assert force_refusal(situation) == "target_reached"

@@ -14,6 +14,7 @@ from custom_components.v2g_home.control.safety import (
     floor_for,
     follows,
     manual_discharge_must_stop,
+    poll_step_pct,
     safe_setpoint_kw,
 )
 
@@ -131,3 +132,19 @@ def test_a_full_or_empty_battery_explains_a_setpoint_not_followed() -> None:
     assert at_soc_limit(car(soc_pct=1.0), -3.7)
     assert not at_soc_limit(car(soc_pct=50.0), 3.7)
     assert not at_soc_limit(car(soc_pct=None), -3.7)
+
+
+def test_a_discharge_stops_one_poll_short_of_the_floor() -> None:
+    """Between two checks a pack at 5 kW moves 0.21 % (15 s of 10 kWh): it stops that far above the reserve."""
+    step = poll_step_pct(pack(), -5.0)
+    assert step == pytest.approx(5 * 15 / 3600 / 10 * 100)
+    assert safe_setpoint_kw(
+        -5.0, pack(soc_pct=20.0 + step / 2), floor=RESERVE, prices_known=True
+    ) == (0.0, Verdict.RESERVE_FLOOR)
+    assert safe_setpoint_kw(
+        -5.0, pack(soc_pct=20.0 + step * 2), floor=RESERVE, prices_known=True
+    ) == (-5.0, Verdict.OK)
+    # A slower discharge may go closer.
+    assert safe_setpoint_kw(
+        -1.0, pack(soc_pct=20.0 + step / 2), floor=RESERVE, prices_known=True
+    ) == (-1.0, Verdict.OK)

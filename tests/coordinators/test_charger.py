@@ -14,6 +14,7 @@ from homeassistant.components.select import (
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -21,6 +22,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
+from custom_components.v2g_home.const import DOMAIN
 from custom_components.v2g_home.control.modes import ControlMode
 from custom_components.v2g_home.devices.errors import WriteVerificationError
 from custom_components.v2g_home.devices.quasar import QuasarCharger
@@ -279,12 +281,44 @@ async def test_taken_back_by_user(
     quasar: SimulatedQuasar,
     clock: SimClock,
 ) -> None:
-    """If the charger returns to its own control while connected, the mode shows off."""
+    """Back to its own control in a manual mode: the mode shows off and a repair says so at once."""
     await select_mode(hass, "charge")
     clock.advance(700)  # no request for longer than the fail-safe: it fires
     await poll(hass)
     assert state(hass, MODE) == "off"
     assert quasar.power_kw == 0
+    issue = _control_issue(hass, loaded_entry)
+    assert issue is not None
+    assert issue.translation_key == "control_lost"
+    await select_mode(
+        hass, "charge"
+    )  # the user takes it back: the issue has been seen to
+    assert _control_issue(hass, loaded_entry) is None
+
+
+async def test_auto_takes_a_rebooted_charger_back_at_once(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    quasar: SimulatedQuasar,
+) -> None:
+    """A charger that comes back in its own control in auto is taken back in the same poll, loudly."""
+    await select_mode(hass, "auto")
+    assert quasar.remote_control
+    quasar._return_to_user("a reboot faster than one poll")
+    # One poll, without moving the clock (which would also fire the timeouts of requests in flight).
+    charger = next(iter(loaded_entry.runtime_data.devices.values()))
+    await charger.async_refresh()
+    await hass.async_block_till_done()
+    assert quasar.remote_control
+    assert state(hass, MODE) == "auto"
+    issue = _control_issue(hass, loaded_entry)
+    assert issue is not None
+    assert issue.translation_key == "control_resumed"
+
+
+def _control_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
+    charger_id = next(iter(entry.subentries))
+    return ir.async_get(hass).async_get_issue(DOMAIN, f"control_lost_{charger_id}")
 
 
 async def test_unload_hands_control_back(

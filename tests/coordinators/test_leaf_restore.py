@@ -77,7 +77,7 @@ async def test_soc_is_kept_across_a_reload_while_plugged_in(
     assert quasar.power_kw == 0, "idle: the charger itself reports no SoC"
     assert float(state(hass, BATTERY)) == pytest.approx(50, abs=1)
     assert state(hass, MEASURED_AT) == measured_at
-    assert _charger(loaded_entry).data.leaf.soc.soc_pct == pytest.approx(50, abs=1)
+    assert _charger(loaded_entry).data.car.soc.soc_pct == pytest.approx(50, abs=1)
     await poll(hass)
     assert float(state(hass, BATTERY)) == pytest.approx(50, abs=1)
 

@@ -176,7 +176,7 @@ async def test_leaf_through_the_simulated_charger(
 
 
 def test_monitor_uses_the_reading_state_for_plug() -> None:
-    """An unplugged car keeps its last SoC but shows as not plugged in."""
+    """An unplugged car shows as not plugged in, its SoC unknown: it may be driven, or another car may come."""
     reading = ChargerReading(
         state=ChargerState.CHARGING,
         raw_state=1,
@@ -199,7 +199,11 @@ def test_monitor_uses_the_reading_state_for_plug() -> None:
         replace(reading, state=ChargerState.NO_CAR, raw_state=0, car_soc_raw_pct=0),
         minutes(5),
     )
-    assert (gone.plugged_in, gone.soc.soc_pct) == (False, 55)
+    assert (gone.plugged_in, gone.soc.soc_pct, gone.stored_energy_kwh) == (
+        False,
+        None,
+        None,
+    )
 
 
 def test_seeded_soc_is_kept_while_idle_and_checks_the_next_reading() -> None:

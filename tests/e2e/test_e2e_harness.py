@@ -19,11 +19,8 @@ import pymodbus.client.base
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.v2g_home.devices.simulator import (
-    SimClock,
-    SimulatedQuasar,
-    SimulatedSunSpecPack,
-)
+from custom_components.v2g_home.devices.simulator import SimClock
+from custom_components.v2g_home.devices.simulator.battery import SimulatedBattery
 from tests.helpers.ha import setup
 from tests.helpers.scheduling import CHARGER_MODE, PACK_MODE, select
 from tests.helpers.site import DAY_AHEAD_URL
@@ -131,10 +128,12 @@ class Day:
     hass: HomeAssistant
     freezer: FrozenDateTimeFactory
     clock: SimClock
-    car: SimulatedQuasar
-    pack: SimulatedSunSpecPack | None = None
+    car: SimulatedBattery  # a Quasar or a BiDiPro with its car
+    pack: SimulatedBattery | None = None  # a SunSpec pack or DER battery
     car_meter: Meter = field(default_factory=Meter)
     pack_meter: Meter = field(default_factory=Meter)
+    charger_mode: str = CHARGER_MODE
+    pack_mode: str = PACK_MODE
 
     async def start(self, entry: MockConfigEntry, at: datetime = DAY_START) -> None:
         """Set the site up at `at` in Copenhagen with every device in auto."""
@@ -143,9 +142,9 @@ class Day:
         await self.hass.config.async_set_time_zone("Europe/Copenhagen")
         self.freezer.move_to(at)
         await setup(self.hass, entry)
-        await select(self.hass, CHARGER_MODE, "auto")
+        await select(self.hass, self.charger_mode, "auto")
         if self.pack is not None:
-            await select(self.hass, PACK_MODE, "auto")
+            await select(self.hass, self.pack_mode, "auto")
 
     async def settle(self) -> None:
         """Let everything due now run."""

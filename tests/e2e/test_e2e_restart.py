@@ -92,18 +92,12 @@ async def test_reload_mid_export_keeps_every_total(
     metered_revenue = sum(m.revenue(prices) for m in meters)
     assert site.energy_sold_kwh > before[(None, "today")]["energy_sold_kwh"]
     # Nothing is counted twice; at most what flowed since each device's last poll before the
-    # reload is missing (see the xfail below).
+    # reload is missing.
     assert metered_kwh - TAIL_KWH <= site.energy_sold_kwh <= metered_kwh * 1.001
     assert site.export_revenue <= metered_revenue * 1.001
     assert site.export_revenue >= metered_revenue - TAIL_KWH * 2.4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a commanded step (selling starts at the peak; the pack is commanded again after the "
-    "reload) is not polled until the next interval, and the ledger's trapezoid books half of it "
-    "(1 % of this run); the tail before the unload is booked",
-)
 async def test_energy_flowing_at_a_reload_is_booked(
     hass: HomeAssistant,
     entry: MockConfigEntry,
@@ -112,7 +106,10 @@ async def test_energy_flowing_at_a_reload_is_booked(
     quasar: SimulatedQuasar,
     pack: SimulatedSunSpecPack,
 ) -> None:
-    """A restart while the pack sells loses no kWh: the day still equals the meter within 0.1 %."""
+    """A restart while the pack sells loses no kWh: the day still equals the meter within 0.1 %.
+
+    Every commanded step is polled right before and after it, so the ledger books it where it happened.
+    """
     day = Day(hass, freezer, clock, quasar, pack)
     await day.start(entry, at=BEFORE_PEAK)
     await day.run(int((MID_EXPORT - BEFORE_PEAK).total_seconds()))

@@ -1,13 +1,11 @@
-"""Adding and reconfiguring chargers: the connection is tested against the simulator."""
+"""Adding and reconfiguring a Quasar 1: detected, the connection tested against the simulator."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 from unittest.mock import patch
 
-from homeassistant.config_entries import (
-    ConfigEntryState,
-)
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.data_entry_flow import FlowResultType
 
 from custom_components.v2g_home.devices.simulator import (
@@ -17,6 +15,8 @@ from custom_components.v2g_home.devices.simulator import (
 )
 from tests.helpers.flows import (
     CHARGER_FORM,
+    CONNECTION_FORM,
+    add_charger,
     configure,
     form_answers,
     free_port,
@@ -30,10 +30,15 @@ if TYPE_CHECKING:
 
 
 async def test_add_charger(hass: HomeAssistant, quasar_server: ModbusSimulator) -> None:
-    """The Quasar answers: a subentry keyed by its serial, with the 40 kWh Leaf's usable capacity."""
+    """The Quasar is recognised: a subentry keyed by its serial, with the 40 kWh Leaf's usable capacity."""
     entry = site_entry([])
     entry.add_to_hass(hass)
     result = await start_subentry_flow(hass, entry, "charger")
+    result = await configure(
+        hass, result, form_answers(charger_data(quasar_server.port), CONNECTION_FORM)
+    )
+    assert result["step_id"] == "settings"
+    assert {str(key) for key in result["data_schema"].schema} == set(CHARGER_FORM)
     result = await configure(
         hass, result, form_answers(charger_data(quasar_server.port), CHARGER_FORM)
     )
@@ -42,6 +47,7 @@ async def test_add_charger(hass: HomeAssistant, quasar_server: ModbusSimulator) 
     (subentry,) = entry.subentries.values()
     assert subentry.unique_id == QUASAR_SERIAL
     assert subentry.subentry_type == "charger"
+    assert subentry.data["charger_kind"] == "quasar"
     assert subentry.data["usable_capacity_kwh"] == 37.0
     assert subentry.data["port"] == quasar_server.port
 
@@ -49,14 +55,12 @@ async def test_add_charger(hass: HomeAssistant, quasar_server: ModbusSimulator) 
 async def test_add_charger_with_custom_capacity(
     hass: HomeAssistant, quasar_server: ModbusSimulator
 ) -> None:
-    """Custom pack: a second step asks for the usable kWh."""
+    """Custom pack: a third step asks for the usable kWh."""
     entry = site_entry([])
     entry.add_to_hass(hass)
-    result = await start_subentry_flow(hass, entry, "charger")
-    answers = form_answers(
-        charger_data(quasar_server.port, leaf_pack="custom"), CHARGER_FORM
+    result = await add_charger(
+        hass, entry, charger_data(quasar_server.port, leaf_pack="custom")
     )
-    result = await configure(hass, result, answers)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "capacity"
     result = await configure(hass, result, {"usable_capacity_kwh": 33.5})
@@ -67,24 +71,25 @@ async def test_add_charger_with_custom_capacity(
 
 
 async def test_charger_errors_then_success(
-    hass: HomeAssistant, quasar_server: ModbusSimulator, pack_server: ModbusSimulator
+    hass: HomeAssistant, quasar_server: ModbusSimulator
 ) -> None:
-    """Bad host, nobody listening, and a pack where a charger should be; then the right address."""
+    """Bad host and nobody listening are told at the first step; a refusing charger at the last."""
     entry = site_entry([])
     entry.add_to_hass(hass)
     result = await start_subentry_flow(hass, entry, "charger")
-    good = form_answers(charger_data(quasar_server.port), CHARGER_FORM)
+    good = form_answers(charger_data(quasar_server.port), CONNECTION_FORM)
     result = await configure(hass, result, {**good, "host": "not a host!"})
     assert result["errors"] == {"host": "invalid_host"}
     result = await configure(hass, result, {**good, "port": free_port()})
     assert result["errors"] == {"base": "cannot_connect"}
-    result = await configure(hass, result, {**good, "port": pack_server.port})
-    assert result["errors"] == {"base": "unsupported_device"}
-    quasar_server.faults.exception_code = 4
     result = await configure(hass, result, good)
+    assert result["step_id"] == "settings"
+    quasar_server.faults.exception_code = 4
+    settings = form_answers(charger_data(quasar_server.port), CHARGER_FORM)
+    result = await configure(hass, result, settings)
     assert result["errors"] == {"base": "unsupported_device"}
     quasar_server.faults.exception_code = None
-    result = await configure(hass, result, good)
+    result = await configure(hass, result, settings)
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
@@ -94,9 +99,10 @@ async def test_custom_capacity_step_shows_connection_error(
     """If the charger stops answering before the capacity step ends, that step shows the error."""
     entry = site_entry([])
     entry.add_to_hass(hass)
-    result = await start_subentry_flow(hass, entry, "charger")
-    answers = form_answers(charger_data(free_port(), leaf_pack="custom"), CHARGER_FORM)
-    result = await configure(hass, result, answers)
+    result = await add_charger(
+        hass, entry, charger_data(quasar_server.port, leaf_pack="custom")
+    )
+    await quasar_server.stop()
     result = await configure(hass, result, {"usable_capacity_kwh": 20.0})
     assert result["step_id"] == "capacity"
     assert result["errors"] == {"base": "cannot_connect"}
@@ -108,14 +114,11 @@ async def test_unexpected_error_is_unknown(
     """A bug in a driver shows "unknown" instead of breaking the dialog."""
     entry = site_entry([])
     entry.add_to_hass(hass)
-    result = await start_subentry_flow(hass, entry, "charger")
     with patch(
         "custom_components.v2g_home.devices.quasar.QuasarCharger.identify",
         side_effect=RuntimeError("boom"),
     ):
-        result = await configure(
-            hass, result, form_answers(charger_data(quasar_server.port), CHARGER_FORM)
-        )
+        result = await add_charger(hass, entry, charger_data(quasar_server.port))
     assert result["errors"] == {"base": "unknown"}
 
 
@@ -125,10 +128,7 @@ async def test_charger_already_configured(
     """The same charger (same serial) cannot be added twice, even under another address."""
     entry = site_entry([charger_subentry(quasar_server.port, host="localhost")])
     entry.add_to_hass(hass)
-    result = await start_subentry_flow(hass, entry, "charger")
-    result = await configure(
-        hass, result, form_answers(charger_data(quasar_server.port), CHARGER_FORM)
-    )
+    result = await add_charger(hass, entry, charger_data(quasar_server.port))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
 
@@ -146,11 +146,10 @@ async def test_reconfigure_charger(
         if callable(key.default)
     }
     assert schema_defaults["port"] == quasar_server.port
-    answers = form_answers(
-        charger_data(quasar_server.port, failsafe_timeout_s=120, leaf_pack="custom"),
-        CHARGER_FORM,
-    )
-    result = await configure(hass, result, answers)
+    new = charger_data(quasar_server.port, failsafe_timeout_s=120, leaf_pack="custom")
+    result = await configure(hass, result, form_answers(new, CONNECTION_FORM))
+    assert result["step_id"] == "settings"
+    result = await configure(hass, result, form_answers(new, CHARGER_FORM))
     assert result["step_id"] == "capacity"
     result = await configure(hass, result, {"usable_capacity_kwh": 30.0})
     assert result["type"] is FlowResultType.ABORT
@@ -158,6 +157,14 @@ async def test_reconfigure_charger(
     (subentry,) = entry.subentries.values()
     assert subentry.data["failsafe_timeout_s"] == 120
     assert subentry.data["usable_capacity_kwh"] == 30.0
+
+
+async def _reconfigure(
+    hass: HomeAssistant, entry: object, data: dict[str, object]
+) -> dict[str, object]:
+    result = await start_reconfigure(hass, entry, "charger")  # type: ignore[arg-type]
+    result = await configure(hass, result, form_answers(data, CONNECTION_FORM))
+    return dict(await configure(hass, result, form_answers(data, CHARGER_FORM)))
 
 
 async def test_reconfigure_to_another_charger_is_refused(
@@ -169,10 +176,7 @@ async def test_reconfigure_to_another_charger_is_refused(
     try:
         entry = site_entry([charger_subentry(quasar_server.port)])
         entry.add_to_hass(hass)
-        result = await start_reconfigure(hass, entry, "charger")
-        result = await configure(
-            hass, result, form_answers(charger_data(other.port), CHARGER_FORM)
-        )
+        result = await _reconfigure(hass, entry, charger_data(other.port))
     finally:
         await other.stop()
     assert result["type"] is FlowResultType.ABORT
@@ -190,10 +194,7 @@ async def test_reconfigure_fixes_a_site_waiting_to_retry(
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.SETUP_RETRY
-    result = await start_reconfigure(hass, entry, "charger")
-    result = await configure(
-        hass, result, form_answers(charger_data(quasar_server.port), CHARGER_FORM)
-    )
+    result = await _reconfigure(hass, entry, charger_data(quasar_server.port))
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED

@@ -16,6 +16,7 @@ from custom_components.v2g_home.const import DOMAIN
 from custom_components.v2g_home.devices.simulator import SimClock
 from custom_components.v2g_home.devices.sunspec import SunSpecPack
 from custom_components.v2g_home.devices.transport import ModbusTransport
+from tests.helpers.scheduling import forecast
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -142,3 +143,12 @@ def value(hass: HomeAssistant, entity_id: str) -> float:
     current = hass.states.get(entity_id)
     assert current is not None, f"{entity_id} does not exist"
     return float(current.state)
+
+
+async def price_all_day(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Prices for the next 24 hours (buy 1.0, sell 0.5 a kWh), so every flow can be booked at once."""
+    start = dt_util.utcnow() - timedelta(minutes=30)
+    entry.runtime_data.prices.async_set_updated_data(
+        forecast(lambda _: (1.0, 0.5), start=start)
+    )
+    await hass.async_block_till_done()

@@ -12,14 +12,12 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+CONNECTION_FORM = ("host", "port", "unit_id")
 CHARGER_FORM = (
-    "host",
-    "port",
-    "unit_id",
     "leaf_pack",
     "setpoint_mode",
     "failsafe_timeout_s",
-)
+)  # the Quasar's settings step
 PACK_FORM = ("host", "port", "unit_id", "pack_driver", "power_sign")
 
 
@@ -69,3 +67,14 @@ async def start_reconfigure(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
     return result
+
+
+async def add_charger(
+    hass: HomeAssistant, entry: MockConfigEntry, data: dict[str, Any]
+) -> Any:
+    """Add a Quasar through both steps: where it is, then its car and settings."""
+    result = await start_subentry_flow(hass, entry, "charger")
+    result = await configure(hass, result, form_answers(data, CONNECTION_FORM))
+    if result.get("step_id") != "settings":
+        return result
+    return await configure(hass, result, form_answers(data, CHARGER_FORM))

@@ -79,3 +79,39 @@ def pack_subentry(port: int, **changes: Any) -> ConfigSubentryData:
         title="V2G Home Simulated SunSpec pack",
         unique_id=PACK_SERIAL,
     )
+
+
+BIDIPRO_SERIAL = "EVT10-000123"
+DER_SERIAL = "SIMDER0001"
+
+
+def bidipro_subentry(port: int, **changes: Any) -> ConfigSubentryData:
+    """The simulated EVtec BiDiPro 10 (a Leaf on CHAdeMO connector 1) as the charger flow stores it."""
+    data = {
+        "host": "127.0.0.1",
+        "port": port,
+        "unit_id": 1,
+        "charger_kind": "evtec_bidipro",
+        "connector": 1,
+        "connector_type": "chademo",
+        "leaf_pack": "40",
+        "usable_capacity_kwh": 37.0,
+        "failsafe_timeout_s": 120,
+        **changes,
+    }
+    return ConfigSubentryData(
+        data=data,
+        subentry_type="charger",
+        title="EVTEC BiDiPro 10",
+        unique_id=BIDIPRO_SERIAL,
+    )
+
+
+def der_pack_subentry(port: int, **changes: Any) -> ConfigSubentryData:
+    """The simulated SunSpec DER storage device as a battery (SunSpec auto-detect found 701/704/713)."""
+    return ConfigSubentryData(
+        data=pack_data(port, pack_driver="sunspec_der", **changes),
+        subentry_type="pack",
+        title="V2G Home Simulated DER storage",
+        unique_id=DER_SERIAL,
+    )

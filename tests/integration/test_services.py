@@ -54,7 +54,7 @@ async def test_force_export_discharges_the_chosen_device_for_a_while(
     quasar: SimulatedQuasar,
     pack: SimulatedSunSpecPack,
 ) -> None:
-    """Export 3 kW from the pack for an hour: the pack discharges, the Leaf is left alone."""
+    """Export 3 kW from the pack for an hour: the pack discharges, the Leaf is not exported."""
     before = dt_util.utcnow()
     await call(
         hass,
@@ -64,7 +64,7 @@ async def test_force_export_discharges_the_chosen_device_for_a_while(
         duration={"hours": 1},
     )
     assert pack.power_kw == pytest.approx(-3.0, abs=0.1)
-    assert quasar.power_kw == 0.0
+    assert quasar.power_kw >= 0.0  # at most the slow charge that makes its SoC known
     force = scheduler_of(in_auto).forces[subentry_of(hass, pack_device(hass))]
     assert force.power_kw == -3.0
     assert timedelta(minutes=59) < force.until - before <= timedelta(hours=1, seconds=5)
@@ -75,10 +75,14 @@ async def test_force_export_without_a_target_uses_every_device_of_the_only_site(
     in_auto: MockConfigEntry,
     pack: SimulatedSunSpecPack,
 ) -> None:
-    """No site or device named: the only site and all its devices; duration as text."""
+    """No site or device named: every device of the only site that can export now; duration as text.
+
+    The Leaf's SoC is not known yet (the Quasar reports it only while energy flows), so only the pack
+    takes the force.
+    """
     await call(hass, "force_export", power_kw=2.5, duration="00:30:00")
     assert pack.power_kw == pytest.approx(-2.5, abs=0.1)
-    assert set(scheduler_of(in_auto).forces) == set(in_auto.subentries)
+    assert set(scheduler_of(in_auto).forces) == {subentry_of(hass, pack_device(hass))}
 
 
 async def test_force_charge_to_a_target_soc_at_the_default_power(

@@ -55,17 +55,24 @@ def _terminal_value(problem: PlanningProblem, device: StorageDevice) -> float:
 def _requirements(
     problem: PlanningProblem, device: StorageDevice
 ) -> tuple[list[float], list[float]]:
-    """Per boundary: the energy a departure (or the end) requires; per slot: trip energy leaving."""
+    """Per boundary: the energy a departure (or the end) requires; per slot: trip energy leaving.
+
+    A trip needs its energy on top of the floor (the car comes back at its floor or above).
+    """
     n_slots = len(problem.slots)
     cap = device.capacity_kwh
+    floor = max(device.soc_min, device.reserve_soc) * cap
     required = [0.0] * (n_slots + 1)
     trips = [0.0] * (n_slots + 1)
     for departure in device.departures:
         k = _boundary_index(problem, departure.time)
         if k is None:
             continue
+        trip_floor = departure.trip_energy_kwh + floor
         required[k] = max(
-            required[k], departure.target_soc * cap, departure.trip_energy_kwh
+            required[k],
+            departure.target_soc * cap,
+            trip_floor if departure.trip_energy_kwh > 0 else 0.0,
         )
         if k < n_slots:
             trips[k] += departure.trip_energy_kwh
@@ -75,13 +82,20 @@ def _requirements(
 
 
 def solve_lp(
-    problem: PlanningProblem, *, single_setpoint: bool = False, dead_band: bool = False
+    problem: PlanningProblem,
+    *,
+    single_setpoint: bool = False,
+    dead_band: bool = False,
+    binaries_where_negative: bool = False,
+    time_limit_s: float | None = None,
 ) -> LpResult:
     """Minimise import cost - export revenue + wear - terminal value, with hard constraints.
 
     With `single_setpoint`, a binary per device and slot forbids charging and discharging in the
     same slot (a MILP: one setpoint per slot cannot do both); `dead_band` adds each device's
     min_power_kw as "0 or at least" (the true dead-band optimum, for measuring the heuristic).
+    `binaries_where_negative` puts the single-setpoint binaries only on slots with a negative buy
+    or sell price (the only ones where doing both can pay): the same optimum, for long horizons.
     """
     slots = problem.slots
     n_slots = len(slots)
@@ -103,15 +117,21 @@ def solve_lp(
         required, trips = _requirements(problem, device)
         idle = device.initial_soc * cap
         energy = [add(0.0, idle, idle)]
+        # The lowest energy the battery is sure to hold: it may discharge only from the floor up,
+        # and below it (at the start, back from a trip) it only climbs until a requirement.
+        sure = max(idle, required[0])
         charge, discharge = [], []
         for t, slot in enumerate(slots):
+            may_discharge = sure >= floor - 1e-9
             idle -= trips[t]
-            lower = max(0.0, min(floor, idle), required[t + 1])
+            own_floor = max(0.0, min(floor, sure - trips[t]))
+            lower = max(own_floor, required[t + 1])
+            sure = lower
             upper = max(top, idle)
             value = _terminal_value(problem, device) if t == n_slots - 1 else 0.0
             energy.append(add(-value, lower, upper))
             c_max = device.max_charge_kw if available[t] else 0.0
-            d_max = device.max_discharge_kw if available[t] else 0.0
+            d_max = device.max_discharge_kw if available[t] and may_discharge else 0.0
             charge.append(add(0.0, 0.0, c_max))
             discharge.append(add(device.wear_per_kwh * slot.hours, 0.0, d_max))
             rows.append(
@@ -154,8 +174,19 @@ def solve_lp(
     started = time.perf_counter()
     if single_setpoint or dead_band:
         minimum = [d.min_power_kw if dead_band else 0.0 for d in problem.devices]
+        chosen = [
+            not binaries_where_negative
+            or dead_band
+            or min(s.buy_price_per_kwh, s.sell_price_per_kwh) < 0
+            for s in slots
+        ]
         result = _solve_milp(
-            cost, a_eq, np.array(rhs), columns, device_columns, minimum
+            cost,
+            a_eq,
+            np.array(rhs),
+            (columns, device_columns),
+            (minimum, chosen),
+            time_limit_s,
         )
     else:
         result = linprog(
@@ -185,17 +216,20 @@ def solve_lp(
     )
 
 
-def _solve_milp(cost, a_eq, rhs, columns, device_columns, minimum_kw):  # type: ignore[no-untyped-def]
+def _solve_milp(cost, a_eq, rhs, layout, binaries, time_limit_s):  # type: ignore[no-untyped-def]
     """The same model with one direction per device and slot, and the dead band if given.
 
-    Binaries per device and slot: z (charging) and w (discharging), z + w <= 1,
+    Binaries per device and chosen slot: z (charging) and w (discharging), z + w <= 1,
     min * z <= charge <= max * z, min * w <= discharge <= max * w.
     """
+    columns, device_columns = layout
+    minimum_kw, chosen = binaries
     n_cont = len(columns)
     pairs = [
         (c, d, low)
         for (charge, discharge, _), low in zip(device_columns, minimum_kw, strict=True)
-        for c, d in zip(charge, discharge, strict=True)
+        for c, d, use in zip(charge, discharge, chosen, strict=True)
+        if use
     ]
     n_bin = 2 * len(pairs)
     rows, cols, vals, upper = [], [], [], []
@@ -219,15 +253,16 @@ def _solve_milp(cost, a_eq, rhs, columns, device_columns, minimum_kw):  # type: 
     )
     lower = [lo for _, lo, _ in columns] + [0.0] * n_bin
     top = [hi for _, _, hi in columns] + [1.0] * n_bin
+    constraints = [LinearConstraint(equal.tocsr(), rhs, rhs)]
+    if row:
+        constraints.append(LinearConstraint(link.tocsr(), -np.inf, np.array(upper)))
     result = milp(
         np.concatenate([cost, np.zeros(n_bin)]),
-        constraints=[
-            LinearConstraint(equal.tocsr(), rhs, rhs),
-            LinearConstraint(link.tocsr(), -np.inf, np.array(upper)),
-        ],
+        constraints=constraints,
         integrality=np.concatenate([np.zeros(n_cont), np.ones(n_bin)]),
         bounds=Bounds(lower, top),
-        options={"mip_rel_gap": 1e-7},
+        options={"mip_rel_gap": 1e-7}
+        | ({"time_limit": time_limit_s} if time_limit_s else {}),
     )
     result.x = result.x[:n_cont]
     return result

@@ -16,6 +16,9 @@ JSON_KEYS = {
     "energy_charged_kwh",
     "energy_sold_kwh",
     "energy_to_home_kwh",
+    "export_revenue",
+    "home_savings",
+    "trip_credit",
     "revenue",
     "import_cost",
     "wear_cost",
@@ -31,12 +34,15 @@ def _result(plan_ms: tuple[float, ...] = (1.0, 2.0, 3.0, 40.0)) -> BacktestResul
     january = Totals(
         energy_charged_kwh=100.0,
         energy_sold_kwh=80.0,
-        revenue=120.0,
+        export_revenue=120.0,
         import_cost=50.0,
         wear_cost=8.0,
     )
     february = Totals(
-        energy_charged_kwh=10.0, energy_to_home_kwh=9.0, revenue=20.0, import_cost=4.0
+        energy_charged_kwh=10.0,
+        energy_to_home_kwh=9.0,
+        home_savings=20.0,
+        import_cost=4.0,
     )
     return BacktestResult(
         title="prices.csv",
@@ -81,7 +87,9 @@ def test_table_has_a_row_per_month_and_a_total() -> None:
         "110.0",
         "80.0",
         "9.0",
-        "140.00",
+        "120.00",
+        "20.00",
+        "0.00",
         "54.00",
         "8.00",
         "78.00",

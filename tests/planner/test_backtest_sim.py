@@ -236,3 +236,44 @@ def test_rolling_plans_at_the_start_and_at_each_13_oclock_publication() -> None:
     assert len(run.plan_ms) == 3
     assert run.period == (_local(2024, 3, 30).date(), _local(2024, 4, 1).date())
     assert len(run.setpoints_kw) == (24 + 23 + 24) * 4
+
+
+def test_a_commute_below_the_floor_keeps_it_and_nothing_is_refused() -> None:
+    # 30 % is 11.1 kWh; a 10 kWh trip from there would come back below the 20 % floor.
+    car = DeviceSpec(
+        name="car",
+        capacity_kwh=37,
+        soc_min=0.2,
+        soc_max=0.9,
+        soc_start=0.3,
+        charge_power_kw=7.4,
+        discharge_power_kw=7.4,
+        charge_efficiency=0.92,
+        discharge_efficiency=0.92,
+        wear_per_kwh=0.05,
+        trips=(
+            Trip(
+                weekdays=frozenset(range(5)),
+                leave=time(7),
+                back=time(17),
+                energy_kwh=10,
+                target_soc=0.3,
+            ),
+        ),
+    )
+    site = SiteSpec(devices=(car,))
+    slots = market_slots(load_price_file(ELSPOT), site)
+    rolling = simulate(slots, site)
+    foresight = simulate(slots, site, perfect_foresight=True)
+    for run in (rolling, foresight):
+        assert run.refused_kwh == pytest.approx(0.0, abs=1e-4)
+        assert run.unmet_kwh == pytest.approx(0.0, abs=1e-3)
+        energy = car.soc_start * car.capacity_kwh
+        departures = {trip.leave: trip for trip in trips_on_slots(car, slots)}
+        for index, (power,) in enumerate(run.setpoints_kw):
+            trip = departures.get(index)
+            energy -= 0.0 if trip is None else trip.energy_kwh
+            energy += power * (0.92 if power > 0 else 1 / 0.92)
+            assert energy >= car.soc_min * car.capacity_kwh - 1e-3
+    profit = [sum(t.net_profit for _, t in r.months) for r in (rolling, foresight)]
+    assert profit[1] >= profit[0] - 1e-6

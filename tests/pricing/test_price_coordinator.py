@@ -198,6 +198,28 @@ async def test_hacs_entity_source(
     await coordinator.async_shutdown()
 
 
+async def test_a_price_entity_going_away_is_noticed_at_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The entity is watched: unavailable now means stale now, not at the next 5-minute read."""
+    freezer.move_to(NOW)
+    entity = "sensor.nordpool_kwh_dk1_dkk"
+    attributes = load_fixture("entity_nordpool_hacs_dk1_2026-01-14.json")
+    hass.states.async_set(entity, "0.5", attributes)
+    coordinator = await start_coordinator(
+        hass, {**SITE, CONF_PRICE_SOURCE: SOURCE_ENTITY, CONF_PRICE_ENTITY: entity}
+    )
+    assert not forecast(coordinator).stale
+    hass.states.async_set(entity, "unavailable", {})
+    await hass.async_block_till_done()
+    assert forecast(coordinator).stale
+    assert "no price forecast" in (forecast(coordinator).last_error or "")
+    hass.states.async_set(entity, "0.5", attributes)
+    await hass.async_block_till_done()
+    assert not forecast(coordinator).stale
+    await coordinator.async_shutdown()
+
+
 @pytest.mark.parametrize(
     ("state", "settings", "error"),
     [

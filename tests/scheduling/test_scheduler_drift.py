@@ -6,7 +6,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.core import State
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import mock_restore_cache
 
 from custom_components.v2g_home.scheduling.drive import drive_device
@@ -101,9 +103,13 @@ async def test_expired_force_and_manual_pack_discharge_at_reserve(
     scheduler = scheduler_of(loaded_entry)
     await set_prices(hass, loaded_entry, flat(1.0, 0.0))
     await select(hass, PACK_MODE, "auto")
-    await scheduler.async_force(
-        device_id=None, power_kw=-3.0, until=dt_util.utcnow() - timedelta(seconds=1)
-    )
+    with pytest.raises(HomeAssistantError) as refused:
+        await scheduler.async_force(
+            device_id=None,
+            power_kw=-3.0,
+            until=dt_util.utcnow() - timedelta(seconds=1),
+        )
+    assert refused.value.translation_key == "force_ended"
     assert not scheduler.forces
     assert pack.power_kw == 0
     await scheduler.async_update_settings(reserve_soc_pct=60)

@@ -167,3 +167,9 @@ async def test_plan_as_dict(
     assert plan["totals"]["export_revenue"] >= 0
     assert datetime.fromisoformat(plan["planned_at"]) <= dt_util.utcnow()
     assert quasar.power_kw > 7.0
+    charger_id = next(iter(loaded_entry.subentries))
+    assert plan["now"][charger_id] == {
+        "setpoint_kw": pytest.approx(device["setpoint_kw"]),
+        "reason": "plan",
+        "verdict": "ok",
+    }

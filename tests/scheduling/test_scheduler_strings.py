@@ -53,7 +53,9 @@ def test_scheduler_strings(language: str) -> None:
     assert entity["time"][DEPARTURE_TIME.translation_key]["name"]
     issues = strings["issues"]
     for key, placeholders in (
-        ("device_unreachable", ("{device}", "{minutes}")),
+        ("device_unreachable", ("{device}", "{since}")),
+        ("control_lost", ("{device}", "{mode}", "{time}")),
+        ("control_resumed", ("{device}", "{time}")),
         ("setpoint_not_applied", ("{device}", "{setpoint}", "{power}")),
         ("departure_infeasible", ("{device}", "{time}", "{shortfall}")),
     ):

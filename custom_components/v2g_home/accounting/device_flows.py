@@ -33,6 +33,35 @@ class DeviceSample:
     export_kw: float | None = None
 
 
+def has_counters(sample: DeviceSample) -> bool:
+    """Whether the sample carries both energy counters."""
+    return (
+        sample.charged_counter_kwh is not None
+        and sample.discharged_counter_kwh is not None
+    )
+
+
+def sample_as_dict(sample: DeviceSample) -> dict[str, Any]:
+    """JSON-safe form of a sample (for the ledger's store)."""
+    return {
+        "at": sample.at.isoformat(),
+        "power_kw": sample.power_kw,
+        "charged_counter_kwh": sample.charged_counter_kwh,
+        "discharged_counter_kwh": sample.discharged_counter_kwh,
+    }
+
+
+def sample_from_dict(data: dict[str, Any]) -> DeviceSample:
+    """Read a stored sample back (KeyError, TypeError or ValueError when damaged)."""
+    charged, discharged = data["charged_counter_kwh"], data["discharged_counter_kwh"]
+    return DeviceSample(
+        at=datetime.fromisoformat(data["at"]),
+        power_kw=float(data["power_kw"]),
+        charged_counter_kwh=None if charged is None else float(charged),
+        discharged_counter_kwh=None if discharged is None else float(discharged),
+    )
+
+
 def read_device(coordinator: DeviceCoordinator[Any]) -> DeviceSample | None:
     """The coordinator's latest poll as a sample; None when it has no usable power reading."""
     data = coordinator.data
@@ -43,9 +72,15 @@ def read_device(coordinator: DeviceCoordinator[Any]) -> DeviceSample | None:
             charged_counter_kwh=data.reading.energy_charged_kwh,
             discharged_counter_kwh=data.reading.energy_discharged_kwh,
         )
-    if isinstance(data, ChargerData):
+    if isinstance(data, ChargerData) and data.status.power_kw is not None:
         # The charger's poll carries no timestamp: it is stamped when the ledger hears of it.
-        return DeviceSample(at=dt_util.utcnow(), power_kw=data.reading.power_kw)
+        # Chargers with lifetime energy counters (SunSpec DER) give them too.
+        return DeviceSample(
+            at=dt_util.utcnow(),
+            power_kw=data.status.power_kw,
+            charged_counter_kwh=getattr(data.reading, "energy_charged_kwh", None),
+            discharged_counter_kwh=getattr(data.reading, "energy_discharged_kwh", None),
+        )
     return None
 
 
@@ -108,7 +143,7 @@ def flow_between(previous: DeviceSample, current: DeviceSample) -> FlowEnergy:
     Nothing is counted across a gap longer than MAX_INTEGRATION_GAP (the device was away).
     """
     elapsed = current.at - previous.at
-    if elapsed.total_seconds() <= 0 or elapsed > MAX_INTEGRATION_GAP:
+    if elapsed.total_seconds() <= 0:
         return FlowEnergy()
     before, after = (previous.at, previous.power_kw), (current.at, current.power_kw)
     charged = _counter_delta(previous.charged_counter_kwh, current.charged_counter_kwh)
@@ -116,6 +151,8 @@ def flow_between(previous: DeviceSample, current: DeviceSample) -> FlowEnergy:
         previous.discharged_counter_kwh, current.discharged_counter_kwh
     )
     if charged is None or discharged is None:
+        if elapsed > MAX_INTEGRATION_GAP:
+            return FlowEnergy()  # by power only across a short gap; counters cover any
         charged = integrate_kwh(before, after, 1)
         discharged = integrate_kwh(before, after, -1)
     return _split(

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
@@ -16,41 +17,40 @@ from ..const import (
     CONF_CURRENCY,
     CONF_GRID_METER_ENTITY,
     CONF_HOUSE_POWER_ENTITY,
-    CONF_SOLAR_POWER_ENTITY,
     DEFAULTS,
     DOMAIN,
-    LOGGER,
 )
-from ..planner.accounting import (
-    Earnings,
-    PeriodTotals,
-    discharge_share,
-    interval_earnings,
+from ..planner.accounting import Earnings, PeriodTotals, interval_earnings
+from .device_flows import (
+    DeviceSample,
+    flow_between,
+    flow_until,
+    has_counters,
+    read_device,
 )
-from .device_flows import DeviceSample, flow_between, flow_until, read_device
-from .meters import MeterReader
+from .ledger_store import Restored, parse_stored, to_store
+from .meters import meters_from, with_house
 from .periods import Period, danish_date, danish_midnight, period_start
+from .unpriced import PendingFlow, covered, split_ready
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
     from homeassistant.config_entries import ConfigEntry
 
     from ..coordinators.base import DeviceCoordinator
-    from ..planner.accounting import FlowEnergy
+    from ..planner.accounting import FlowEnergy, PriceWindow
     from ..pricing.coordinator import PriceCoordinator
 
 type ExportSource = Literal["grid_meter", "house", "none"]
 
 STORAGE_VERSION = 1
+SAVE_DELAY_S = 10
 
 
 def ledger_store_key(entry_id: str) -> str:
     """The .storage key of a site's ledger."""
     return f"{DOMAIN}.ledger.{entry_id}"
-
-
-SAVE_DELAY_S = 10
 
 
 class Ledger:
@@ -64,10 +64,7 @@ class Ledger:
         prices: PriceCoordinator | None,
         wear_per_kwh: Callable[[], float] = lambda: 0.0,
     ) -> None:
-        """Prepare; async_load restores the totals, async_start begins counting.
-
-        wear_per_kwh gives the scheduler's current wear cost setting (it may change at any time).
-        """
+        """Prepare (wear_per_kwh: the scheduler's wear setting, which may change at any time)."""
         self.hass = hass
         self.entry = entry
         self._wear_setting = wear_per_kwh
@@ -79,15 +76,7 @@ class Ledger:
             if prices is not None
             else settings.get(CONF_CURRENCY, DEFAULTS[CONF_CURRENCY])
         )
-        self._meters = {
-            key: MeterReader(hass, entity_id)
-            for key in (
-                CONF_HOUSE_POWER_ENTITY,
-                CONF_SOLAR_POWER_ENTITY,
-                CONF_GRID_METER_ENTITY,
-            )
-            if (entity_id := settings.get(key))
-        }
+        self._meters = meters_from(hass, settings)
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, ledger_store_key(entry.entry_id)
         )
@@ -96,6 +85,8 @@ class Ledger:
         self._site = empty
         self._devices = dict.fromkeys(self.devices, empty)
         self._samples: dict[str, DeviceSample] = {}
+        self._unpriced: list[PendingFlow] = []
+        self._resume: dict[str, DeviceSample] = {}
         self._last_data: dict[str, object] = {}
         self._listeners: list[CALLBACK_TYPE] = []
         self._unsubscribers: list[CALLBACK_TYPE] = []
@@ -129,24 +120,15 @@ class Ledger:
         stored = await self._store.async_load()
         if not stored:
             return
-        try:
-            site = PeriodTotals.from_dict(stored["site"], currency=self.currency)
-            devices = {
-                device_id: PeriodTotals.from_dict(data, currency=self.currency)
-                for device_id, data in stored["devices"].items()
-            }
-        except (KeyError, TypeError, ValueError, AttributeError) as err:
-            LOGGER.warning("The stored ledger is unreadable, starting anew: %s", err)
+        restored = parse_stored(stored, self.currency)
+        if restored is None:
             return
-        if site.lifetime.currency != self.currency:
-            LOGGER.warning(
-                "The site's currency changed from %s to %s; the ledger starts anew",
-                site.lifetime.currency,
-                self.currency,
-            )
-            return
-        self._site = site
-        self._devices |= {k: v for k, v in devices.items() if k in self._devices}
+        self._site = restored.site
+        self._devices |= {
+            k: v for k, v in restored.devices.items() if k in self._devices
+        }
+        self._unpriced = restored.unpriced
+        self._resume = restored.resume
         self._roll(dt_util.utcnow())
 
     @callback
@@ -162,7 +144,16 @@ class Ledger:
                 )
             )
             self._on_device_update(device_id)
+        if self.prices is not None:
+            self._unsubscribers.append(self.prices.async_add_listener(self._on_prices))
         self._schedule_midnight()
+        # Home Assistant stops without unloading the site: book the tail then, as at an unload.
+        self._unsubscribers.append(
+            self.hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, self._on_ha_stop)
+        )
+
+    async def _on_ha_stop(self, _event: Event) -> None:
+        await self.async_stop()
 
     async def async_stop(self) -> None:
         """Book what flowed since each device's last poll, stop counting and write the totals now.
@@ -170,8 +161,12 @@ class Ledger:
         The tail is booked before the first await: the device coordinators shut down right after.
         """
         stopped_at = dt_util.utcnow()
+        # A device with energy counters is read again after the start: its counters then cover the
+        # tail and the whole downtime exactly. The others' tail is booked now at the last power.
+        self._resume |= {k: v for k, v in self._samples.items() if has_counters(v)}
         for device_id, last in self._samples.items():
-            self._add(device_id, flow_until(last, stopped_at), last.at, stopped_at)
+            if device_id not in self._resume:
+                self._add(device_id, flow_until(last, stopped_at), last.at, stopped_at)
         self._samples.clear()
         self._last_data.clear()
         for unsubscribe in self._unsubscribers:
@@ -185,10 +180,14 @@ class Ledger:
         await self._store.async_save(self._to_store())
 
     def _to_store(self) -> dict[str, Any]:
-        return {
-            "site": self._site.to_dict(),
-            "devices": {k: v.to_dict() for k, v in self._devices.items()},
-        }
+        return to_store(
+            Restored(
+                site=self._site,
+                devices=self._devices,
+                unpriced=self._unpriced,
+                resume=self._resume,
+            )
+        )
 
     @callback
     def _schedule_midnight(self) -> None:
@@ -229,7 +228,11 @@ class Ledger:
         if sample is None:
             self._samples.pop(device_id, None)
             return
-        if sample.at < self._started_at:
+        if (resumed := self._resume.pop(device_id, None)) is not None and has_counters(
+            sample
+        ):
+            self._samples[device_id] = resumed  # the downtime, from the counters
+        elif sample.at < self._started_at:
             # Polled before this ledger started: the ledger before a reload booked up to its stop,
             # so count from now, by power (the counters' delta would reach back before the start).
             sample = replace(
@@ -238,54 +241,56 @@ class Ledger:
                 charged_counter_kwh=None,
                 discharged_counter_kwh=None,
             )
-        sample = self._with_house(device_id, sample)
+        sample = with_house(device_id, sample, self._samples, self._meters)
         previous, self._samples[device_id] = self._samples.get(device_id), sample
         if previous is not None and self._add(
             device_id, flow_between(previous, sample), previous.at, sample.at
         ):
             self._changed()
 
-    def _kw(self, key: str, now: datetime) -> float | None:
-        meter = self._meters.get(key)
-        return None if meter is None else meter.power_kw(now)
-
-    def _with_house(self, device_id: str, sample: DeviceSample) -> DeviceSample:
-        """Attach this device's share of the home's need and of the measured export."""
-        powers = [
-            sample.power_kw if other == device_id else other_sample.power_kw
-            for other, other_sample in ({device_id: sample} | self._samples).items()
-        ]
-        share = discharge_share(sample.power_kw, powers)
-        export_kw = self._kw(CONF_GRID_METER_ENTITY, sample.at)
-        house_kw = self._kw(CONF_HOUSE_POWER_ENTITY, sample.at)
-        home_kw = None
-        if house_kw is not None:
-            solar_kw = self._kw(CONF_SOLAR_POWER_ENTITY, sample.at) or 0.0
-            home_kw = max(house_kw - max(solar_kw, 0.0), 0.0) * share
-        return replace(
-            sample,
-            home_kw=home_kw,
-            export_kw=None if export_kw is None else max(export_kw, 0.0) * share,
-        )
-
     def _add(
         self, device_id: str, flow: FlowEnergy, start: datetime, end: datetime
     ) -> bool:
-        """Add what flowed from start to end, priced per slot; False when nothing flowed."""
+        """Add what flowed from start to end, priced per slot; False when nothing flowed.
+
+        While no price is known for that time (prices still loading, a feed gap) the flow waits
+        instead of being booked without money; `_on_prices` books it when prices cover it.
+        """
         if not (flow.charged_kwh or flow.discharged_kwh):
             return False
-        windows = () if self.prices is None else self.prices.data.slots
+        item = PendingFlow(device_id=device_id, flow=flow, start=start, end=end)
+        if covered(self._windows(), start, end):
+            self._book(item)
+        else:
+            self._unpriced.append(item)
+        return True
+
+    def _windows(self) -> Sequence[PriceWindow]:
+        return () if self.prices is None else self.prices.data.slots
+
+    @callback
+    def _on_prices(self) -> None:
+        ready, self._unpriced = split_ready(
+            self._unpriced, self._windows(), dt_util.utcnow()
+        )
+        for item in ready:
+            if item.device_id in self._devices:
+                self._book(item)
+        if ready:
+            self._changed()
+
+    def _book(self, item: PendingFlow) -> None:
         pieces = interval_earnings(
-            flow,
-            start=start,
-            end=end,
-            windows=windows,
+            item.flow,
+            start=item.start,
+            end=item.end,
+            windows=self._windows(),
             wear_per_kwh=float(self._wear_setting()),
             currency=self.currency,
-            day_starts=[danish_midnight(danish_date(end))],
+            day_starts=[danish_midnight(danish_date(item.end))],
         )
         for piece_start, earned in pieces:
             day = danish_date(piece_start)
-            self._devices[device_id] = self._devices[device_id].added(earned, day=day)
-            self._site = self._site.added(earned, day=day)
-        return True
+            devices, site = self._devices, self._site
+            devices[item.device_id] = devices[item.device_id].added(earned, day=day)
+            self._site = site.added(earned, day=day)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, UnitOfEnergy, UnitOfPower
 from homeassistant.core import Event, EventStateChangedData, State, callback
 from homeassistant.helpers.event import async_track_state_change_event
 
+from ..const import (
+    CONF_GRID_METER_ENTITY,
+    CONF_HOUSE_POWER_ENTITY,
+    CONF_SOLAR_POWER_ENTITY,
+)
+from ..planner.accounting import discharge_share
+
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from homeassistant.core import HomeAssistant
+
+    from .device_flows import DeviceSample
 
 POWER_TO_KW: dict[str | None, float] = {
     UnitOfPower.WATT: 0.001,
@@ -96,3 +106,48 @@ class MeterReader:
         if now - self._last_count[0] > COUNTER_STALL:
             return 0.0
         return self._counter_kw
+
+
+def with_house(
+    device_id: str,
+    sample: DeviceSample,
+    samples: Mapping[str, DeviceSample],
+    meters: Mapping[str, MeterReader],
+) -> DeviceSample:
+    """Attach this device's share of the home's need and of the measured export."""
+
+    def kw(key: str) -> float | None:
+        meter = meters.get(key)
+        return None if meter is None else meter.power_kw(sample.at)
+
+    powers = [
+        sample.power_kw if other == device_id else other_sample.power_kw
+        for other, other_sample in ({device_id: sample} | dict(samples)).items()
+    ]
+    share = discharge_share(sample.power_kw, powers)
+    export_kw = kw(CONF_GRID_METER_ENTITY)
+    house_kw = kw(CONF_HOUSE_POWER_ENTITY)
+    home_kw = None
+    if house_kw is not None:
+        solar_kw = kw(CONF_SOLAR_POWER_ENTITY) or 0.0
+        home_kw = max(house_kw - max(solar_kw, 0.0), 0.0) * share
+    return replace(
+        sample,
+        home_kw=home_kw,
+        export_kw=None if export_kw is None else max(export_kw, 0.0) * share,
+    )
+
+
+def meters_from(
+    hass: HomeAssistant, settings: Mapping[str, Any]
+) -> dict[str, MeterReader]:
+    """A reader for each house sensor the site's options name (house, solar, grid meter)."""
+    return {
+        key: MeterReader(hass, entity_id)
+        for key in (
+            CONF_HOUSE_POWER_ENTITY,
+            CONF_SOLAR_POWER_ENTITY,
+            CONF_GRID_METER_ENTITY,
+        )
+        if (entity_id := settings.get(key))
+    }

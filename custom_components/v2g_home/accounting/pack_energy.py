@@ -138,7 +138,7 @@ class PackEnergySensor(EnergyCounterSensor[PackCoordinator]):
 
 
 class ChargerEnergySensor(EnergyCounterSensor[ChargerCoordinator]):
-    """The car's energy through its charger, integrated from the charger's power at each poll."""
+    """The car's energy through its charger: the charger's counter where it has one, else its power integrated."""
 
     def __init__(
         self, coordinator: ChargerCoordinator, description: EnergyCounterDescription
@@ -154,5 +154,7 @@ class ChargerEnergySensor(EnergyCounterSensor[ChargerCoordinator]):
         if data is self._counted and self._last_sample is not None:
             return self._last_sample[0], self._last_sample[1], None
         self._counted = data
-        # The charger's poll carries no timestamp: it is stamped when it arrives.
-        return dt_util.utcnow(), data.reading.power_kw, None
+        # The charger's poll carries no timestamp: it is stamped when it arrives. Chargers with lifetime
+        # counters (SunSpec DER) give them; others are integrated from power.
+        counter = getattr(data.reading, f"{self.entity_description.key}_kwh", None)
+        return dt_util.utcnow(), data.status.power_kw, counter

@@ -16,6 +16,10 @@ from .safety import (
 from .settings import SchedulerSettings
 from .snapshot import DeviceSnapshot
 
+PROBE_KW = (
+    1.4  # the slowest charge most chargers run: enough to make the car report its SoC
+)
+
 
 class Action(StrEnum):
     """The kind of command."""
@@ -61,6 +65,9 @@ class Situation:
         None  # a car's next departure and target SoC (%)
     )
     prices_known: bool = True  # the current slot has a price
+    may_probe_soc: bool = (
+        False  # a car with an unknown SoC may charge briefly to make it report one
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,6 +79,22 @@ class Command:
     reason: str
     verdict: Verdict = Verdict.OK
     force_expired: bool = False  # the override ended: the caller forgets it
+
+
+def force_refusal(situation: Situation) -> str | None:
+    """Why a user's override (in `situation.force`) cannot act on this device now; None when it can."""
+    command = decide(situation)
+    if situation.force is not None and situation.now >= situation.force.until:
+        return "ended"
+    if command.force_expired:
+        return "target_reached"
+    if command.action is not Action.SETPOINT:
+        return "user_mode"
+    if command.reason != "force":
+        return command.reason
+    if command.verdict is not Verdict.OK:
+        return command.verdict.value
+    return None
 
 
 def decide(situation: Situation) -> Command:
@@ -95,6 +118,16 @@ def decide(situation: Situation) -> Command:
         wanted, reason = 0.0, "unavailable"
     elif force is not None and not expired:
         wanted, reason = force.power_kw, "force"
+    elif (
+        device.is_car
+        and device.known_soc_pct is None
+        and situation.may_probe_soc
+        and (probe := min(max(device.min_power_kw, PROBE_KW), device.max_charge_kw)) > 0
+        and situation.planned_kw < probe
+    ):
+        # Chargers such as the Quasar report the car's SoC only while energy flows: a short, slow
+        # charge makes it known, so the plan can use the car (planned at its floor until then).
+        wanted, reason = probe, "learn_soc"
     else:
         wanted, reason = situation.planned_kw, "plan"
     setpoint, verdict = safe_setpoint_kw(

@@ -75,9 +75,20 @@ def safe_setpoint_kw(
     soc = device.known_soc_pct
     if soc is None:
         return 0.0, Verdict.SOC_UNKNOWN
-    if soc <= floor.soc_pct:
+    if soc - poll_step_pct(device, wanted_kw) <= floor.soc_pct:
         return 0.0, floor.verdict
     return wanted_kw, Verdict.OK
+
+
+def poll_step_pct(device: DeviceSnapshot, power_kw: float) -> float:
+    """The SoC (%) `power_kw` moves between two polls: a discharge stops that far above its floor.
+
+    The next check comes one poll later, so stopping only at the floor would undershoot it by this much.
+    """
+    capacity = device.capacity_kwh
+    if not capacity or capacity <= 0:
+        return 0.0
+    return abs(power_kw) * device.poll_interval_s / 3600 / capacity * 100
 
 
 def manual_discharge_must_stop(

@@ -42,14 +42,22 @@ def device_info(coordinator: DeviceCoordinator[Any]) -> DeviceInfo:
 
 
 def leaf_device_info(coordinator: DeviceCoordinator[Any]) -> DeviceInfo:
-    """The Nissan Leaf seen through its charger (linked to the charger when registered at setup)."""
-    return DeviceInfo(
+    """The car seen through its charger (linked to the charger when registered at setup).
+
+    A Nissan Leaf where one is likely (a CHAdeMO charger, or a Leaf pack chosen), else a car known only
+    through its charger.
+    """
+    info = DeviceInfo(
         identifiers={(DOMAIN, f"{coordinator.serial}{LEAF_SUFFIX}")},
-        manufacturer="Nissan",
-        model="Leaf",
-        translation_key="leaf",
+        translation_key="car",
         translation_placeholders={"charger": coordinator.subentry.title},
     )
+    car = getattr(coordinator, "car", None)
+    if car is None or car.leaf:
+        info["manufacturer"] = "Nissan"
+        info["model"] = "Leaf"
+        info["translation_key"] = "leaf"
+    return info
 
 
 class V2GEntity[CoordinatorT: DeviceCoordinator[Any]](CoordinatorEntity[CoordinatorT]):

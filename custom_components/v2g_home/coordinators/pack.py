@@ -149,9 +149,13 @@ class PackCoordinator(DeviceCoordinator[PackData]):
         if self.mode is not ControlMode.AUTO or power_kw == self.auto_power_kw:
             return
         self.auto_power_kw = power_kw
+        # Polls right before and right after the step, so the ledger sees it where it happened.
+        if self.last_update_success:
+            await self.async_refresh()
         self._apply_pending = True
         await self.async_run_command(self._async_apply)
         self._apply_pending = False
+        await self.async_refresh()
 
     async def _async_release(self) -> None:
         """On unload, hand the pack back to its own logic."""

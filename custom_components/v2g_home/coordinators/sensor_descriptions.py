@@ -21,17 +21,23 @@ from homeassistant.const import (
 )
 from homeassistant.helpers.typing import StateType
 
+from ..devices.charger import ChargerKind
 from ..devices.models import ChargerState, PackState
 from .charger import ChargerData
 from .pack import PackData
 
+ALL_KINDS = frozenset(ChargerKind)
+QUASAR = frozenset({ChargerKind.QUASAR})
+NOT_QUASAR = ALL_KINDS - QUASAR
+
 
 @dataclass(frozen=True, kw_only=True)
 class ChargerSensorDescription(SensorEntityDescription):
-    """A value of the charger poll, shown on the charger or on its Leaf."""
+    """A value of the charger poll, shown on the charger or on its car, for the kinds that have it."""
 
     value_fn: Callable[[ChargerData], StateType | datetime]
     on_leaf: bool = False
+    kinds: frozenset[ChargerKind] = ALL_KINDS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,6 +51,7 @@ class PackSensorDescription(SensorEntityDescription):
 CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
     ChargerSensorDescription(
         key="charger_state",
+        kinds=QUASAR,
         translation_key="charger_state",
         device_class=SensorDeviceClass.ENUM,
         options=[state.value for state in ChargerState],
@@ -56,10 +63,11 @@ CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfPower.KILO_WATT,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
-        value_fn=lambda data: data.reading.power_kw,
+        value_fn=lambda data: data.status.power_kw,
     ),
     ChargerSensorDescription(
         key="ac_current",
+        kinds=QUASAR,
         translation_key="ac_current",
         device_class=SensorDeviceClass.CURRENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
@@ -68,6 +76,7 @@ CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
     ),
     ChargerSensorDescription(
         key="ac_voltage",
+        kinds=QUASAR,
         translation_key="ac_voltage",
         device_class=SensorDeviceClass.VOLTAGE,
         native_unit_of_measurement=UnitOfElectricPotential.VOLT,
@@ -76,6 +85,7 @@ CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
     ),
     ChargerSensorDescription(
         key="dc_voltage",
+        kinds=QUASAR,
         translation_key="dc_voltage",
         device_class=SensorDeviceClass.VOLTAGE,
         native_unit_of_measurement=UnitOfElectricPotential.VOLT,
@@ -87,6 +97,7 @@ CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
     ),
     ChargerSensorDescription(
         key="dc_current",
+        kinds=QUASAR,
         translation_key="dc_current",
         device_class=SensorDeviceClass.CURRENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
@@ -98,6 +109,7 @@ CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
     ),
     ChargerSensorDescription(
         key="max_power",
+        kinds=QUASAR,
         translation_key="max_power",
         device_class=SensorDeviceClass.POWER,
         native_unit_of_measurement=UnitOfPower.KILO_WATT,
@@ -108,12 +120,14 @@ CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
     ),
     ChargerSensorDescription(
         key="unrecoverable_error",
+        kinds=QUASAR,
         translation_key="unrecoverable_error",
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda data: data.reading.unrecoverable_error,
     ),
     ChargerSensorDescription(
         key="recoverable_error",
+        kinds=QUASAR,
         translation_key="recoverable_error",
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda data: data.reading.recoverable_error,
@@ -124,7 +138,7 @@ CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         on_leaf=True,
-        value_fn=lambda data: data.leaf.soc.soc_pct,
+        value_fn=lambda data: data.car.soc.soc_pct,
     ),
     ChargerSensorDescription(
         key="soc_measured_at",
@@ -134,7 +148,7 @@ CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
         # Changes at every poll while energy flows (logbook noise); the SoC sensor has it as an attribute.
         entity_registry_enabled_default=False,
         on_leaf=True,
-        value_fn=lambda data: data.leaf.soc.measured_at,
+        value_fn=lambda data: data.car.soc.measured_at,
     ),
     ChargerSensorDescription(
         key="stored_energy",
@@ -144,7 +158,7 @@ CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
         on_leaf=True,
-        value_fn=lambda data: data.leaf.stored_energy_kwh,
+        value_fn=lambda data: data.car.stored_energy_kwh,
     ),
     ChargerSensorDescription(
         key="usable_capacity",
@@ -154,7 +168,7 @@ CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
         suggested_display_precision=1,
         entity_category=EntityCategory.DIAGNOSTIC,
         on_leaf=True,
-        value_fn=lambda data: data.leaf.capacity_kwh,
+        value_fn=lambda data: data.car.capacity_kwh,
     ),
 )
 

@@ -78,8 +78,12 @@ class SocFilter:
     def observe(self, raw_pct: float, *, plugged_in: bool, now: datetime) -> SocReading:
         """Feed one raw SoC from any charger; 0 means unknown, not empty."""
         if not plugged_in:
-            # The car may be driven before it comes back: its next SoC need not be near the last.
+            # The car may be driven before it comes back (or another car may come): its SoC is
+            # unknown now, and its next SoC need not be near the last.
             self._unplugged = True
+            self._pending = None
+            self._good = SocReading(soc_pct=None, measured_at=None)
+            return self._good
         # 0 means "no reading" in every state: a Leaf never reports 0 % itself.
         if raw_pct <= 0 or raw_pct > 100:
             self._pending = None

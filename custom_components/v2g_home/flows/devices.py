@@ -1,4 +1,4 @@
-"""Subentry flows for a site's devices: a Quasar 1 charger with its Leaf, or a stationary pack."""
+"""Subentry flows for a site's devices: what every device flow shares, and the stationary pack's flow."""
 
 from __future__ import annotations
 
@@ -25,38 +25,33 @@ from homeassistant.util.network import is_host_valid
 
 from ..common.compat import vol
 from ..const import (
-    CONF_FAILSAFE_TIMEOUT_S,
-    CONF_LEAF_PACK,
     CONF_PACK_DRIVER,
     CONF_POWER_SIGN,
-    CONF_SETPOINT_MODE,
     CONF_UNIT_ID,
-    CONF_USABLE_CAPACITY_KWH,
-    DEFAULT_FAILSAFE_TIMEOUT_S,
     DEFAULT_MODBUS_PORT,
     DEFAULT_UNIT_ID,
     DOMAIN,
-    LEAF_PACK_CUSTOM,
-    MAX_FAILSAFE_TIMEOUT_S,
-    MIN_FAILSAFE_TIMEOUT_S,
     PACK_DRIVER_SUNSPEC,
+    PACK_DRIVER_SUNSPEC_DER,
 )
-from ..coordinators.factory import create_charger, create_pack
-from ..devices.leaf import LEAF_PACKS
+from ..coordinators.factory import create_pack
 from ..devices.profile import PackProfile, available_profiles
-from ..devices.quasar import SetpointMode
 from ..devices.sunspec import PowerSign
-from .probe import async_probe
+from .probe import async_probe, async_sunspec_driver
+
+SUNSPEC_DRIVERS = (PACK_DRIVER_SUNSPEC, PACK_DRIVER_SUNSPEC_DER)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from ..devices.models import DeviceIdentity, StorageDriver
+    from ..devices.models import DeviceIdentity
+    from .probe import Probed
 
 
-def _number(
+def number(
     minimum: float, maximum: float, step: float, unit: str | None = None
 ) -> NumberSelector:
+    """A number box (kW, s, kWh, ...)."""
     config = NumberSelectorConfig(
         min=minimum, max=maximum, step=step, mode=NumberSelectorMode.BOX
     )
@@ -65,63 +60,29 @@ def _number(
     return NumberSelector(config)
 
 
-def _select(
+def select(
     options: list[str] | list[SelectOptionDict], translation_key: str | None
 ) -> SelectSelector:
+    """A dropdown, translated when a translation key is given."""
     config = SelectSelectorConfig(options=options, mode=SelectSelectorMode.DROPDOWN)
     if translation_key is not None:
         config["translation_key"] = translation_key
     return SelectSelector(config)
 
 
-def _connection_fields(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
+def connection_fields(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
+    """Host, port and Modbus unit id."""
     return {
         vol.Required(
             CONF_HOST, default=defaults.get(CONF_HOST, vol.UNDEFINED)
         ): TextSelector(),
         vol.Required(
             CONF_PORT, default=defaults.get(CONF_PORT, DEFAULT_MODBUS_PORT)
-        ): vol.All(_number(1, 65535, 1), vol.Coerce(int)),
+        ): vol.All(number(1, 65535, 1), vol.Coerce(int)),
         vol.Required(
             CONF_UNIT_ID, default=defaults.get(CONF_UNIT_ID, DEFAULT_UNIT_ID)
-        ): vol.All(_number(0, 255, 1), vol.Coerce(int)),
+        ): vol.All(number(0, 255, 1), vol.Coerce(int)),
     }
-
-
-def charger_schema(defaults: Mapping[str, Any]) -> vol.Schema:
-    """Where the Quasar is, which Leaf is on it, and how to command it."""
-    return vol.Schema(
-        {
-            **_connection_fields(defaults),
-            vol.Required(
-                CONF_LEAF_PACK, default=defaults.get(CONF_LEAF_PACK, "40")
-            ): _select([*LEAF_PACKS, LEAF_PACK_CUSTOM], CONF_LEAF_PACK),
-            vol.Required(
-                CONF_SETPOINT_MODE,
-                default=defaults.get(CONF_SETPOINT_MODE, SetpointMode.CURRENT),
-            ): _select([mode.value for mode in SetpointMode], CONF_SETPOINT_MODE),
-            vol.Required(
-                CONF_FAILSAFE_TIMEOUT_S,
-                default=defaults.get(
-                    CONF_FAILSAFE_TIMEOUT_S, DEFAULT_FAILSAFE_TIMEOUT_S
-                ),
-            ): vol.All(
-                _number(MIN_FAILSAFE_TIMEOUT_S, MAX_FAILSAFE_TIMEOUT_S, 1, "s"),
-                vol.Coerce(int),
-            ),
-        }
-    )
-
-
-def capacity_schema(default: float) -> vol.Schema:
-    """The usable kWh of a Leaf pack that is not one of the presets (or has aged)."""
-    return vol.Schema(
-        {
-            vol.Required(CONF_USABLE_CAPACITY_KWH, default=default): _number(
-                5, 100, 0.1, "kWh"
-            )
-        }
-    )
 
 
 def pack_schema(
@@ -137,25 +98,28 @@ def pack_schema(
     ]
     return vol.Schema(
         {
-            **_connection_fields(defaults),
+            **connection_fields(defaults),
             vol.Required(
                 CONF_PACK_DRIVER,
-                default=defaults.get(CONF_PACK_DRIVER, PACK_DRIVER_SUNSPEC),
-            ): _select(drivers, None),
+                # DER or 802 is found again each time: both show as "SunSpec (auto-detect)".
+                default=PACK_DRIVER_SUNSPEC
+                if defaults.get(CONF_PACK_DRIVER) in SUNSPEC_DRIVERS
+                else defaults.get(CONF_PACK_DRIVER, PACK_DRIVER_SUNSPEC),
+            ): select(drivers, None),
             vol.Required(
                 CONF_POWER_SIGN, default=defaults.get(CONF_POWER_SIGN, PowerSign.AUTO)
-            ): _select([sign.value for sign in PowerSign], CONF_POWER_SIGN),
+            ): select([sign.value for sign in PowerSign], CONF_POWER_SIGN),
         }
     )
 
 
-class _DeviceSubentryFlow(ConfigSubentryFlow):
+class DeviceSubentryFlow(ConfigSubentryFlow):
     """Test the connection, read the serial, refuse duplicates, create or update the subentry."""
 
     async def _async_finish(
         self,
         data: dict[str, Any],
-        create_driver: Callable[[Mapping[str, Any]], StorageDriver],
+        create_driver: Callable[[Mapping[str, Any]], Probed],
     ) -> tuple[SubentryFlowResult | None, dict[str, str]]:
         """Return the flow result, or the errors to show on the form."""
         if not is_host_valid(str(data[CONF_HOST])):
@@ -205,61 +169,7 @@ def _title(identity: DeviceIdentity) -> str:
     return f"{identity.manufacturer} {identity.model}"
 
 
-class ChargerSubentryFlow(_DeviceSubentryFlow):
-    """Add or reconfigure a Wallbox Quasar 1 and the Leaf on it."""
-
-    def __init__(self) -> None:
-        """Keep the first step's answers for the capacity step."""
-        self._data: dict[str, Any] = {}
-
-    async def async_step_user(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
-        """Connection, Leaf pack and control settings."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            self._data = dict(user_input)
-            if user_input[CONF_LEAF_PACK] == LEAF_PACK_CUSTOM:
-                return await self.async_step_capacity()
-            self._data[CONF_USABLE_CAPACITY_KWH] = LEAF_PACKS[
-                user_input[CONF_LEAF_PACK]
-            ]
-            result, errors = await self._async_finish(self._data, create_charger)
-            if result is not None:
-                return result
-        return self.async_show_form(
-            step_id=self.source,
-            data_schema=charger_schema(self._defaults(user_input)),
-            errors=errors,
-        )
-
-    async_step_reconfigure = async_step_user
-
-    async def async_step_capacity(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
-        """Usable capacity of a custom or aged pack."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            self._data[CONF_USABLE_CAPACITY_KWH] = float(
-                user_input[CONF_USABLE_CAPACITY_KWH]
-            )
-            result, errors = await self._async_finish(self._data, create_charger)
-            if result is not None:
-                return result
-        default = float(
-            self._data.get(CONF_USABLE_CAPACITY_KWH)
-            or self._defaults(None).get(CONF_USABLE_CAPACITY_KWH)
-            or LEAF_PACKS["40"]
-        )
-        return self.async_show_form(
-            step_id="capacity",
-            data_schema=capacity_schema(default),
-            errors=errors,
-        )
-
-
-class PackSubentryFlow(_DeviceSubentryFlow):
+class PackSubentryFlow(DeviceSubentryFlow):
     """Add or reconfigure a stationary pack (SunSpec or a profile)."""
 
     async def async_step_user(
@@ -270,6 +180,8 @@ class PackSubentryFlow(_DeviceSubentryFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = dict(user_input)
+            if data[CONF_PACK_DRIVER] in SUNSPEC_DRIVERS:
+                data[CONF_PACK_DRIVER] = await async_sunspec_driver(data)
             result, errors = await self._async_finish(
                 data, lambda settings: create_pack(settings, profiles)
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -48,6 +48,7 @@ class DeviceArrays:
     energy_max_kwh: FloatArray
     terminal_value_per_kwh: float
     infeasibilities: tuple[Infeasibility, ...]
+    departing: frozenset[int] = frozenset()  # boundaries at which a departure is due
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,78 +89,132 @@ def _availability(device: StorageDevice, slots: tuple[Slot, ...]) -> BoolArray:
     return mask
 
 
+def _floor_kwh(device: StorageDevice) -> float:
+    """The energy a discharge may never go below: the larger of soc_min and the reserve."""
+    return max(device.soc_min, device.reserve_soc) * device.capacity_kwh
+
+
 def _requirements(
     device: StorageDevice, boundaries: tuple[datetime, ...]
-) -> tuple[FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, set[int]]:
+    """Per boundary the energy required, per slot the trip energy leaving, and the departure boundaries.
+
+    A trip needs its energy on top of the floor, so the car comes back at its floor or above.
+    """
     n_slots = len(boundaries) - 1
     required = np.zeros(n_slots + 1)
     trips = np.zeros(max(n_slots, 0))
+    departing: set[int] = set()
     cap = device.capacity_kwh
+    trip_floor = _floor_kwh(device)
     for departure in device.departures:
         k = bisect_right(boundaries, departure.time) - 1
         if k < 0:
             continue
-        need = max(departure.target_soc * cap, departure.trip_energy_kwh)
+        need = departure.target_soc * cap
+        if departure.trip_energy_kwh > 0:
+            need = max(need, departure.trip_energy_kwh + trip_floor)
         required[k] = max(required[k], need)
+        departing.add(k)
         if k < n_slots:
             trips[k] += departure.trip_energy_kwh
     if device.end_soc_min is not None:
         required[n_slots] = max(required[n_slots], device.end_soc_min * cap)
-    return required, trips
+    return required, trips, departing
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Reach:
+    """What `_reachable` finds for one device."""
+
+    low: FloatArray  # per boundary
+    high: FloatArray
+    trip_kwh: (
+        FloatArray  # per slot: what the trip really takes (never more than is stored)
+    )
+    may_discharge: BoolArray  # per slot: sure to start at the floor or above
+    problems: list[Infeasibility]
 
 
 def _reachable(
     device: StorageDevice,
     hours: FloatArray,
     limits: tuple[FloatArray, FloatArray],
-    required: FloatArray,
-    trips: FloatArray,
+    requirements: tuple[FloatArray, FloatArray, set[int]],
     boundaries: tuple[datetime, ...],
-) -> tuple[FloatArray, FloatArray, list[Infeasibility]]:
-    """Energy bounds per boundary: the SoC window intersected with what can be reached."""
+) -> _Reach:
+    """Energy bounds per boundary: the SoC window intersected with what can be reached.
+
+    The floor holds in every plan: a discharge is allowed only in a slot the battery is sure to
+    start at its floor or above, and a battery below it (at the start, or back from a trip it could
+    not be charged for) may only climb until a requirement lifts it to the floor.
+    """
+    required, trips, departing = requirements
     cap = device.capacity_kwh
-    floor = max(device.soc_min, device.reserve_soc) * cap
+    floor = _floor_kwh(device)
     top = device.soc_max * cap
     up = floats(hours * limits[0] * device.charge_efficiency)
     down = floats(hours * limits[1] / device.discharge_efficiency)
-    trip_list = floats(trips)
     required_list = floats(required)
     n_slots = len(hours)
     low = [0.0] * (n_slots + 1)
     high = [0.0] * (n_slots + 1)
+    taken = [0.0] * n_slots
+    may_discharge = [False] * n_slots
     idle = low[0] = high[0] = device.initial_soc * cap
     problems: list[Infeasibility] = []
     if required_list[0] > idle + 1e-9:
-        problems.append(_shortfall(device, 0, required_list[0] - idle, boundaries))
-    for t in range(n_slots):
-        idle -= trip_list[t]
+        problems.append(
+            _shortfall(device, 0, required_list[0] - idle, boundaries, departing)
+        )
+    for t, trip in enumerate(floats(trips)):
+        may_discharge[t] = low[t] >= floor - 1e-9
+        # An unreachable requirement before a trip pins low == high, so this is what is stored.
+        taken[t] = min(trip, low[t])
+        idle -= taken[t]
         window_high = max(top, idle)
-        window_low = min(max(0.0, min(floor, idle), required_list[t + 1]), window_high)
-        reach_low = low[t] - down[t] - trip_list[t]
-        reach_high = high[t] + up[t] - trip_list[t]
-        if reach_high < window_low - 1e-9:
+        own_floor = max(0.0, min(floor, low[t] - taken[t]))
+        wanted = max(own_floor, required_list[t + 1])
+        window_low = min(wanted, window_high)
+        reach_low = low[t] - (down[t] if may_discharge[t] else 0.0) - taken[t]
+        reach_high = high[t] + up[t] - taken[t]
+        best = min(reach_high, window_high)
+        if (
+            best < wanted - 1e-9
+        ):  # out of reach in time, or above what the battery may hold
             problems.append(
-                _shortfall(device, t + 1, window_low - reach_high, boundaries)
+                _shortfall(device, t + 1, wanted - best, boundaries, departing)
             )
+        if reach_high < window_low - 1e-9:
             low[t + 1] = high[t + 1] = reach_high
-        else:  # doing nothing stays inside the window, so only a requirement can be out of reach
+        else:
             low[t + 1] = max(reach_low, window_low)
             high[t + 1] = min(reach_high, window_high)
-    return np.array(low), np.array(high), problems
+    return _Reach(
+        low=np.array(low),
+        high=np.array(high),
+        trip_kwh=np.array(taken),
+        may_discharge=np.array(may_discharge, dtype=bool),
+        problems=problems,
+    )
 
 
 def _shortfall(
-    device: StorageDevice, k: int, kwh: float, boundaries: tuple[datetime, ...]
+    device: StorageDevice,
+    k: int,
+    kwh: float,
+    boundaries: tuple[datetime, ...],
+    departing: set[int],
 ) -> Infeasibility:
-    at = boundaries[k]
     # Only departures and the end requirement can ask for more than doing nothing leaves.
-    departing = any(
-        bisect_right(boundaries, d.time) - 1 == k for d in device.departures
-    )
     kind = (
-        InfeasibilityKind.DEPARTURE_TARGET if departing else InfeasibilityKind.END_SOC
+        InfeasibilityKind.DEPARTURE_TARGET
+        if k in departing
+        else InfeasibilityKind.END_SOC
     )
-    return Infeasibility(kind=kind, device_id=device.device_id, at=at, shortfall=kwh)
+    return Infeasibility(
+        kind=kind, device_id=device.device_id, at=boundaries[k], shortfall=kwh
+    )
 
 
 def compile_problem(problem: PlanningProblem) -> ProblemArrays:
@@ -177,26 +232,27 @@ def compile_problem(problem: PlanningProblem) -> ProblemArrays:
         available = _availability(device, slots)
         charge = np.where(available, device.max_charge_kw, 0.0)
         discharge = np.where(available, device.max_discharge_kw, 0.0)
-        required, trips = (
-            _requirements(device, boundaries) if slots else (np.zeros(1), hours)
+        requirements = (
+            _requirements(device, boundaries)
+            if slots
+            else (np.zeros(1), hours, set[int]())
         )
-        low, high, problems = _reachable(
-            device, hours, (charge, discharge), required, trips, boundaries
-        )
+        reach = _reachable(device, hours, (charge, discharge), requirements, boundaries)
         devices.append(
             DeviceArrays(
                 device=device,
                 available=available,
                 max_charge_kw=charge,
-                max_discharge_kw=discharge,
-                trip_kwh=trips,
-                required_kwh=required,
-                energy_min_kwh=low,
-                energy_max_kwh=high,
+                max_discharge_kw=np.where(reach.may_discharge, discharge, 0.0),
+                trip_kwh=reach.trip_kwh,
+                required_kwh=requirements[0],
+                energy_min_kwh=reach.low,
+                energy_max_kwh=reach.high,
                 terminal_value_per_kwh=terminal_value_per_kwh(
                     problem.terminal_value, sell, device
                 ),
-                infeasibilities=tuple(problems),
+                infeasibilities=tuple(reach.problems),
+                departing=frozenset(requirements[2]),
             )
         )
     return ProblemArrays(
@@ -209,4 +265,32 @@ def compile_problem(problem: PlanningProblem) -> ProblemArrays:
         export_limit_kw=site.export_limit_kw if site.export_allowed else 0.0,
         boundaries=boundaries,
         devices=tuple(devices),
+    )
+
+
+def horizon_part(arrays: ProblemArrays, n_slots: int) -> ProblemArrays:
+    """The first `n_slots` slots of a problem planned with a lookahead (requirements known beyond)."""
+    k = n_slots + 1
+    return replace(
+        arrays,
+        hours=arrays.hours[:n_slots],
+        buy_per_kwh=arrays.buy_per_kwh[:n_slots],
+        sell_per_kwh=arrays.sell_per_kwh[:n_slots],
+        net_load_kw=arrays.net_load_kw[:n_slots],
+        solar_kw=arrays.solar_kw[:n_slots],
+        boundaries=arrays.boundaries[:k],
+        devices=tuple(
+            replace(
+                device,
+                available=device.available[:n_slots],
+                max_charge_kw=device.max_charge_kw[:n_slots],
+                max_discharge_kw=device.max_discharge_kw[:n_slots],
+                trip_kwh=device.trip_kwh[:n_slots],
+                required_kwh=device.required_kwh[:k],
+                energy_min_kwh=device.energy_min_kwh[:k],
+                energy_max_kwh=device.energy_max_kwh[:k],
+                departing=frozenset(b for b in device.departing if b < k),
+            )
+            for device in arrays.devices
+        ),
     )

@@ -18,9 +18,20 @@ class Totals:
     energy_charged_kwh: float = 0.0
     energy_sold_kwh: float = 0.0
     energy_to_home_kwh: float = 0.0
-    revenue: float = 0.0
-    import_cost: float = 0.0
+    export_revenue: float = 0.0  # discharged energy exported, at the sell price
+    home_savings: float = 0.0  # V2H: discharged energy the house used, at the buy price
+    trip_credit: float = (
+        0.0  # what a plain charger would have paid for the trips' energy
+    )
+    import_cost: float = (
+        0.0  # charging: grid energy at the buy price, own solar at its export value
+    )
     wear_cost: float = 0.0
+
+    @property
+    def revenue(self) -> float:
+        """What discharged energy (and the trips' energy) was worth."""
+        return self.export_revenue + self.home_savings + self.trip_credit
 
     @property
     def net_profit(self) -> float:
@@ -49,11 +60,21 @@ class BacktestResult:
     plan_ms: tuple[float, ...]
     end_soc: tuple[tuple[str, float, float], ...]
     notes: tuple[str, ...] = ()
+    foresight: Totals | None = (
+        None  # the same period planned with perfect foresight (--share)
+    )
 
     @property
     def total(self) -> Totals:
         """Totals over the whole period."""
         return sum((totals for _, totals in self.months), Totals())
+
+    @property
+    def share_of_foresight(self) -> float | None:
+        """Net profit as a fraction of what perfect foresight earns (None without that run)."""
+        if self.foresight is None or self.foresight.net_profit == 0:
+            return None
+        return self.total.net_profit / self.foresight.net_profit
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -67,10 +88,18 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 def result_json(result: BacktestResult) -> dict[str, float | int | str]:
     """The `--json` object, with exactly the keys the documentation promises."""
     total = result.total
+    shares: dict[str, float | int | str] = {}
+    if result.foresight is not None:
+        shares["foresight_net_profit"] = round(result.foresight.net_profit, 2)
+        share = result.share_of_foresight
+        shares["share_of_foresight"] = round(share, 5) if share is not None else 0.0
     return {
         "energy_charged_kwh": round(total.energy_charged_kwh, 3),
         "energy_sold_kwh": round(total.energy_sold_kwh, 3),
         "energy_to_home_kwh": round(total.energy_to_home_kwh, 3),
+        "export_revenue": round(total.export_revenue, 2),
+        "home_savings": round(total.home_savings, 2),
+        "trip_credit": round(total.trip_credit, 2),
         "revenue": round(total.revenue, 2),
         "import_cost": round(total.import_cost, 2),
         "wear_cost": round(total.wear_cost, 2),
@@ -81,6 +110,7 @@ def result_json(result: BacktestResult) -> dict[str, float | int | str]:
         if result.plan_ms
         else 0.0,
         "plan_ms_p95": round(percentile(result.plan_ms, 0.95), 3),
+        **shares,
     }
 
 
@@ -89,7 +119,9 @@ _COLUMNS = (
     "charged kWh",
     "sold kWh",
     "to home kWh",
-    "revenue",
+    "export",
+    "V2H savings",
+    "trips",
     "import cost",
     "wear",
     "net profit",
@@ -126,6 +158,12 @@ def format_table(result: BacktestResult) -> str:
             f"{name}: state of charge {start_soc:.0%} at the start, {end_soc:.0%} at the end"
         )
     lines.extend(result.notes)
+    if result.foresight is not None:
+        share = result.share_of_foresight
+        lines.append(
+            f"perfect foresight: net profit {result.foresight.net_profit:.2f}"
+            + (f"; this run earns {share:.2%} of it" if share is not None else "")
+        )
     summary = result_json(result)
     lines.append(
         f"{len(result.plan_ms)} plans, median {summary['plan_ms_median']} ms, p95 {summary['plan_ms_p95']} ms"
@@ -139,7 +177,9 @@ def _row(label: str, totals: Totals) -> tuple[str, ...]:
         f"{totals.energy_charged_kwh:.1f}",
         f"{totals.energy_sold_kwh:.1f}",
         f"{totals.energy_to_home_kwh:.1f}",
-        f"{totals.revenue:.2f}",
+        f"{totals.export_revenue:.2f}",
+        f"{totals.home_savings:.2f}",
+        f"{totals.trip_credit:.2f}",
         f"{totals.import_cost:.2f}",
         f"{totals.wear_cost:.2f}",
         f"{totals.net_profit:.2f}",

@@ -9,28 +9,26 @@ import math
 from time import perf_counter
 from typing import TYPE_CHECKING
 
+from .backtest_account import account, market_slots
 from .backtest_device import (
     arrival_charging_cost,
     executable_power_kw,
     stored_energy_kwh,
 )
 from .backtest_horizon import known_until, planner_device, trips_on_slots
+from .backtest_lookahead import Lookahead, TerminalPolicy
 from .backtest_report import Totals
-from .model import (
-    Plan,
-    PlanningProblem,
-    Site,
-    Slot,
-    TerminalValue,
-)
+from .model import Plan, PlanningProblem, Site, TerminalValue
 from .optimise import plan
 from .price_files import DANISH_TIME
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from .backtest_site import DeviceSpec, SiteSpec
-    from .price_files import SpotPrices
+    from .backtest_site import SiteSpec
+    from .model import Slot
+
+__all__ = ["PlannerOutputError", "SimulationRun", "market_slots", "simulate"]
 
 _SOC_TOLERANCE_KWH = 1e-6
 
@@ -57,39 +55,32 @@ class SimulationRun:
     ]  # per slot and device: what was executed
 
 
-def market_slots(prices: SpotPrices, site: SiteSpec) -> tuple[Slot, ...]:
-    """Turn spot prices into planner slots with buy and sell prices and the house load."""
-    return tuple(
-        Slot(
-            start=spot.start,
-            duration=spot.duration,
-            buy_price_per_kwh=site.tariff.buy_price(spot.price_per_kwh, spot.start),
-            sell_price_per_kwh=site.tariff.sell_price(spot.price_per_kwh),
-            house_load_kw=site.house_load.kw_at(spot.start),
-        )
-        for spot in prices.slots
-    )
-
-
 def simulate(
     slots: Sequence[Slot],
     site: SiteSpec,
     *,
     perfect_foresight: bool = False,
     replan_every_slot: bool = False,
+    terminal: TerminalPolicy = TerminalPolicy.LEARNED,
+    lookahead: Lookahead | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> SimulationRun:
     """Run the devices slot by slot, planning as the chosen mode allows, and account for every kWh.
 
     Rolling mode re-plans over the prices known when new prices arrive or the executed state left the
-    plan (with `replan_every_slot`, at every slot). Perfect foresight plans once.
+    plan (with `replan_every_slot`, at every slot), valuing energy left at the horizon's end as
+    `terminal` says (`lookahead` replaces the learned expectation, e.g. to measure a perfect one).
+    Perfect foresight plans once.
     """
     runner = _Runner(
         slots,
         site,
         perfect_foresight=perfect_foresight,
         replan_every_slot=replan_every_slot,
+        terminal=terminal,
     )
+    if lookahead is not None:
+        runner.lookahead = lookahead
     for index in range(len(slots)):
         runner.step(index)
         if on_progress is not None:
@@ -107,6 +98,7 @@ class _Runner:
         *,
         perfect_foresight: bool,
         replan_every_slot: bool,
+        terminal: TerminalPolicy,
     ) -> None:
         self.slots = tuple(slots)
         self.site = site
@@ -128,6 +120,8 @@ class _Runner:
         self.plan_start = 0
         self.plan_end = 0
         self.pinned_value: float | None = None
+        self.terminal = terminal
+        self.lookahead = Lookahead(self.slots, site)
         self.diverged = False
         self.plan_ms: list[float] = []
         self.months: dict[str, Totals] = {}
@@ -165,7 +159,7 @@ class _Runner:
             planned_kwh = current.devices[number].soc[offset + 1] * device.capacity_kwh
             if abs(planned_kwh - self.soc_kwh[number]) > _SOC_TOLERANCE_KWH:
                 self.diverged = True
-        self._book(index, _account(slot, self.site.devices, setpoints))
+        self._book(index, account(slot, self.site.devices, setpoints))
 
     def _book(self, index: int, totals: Totals) -> None:
         month = self.slots[index].start.astimezone(DANISH_TIME).strftime("%Y-%m")
@@ -230,23 +224,29 @@ class _Runner:
             # Driving would need this energy without the planner too: credit what charging it on
             # arrival would cost, so net profit compares against a plain charger, not against walking.
             credit = arrival_charging_cost(device, used_kwh, self.slots, away.back)
-            self._book(index, Totals(revenue=credit))
+            self._book(index, Totals(trip_credit=credit))
 
-    def _terminal_value(self, end: int, *, final: bool) -> TerminalValue:
-        """How stored energy at the horizon's end is valued.
+    def _terminal_value(self, end: int, *, final: bool) -> tuple[int, TerminalValue]:
+        """Where the planned problem ends and how stored energy at the horizon's end is valued.
 
-        At the end of the data it is worth nothing: the backtest stops there. Otherwise the planner
-        values it from the prices published; a re-plan before the next publication keeps that value, so
-        it solves the rest of the same problem instead of re-valuing from a shrinking horizon.
+        At the end of the data it is worth nothing: the backtest stops there. Otherwise, by default,
+        the plan looks 24 h further at prices learned from the last two weeks (see Lookahead). With
+        the horizon policy the planner values it from the prices published; a re-plan before the
+        next publication keeps that value, so it solves the rest of the same problem instead of
+        re-valuing from a shrinking horizon.
         """
         if final:
-            return TerminalValue(price_per_kwh=0.0)
+            return end, TerminalValue(price_per_kwh=0.0)
+        if self.terminal is TerminalPolicy.LEARNED:
+            stop, ahead = self.lookahead.after(end)
+            return stop, TerminalValue(lookahead=ahead)
         if end == self.plan_end and self.pinned_value is not None:
-            return TerminalValue(price_per_kwh=self.pinned_value)
-        return TerminalValue()
+            return end, TerminalValue(price_per_kwh=self.pinned_value)
+        return end, TerminalValue()
 
     def _replan(self, start: int, end: int) -> Plan:
         final = end == len(self.slots)
+        stop, terminal = self._terminal_value(end, final=final)
         devices = tuple(
             planner_device(
                 device,
@@ -254,24 +254,21 @@ class _Runner:
                 self.trips[number],
                 self.slots,
                 start,
-                end,
+                stop,
                 final=final,
             )
             for number, device in enumerate(self.site.devices)
         )
+        site = self.site
         problem = PlanningProblem(
             slots=self.slots[start:end],
             devices=devices,
             site=Site(
-                import_limit_kw=self.site.import_limit_kw
-                if self.site.import_limit_kw is not None
-                else float("inf"),
-                export_limit_kw=self.site.export_limit_kw
-                if self.site.export_limit_kw is not None
-                else float("inf"),
-                export_allowed=self.site.export_allowed,
+                import_limit_kw=_limit(site.import_limit_kw),
+                export_limit_kw=_limit(site.export_limit_kw),
+                export_allowed=site.export_allowed,
             ),
-            terminal_value=self._terminal_value(end, final=final),
+            terminal_value=terminal,
         )
         began = perf_counter()
         new_plan = plan(problem)
@@ -283,29 +280,5 @@ class _Runner:
         return new_plan
 
 
-def _account(
-    slot: Slot, devices: Sequence[DeviceSpec], setpoints: Sequence[float]
-) -> Totals:
-    """One slot's energy and money, measured at the grid side.
-
-    Revenue is what discharged energy was worth: exported at the sell price, or used at home at the buy
-    price it saved. Import cost is the price of the grid energy that went into storage.
-    """
-    hours = slot.hours
-    charged_kwh = sum(max(power, 0.0) for power in setpoints) * hours
-    discharged = [max(-power, 0.0) * hours for power in setpoints]
-    net_kwh = sum(setpoints) * hours
-    to_home_kwh = min(max(-net_kwh, 0.0), slot.house_load_kw * hours)
-    sold_kwh = max(-net_kwh, 0.0) - to_home_kwh
-    return Totals(
-        energy_charged_kwh=charged_kwh,
-        energy_sold_kwh=sold_kwh,
-        energy_to_home_kwh=to_home_kwh,
-        revenue=sold_kwh * slot.sell_price_per_kwh
-        + to_home_kwh * slot.buy_price_per_kwh,
-        import_cost=max(net_kwh, 0.0) * slot.buy_price_per_kwh,
-        wear_cost=sum(
-            kwh * device.wear_per_kwh
-            for kwh, device in zip(discharged, devices, strict=True)
-        ),
-    )
+def _limit(kw: float | None) -> float:
+    return float("inf") if kw is None else kw

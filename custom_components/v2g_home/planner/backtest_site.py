@@ -52,6 +52,10 @@ class Tariff:
         """Export price: spot less the seller's fee (no VAT for a household seller)."""
         return spot_per_kwh - self.sell_fee_per_kwh
 
+    def spot_of(self, sell_per_kwh: float) -> float:
+        """The spot price behind an export price (the inverse of `sell_price`)."""
+        return sell_per_kwh + self.sell_fee_per_kwh
+
 
 @dataclass(frozen=True, kw_only=True)
 class Trip:
@@ -84,7 +88,10 @@ class DeviceSpec:
 
 @dataclass(frozen=True, kw_only=True)
 class HouseLoad:
-    """House consumption: 24 hourly kW values by Danish local hour, or a recorded year of hourly kWh."""
+    """An hourly profile (house consumption or solar production).
+
+    24 kW values by Danish local hour, or a recorded year of hourly kWh.
+    """
 
     hourly_kw: tuple[float, ...] = (0.0,) * 24
     year_kwh: tuple[float, ...] = ()  # one value per hour from `first_hour` on
@@ -120,6 +127,9 @@ class SiteSpec:
     devices: tuple[DeviceSpec, ...]
     tariff: Tariff = field(default_factory=Tariff)
     house_load: HouseLoad = field(default_factory=HouseLoad)
+    solar: HouseLoad = field(
+        default_factory=HouseLoad
+    )  # production, same mapping as the load
     export_allowed: bool = True
     import_limit_kw: float | None = None
     export_limit_kw: float | None = None

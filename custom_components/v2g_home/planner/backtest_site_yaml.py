@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from datetime import UTC, datetime, time
+import math
 from typing import TYPE_CHECKING, Any, TypeIs
 
 import yaml
@@ -50,6 +51,7 @@ def site_from_mapping(data: Any, *, base_dir: Path) -> SiteSpec:
         devices=devices,
         tariff=_tariff(root.get("tariff", {})),
         house_load=_house_load(root, base_dir),
+        solar=_solar(root, base_dir),
         export_allowed=_bool(root, "export_allowed", "site", default=True),
         import_limit_kw=_optional_number(root, "import_limit_kw", "site"),
         export_limit_kw=_optional_number(root, "export_limit_kw", "site"),
@@ -161,7 +163,7 @@ def _house_load(root: dict[str, Any], base_dir: Path) -> HouseLoad:
         path = base_dir / str(root["house_load_file"])
         time_column = str(root.get("house_load_time_column", "utc_timestamp"))
         column = str(root.get("house_load_column", "household_load_kwh"))
-        first_hour, values = _load_file_values(path, time_column, column)
+        first_hour, values = load_profile(path, time_column, column)
         return HouseLoad(year_kwh=tuple(values), first_hour=first_hour)
     value = root.get("house_load_kw", 0.0)
     values_24 = (
@@ -178,6 +180,19 @@ def _house_load(root: dict[str, Any], base_dir: Path) -> HouseLoad:
             "house_load_kw: one number >= 0 or a list of 24 (per Danish local hour)"
         )
     return HouseLoad(hourly_kw=tuple(float(v) for v in values_24))
+
+
+def _solar(root: dict[str, Any], base_dir: Path) -> HouseLoad:
+    """Solar production: a recorded year of hourly kWh (`solar_file`), or none."""
+    if "solar_file" not in root:
+        return HouseLoad()
+    first_hour, values = load_profile(
+        base_dir / str(root["solar_file"]),
+        str(root.get("solar_time_column", "utc_timestamp")),
+        str(root.get("solar_column", "pv")),
+        where="solar_file",
+    )
+    return HouseLoad(year_kwh=tuple(values), first_hour=first_hour)
 
 
 def _mapping(data: Any, where: str) -> dict[str, Any]:
@@ -239,38 +254,44 @@ def _minutes(value: int) -> time:
     return time(value // 60, value % 60)
 
 
-def _load_file_values(
-    path: Path, time_column: str, column: str
+def load_profile(
+    path: Path, time_column: str, column: str, *, where: str = "house_load_file"
 ) -> tuple[datetime, list[float]]:
     """The first hour (UTC) and hourly kWh from a CSV, oldest first; blanks repeat the hour before."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))
     except (OSError, UnicodeDecodeError) as err:
-        raise SiteError(f"house_load_file: cannot read {path}: {err}") from err
+        raise SiteError(f"{where}: cannot read {path}: {err}") from err
     for name in (time_column, column):
         if not rows or name not in rows[0]:
-            raise SiteError(f"house_load_file: {path} has no column {name!r}")
+            raise SiteError(f"{where}: {path} has no column {name!r}")
     try:
         first = datetime.fromisoformat(rows[0][time_column])
     except ValueError:
         raise SiteError(
-            f"house_load_file: {path}:2: bad time {rows[0][time_column]!r}"
+            f"{where}: {path}:2: bad time {rows[0][time_column]!r}"
         ) from None
     if first.tzinfo is None:
         raise SiteError(
-            f"house_load_file: {path}:2: time {rows[0][time_column]!r} needs a UTC offset"
+            f"{where}: {path}:2: time {rows[0][time_column]!r} needs a UTC offset"
         )
     values: list[float] = []
     for line_number, row in enumerate(rows, start=2):
         cell = (row[column] or "").strip()
-        try:
-            # Negative hourly values are meter glitches: count them as no load.
-            values.append(
-                max(0.0, float(cell)) if cell else (values[-1] if values else 0.0)
-            )
-        except ValueError:
-            raise SiteError(
-                f"house_load_file: {path}:{line_number}: bad value {cell!r}"
-            ) from None
+        value = _hourly_value(cell, values[-1] if values else 0.0)
+        if value is None:
+            raise SiteError(f"{where}: {path}:{line_number}: bad value {cell!r}")
+        values.append(value)
     return first.astimezone(UTC), values
+
+
+def _hourly_value(cell: str, before: float) -> float | None:
+    """A cell's kWh (blank: the hour before; negative: 0, a meter glitch), None if not a number."""
+    if not cell:
+        return before
+    try:
+        value = float(cell)
+    except ValueError:
+        return None
+    return max(0.0, value) if math.isfinite(value) else None

@@ -8,7 +8,8 @@ import numpy as np
 
 from .arrays import FloatArray
 
-_DIRECT_BELOW = 4  # blocks: solve the last few at once, densely
+# Solve the last blocks at once, densely, once this few unknowns are left.
+_DIRECT_UNKNOWNS = 12
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,7 +41,7 @@ class BlockTridiagonal:
         lower = np.zeros_like(upper)
         lower[1:] = np.swapaxes(upper[:-1], 1, 2)
         self._levels: list[_Level] = []
-        while diagonal.shape[0] > _DIRECT_BELOW:
+        while diagonal.shape[0] * diagonal.shape[1] > _DIRECT_UNKNOWNS:
             diagonal, lower, upper = self._halve(diagonal, lower, upper)
         self._last = _dense_inverse(diagonal, lower, upper)
 
@@ -52,7 +53,7 @@ class BlockTridiagonal:
             diagonal = np.concatenate([diagonal, np.eye(d)[None]])
             lower = np.concatenate([lower, np.zeros((1, d, d))])
             upper = np.concatenate([upper, np.zeros((1, d, d))])
-        odd_inverse = np.linalg.inv(diagonal[1::2])
+        odd_inverse = _inverse(diagonal[1::2])
         even_lower, even_upper = lower[0::2], upper[0::2]
         odd_lower, odd_upper = lower[1::2], upper[1::2]
         via_left = np.zeros_like(odd_inverse)
@@ -111,7 +112,15 @@ def _dense_inverse(
         if i + 1 < n:
             dense[i * d : (i + 1) * d, (i + 1) * d : (i + 2) * d] = upper[i]
             dense[(i + 1) * d : (i + 2) * d, i * d : (i + 1) * d] = lower[i + 1]
-    return np.linalg.inv(dense)
+    return _inverse(dense)
+
+
+def _inverse(blocks: FloatArray) -> FloatArray:
+    """Inverses of a stack of square blocks; 1 x 1 blocks (one device) by a plain division."""
+    if blocks.shape[-1] == 1:
+        inverse: FloatArray = 1.0 / blocks
+        return inverse
+    return np.linalg.inv(blocks)
 
 
 def solve_block_tridiagonal(

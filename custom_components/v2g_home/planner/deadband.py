@@ -8,7 +8,8 @@ import numpy as np
 
 from .arrays import FloatArray, ProblemArrays, indices
 from .dispatch import realise
-from .lp import FlowBounds, Relaxation, one_setpoint_per_slot, solve_relaxation
+from .lp import FlowBounds, Relaxation, solve_relaxation
+from .one_way import one_setpoint_per_slot
 
 if TYPE_CHECKING:
     from collections.abc import Callable

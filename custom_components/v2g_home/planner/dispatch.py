@@ -8,6 +8,8 @@ from .arrays import DeviceArrays, FloatArray, floats
 
 # Flows below this are noise from the interior-point solution, not decisions.
 _NOISE_KW = 1e-3
+# A flow this close to a device limit is that limit (so "flat out" stores exactly what was reachable).
+_AT_LIMIT_KW = 1e-6
 
 
 def _guard_bounds(
@@ -39,7 +41,10 @@ def realise(device: DeviceArrays, hours: FloatArray, net_kw: FloatArray) -> Floa
     """
     spec = device.device
     if spec.min_power_kw <= 0:
-        clipped = np.clip(net_kw, -device.max_discharge_kw, device.max_charge_kw)
+        top, bottom = device.max_charge_kw, -device.max_discharge_kw
+        clipped = np.clip(net_kw, bottom, top)
+        clipped = np.where(np.abs(clipped - top) < _AT_LIMIT_KW, top, clipped)
+        clipped = np.where(np.abs(clipped - bottom) < _AT_LIMIT_KW, bottom, clipped)
         return np.where(np.abs(clipped) < _NOISE_KW, 0.0, clipped)
     eff_c, eff_d = spec.charge_efficiency, spec.discharge_efficiency
     dead_band = spec.min_power_kw

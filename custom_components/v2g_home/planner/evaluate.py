@@ -30,7 +30,11 @@ def grid_flows(
 def energy_path(
     device: DeviceArrays, hours: FloatArray, setpoint_kw: FloatArray
 ) -> FloatArray:
-    """Stored energy at every slot boundary (kWh) under the setpoints."""
+    """Stored energy at every slot boundary (kWh) under the setpoints.
+
+    A trip takes at most what is stored: a plan that falls short of a departure requirement sends
+    the car off with what it has, and it comes back empty, never below 0.
+    """
     spec = device.device
     stored = np.where(
         setpoint_kw > 0,
@@ -38,9 +42,13 @@ def energy_path(
         setpoint_kw / spec.discharge_efficiency,
     )
     start = device.energy_min_kwh[0]
-    return np.concatenate(
+    energy: FloatArray = np.concatenate(
         [[start], start + np.cumsum(hours * stored - device.trip_kwh)]
     )
+    for t in indices(device.trip_kwh > 0):
+        if energy[t + 1] < 0.0:
+            energy[t + 1 :] -= energy[t + 1]
+    return energy
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,7 +64,10 @@ class Outcome:
     export_revenue: float
     wear_costs: list[float]
     terminal_value: float
-    misses: list[Infeasibility]
+    misses: list[
+        Infeasibility
+    ]  # requirements missed that were not known to be unreachable
+    falls_short: bool  # below what was reachable at some requirement (known or not)
 
     @property
     def objective(self) -> float:
@@ -66,8 +77,8 @@ class Outcome:
 
     @property
     def rank(self) -> tuple[bool, float]:
-        """Plans that miss a requirement rank after those that do not; then by objective."""
-        return (bool(self.misses), self.objective)
+        """Plans that fall short of a requirement rank after those that do not; then by objective."""
+        return (self.falls_short, self.objective)
 
 
 def evaluate(arrays: ProblemArrays, setpoints: list[FloatArray]) -> Outcome:
@@ -95,21 +106,21 @@ def evaluate(arrays: ProblemArrays, setpoints: list[FloatArray]) -> Outcome:
             for d, e in zip(arrays.devices, energies, strict=True)
         ),
         misses=_misses(arrays, energies),
+        falls_short=_falls_short(arrays, energies),
     )
 
 
 def _misses(arrays: ProblemArrays, energies: list[FloatArray]) -> list[Infeasibility]:
     """Requirements these energies miss that were not already known to be unreachable."""
     found: list[Infeasibility] = []
-    last = len(arrays.boundaries) - 1
     for device, energy in zip(arrays.devices, energies, strict=True):
         known = {p.at for p in device.infeasibilities}
         miss = device.required_kwh - energy
         found.extend(
             Infeasibility(
-                kind=InfeasibilityKind.END_SOC
-                if k == last
-                else InfeasibilityKind.DEPARTURE_TARGET,
+                kind=InfeasibilityKind.DEPARTURE_TARGET
+                if k in device.departing
+                else InfeasibilityKind.END_SOC,
                 device_id=device.device.device_id,
                 at=arrays.boundaries[k],
                 shortfall=float(miss[k]),
@@ -118,6 +129,19 @@ def _misses(arrays: ProblemArrays, energies: list[FloatArray]) -> list[Infeasibi
             if arrays.boundaries[k] not in known
         )
     return found
+
+
+def _falls_short(arrays: ProblemArrays, energies: list[FloatArray]) -> bool:
+    """Whether any requirement ends below the most that could be reached there."""
+    return any(
+        bool(
+            (
+                np.minimum(device.required_kwh, device.energy_min_kwh) - energy
+                > _MISS_KWH
+            ).any()
+        )
+        for device, energy in zip(arrays.devices, energies, strict=True)
+    )
 
 
 def over_fuse(arrays: ProblemArrays, imported: FloatArray) -> list[Infeasibility]:

@@ -24,8 +24,6 @@ _BREAKDOWN = 100.0
 _MAX_ITERATIONS = 80
 _STEP = 0.995
 _FIXED_WITHIN = 1e-9  # a variable whose bounds are closer than this is fixed
-_ONE_WAY_ROUNDS = 5
-_BOTH_WAYS_KW = 1e-5
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,39 +78,6 @@ def solve_relaxation(
     with np.errstate(all="ignore"):
         x, iterations, converged = _interior_point(program)
     return _result(program, arrays, x, iterations, converged=converged)
-
-
-def one_setpoint_per_slot(
-    arrays: ProblemArrays, relaxation: Relaxation, flows: FlowBounds
-) -> Relaxation:
-    """The optimum (within `flows`) when no device charges and discharges in the same slot.
-
-    The linear model may charge and discharge one battery at once when import prices are negative
-    (the losses then earn money); one setpoint per slot cannot do that. Such slots are fixed to the
-    direction in which their stored energy moves, which keeps the SoC path feasible, and the model
-    is solved again until no slot does both. Burning only pays at negative prices, so the first
-    round fixes every negative-price slot at once (saving rounds on long horizons).
-    """
-    gain_c = np.array([[d.device.charge_efficiency] for d in arrays.devices])
-    loss_d = np.array([[1.0 / d.device.discharge_efficiency] for d in arrays.devices])
-    negative = (arrays.buy_per_kwh < 0) | (arrays.sell_per_kwh < 0)
-    for round_number in range(_ONE_WAY_ROUNDS):
-        both = np.minimum(relaxation.charge_kw, relaxation.discharge_kw) > _BOTH_WAYS_KW
-        if not both.any():
-            break
-        if round_number == 0:
-            both = both | negative[None, :]
-        stored = gain_c * relaxation.charge_kw - loss_d * relaxation.discharge_kw
-        flows = FlowBounds(
-            charge_min_kw=flows.charge_min_kw,
-            charge_max_kw=np.where(both & (stored < 0), 0.0, flows.charge_max_kw),
-            discharge_min_kw=flows.discharge_min_kw,
-            discharge_max_kw=np.where(
-                both & (stored >= 0), 0.0, flows.discharge_max_kw
-            ),
-        )
-        relaxation = solve_relaxation(arrays, flows)
-    return relaxation
 
 
 class _Iterate:

@@ -1,39 +1,37 @@
-"""Planner inputs and outputs: slots, storage devices, the site, and the resulting plan."""
+"""Planner inputs: slots, storage devices, the site and the terminal value (outputs: plan_types, re-exported)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import datetime
+from itertools import pairwise
 
+from . import checks
+from .plan_types import (
+    DevicePlan,
+    Infeasibility,
+    InfeasibilityKind,
+    Plan,
+    PlanTotals,
+    Reason,
+)
+from .slot import Slot
 
-@dataclass(frozen=True, kw_only=True)
-class Slot:
-    """One time slot with its prices and forecasts (power values are averages over the slot)."""
-
-    start: datetime  # timezone-aware UTC
-    duration: timedelta
-    buy_price_per_kwh: float
-    sell_price_per_kwh: float
-    house_load_kw: float = 0.0
-    solar_kw: float = 0.0
-
-    def __post_init__(self) -> None:
-        """Refuse slots that cannot be planned (a programming error, not a planning problem)."""
-        if self.start.tzinfo is None:
-            raise ValueError("slot start must be timezone-aware")
-        if self.duration <= timedelta(0):
-            raise ValueError(f"slot at {self.start} has no duration")
-
-    @property
-    def end(self) -> datetime:
-        """The end of the slot (exclusive)."""
-        return self.start + self.duration
-
-    @property
-    def hours(self) -> float:
-        """The slot's length in hours."""
-        return self.duration.total_seconds() / 3600.0
+__all__ = [
+    "AvailabilityWindow",
+    "Departure",
+    "DevicePlan",
+    "Infeasibility",
+    "InfeasibilityKind",
+    "Plan",
+    "PlanTotals",
+    "PlanningProblem",
+    "Reason",
+    "Site",
+    "Slot",
+    "StorageDevice",
+    "TerminalValue",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +49,15 @@ class Departure:
     time: datetime
     target_soc: float  # fraction of usable capacity
     trip_energy_kwh: float = 0.0
+
+    def __post_init__(self) -> None:
+        """Refuse a target outside 0..1 and a trip that is not a finite amount of energy."""
+        if self.time.tzinfo is None:
+            raise ValueError("departure time must be timezone-aware")
+        owner = f"departure at {self.time}"
+        checks.fraction(owner, target_soc=self.target_soc)
+        checks.finite(owner, trip_energy_kwh=self.trip_energy_kwh)
+        checks.non_negative(owner, trip_energy_kwh=self.trip_energy_kwh)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,9 +89,18 @@ class StorageDevice:
     end_soc_min: float | None = None  # e.g. "at least the starting SoC" in backtests
 
     def __post_init__(self) -> None:
-        """Refuse settings no battery has (a programming or configuration error)."""
+        """Refuse settings no battery has and states no battery is in (NaN, SoC outside 0..1)."""
+        name = self.device_id
+        checks.finite(
+            name,
+            capacity_kwh=self.capacity_kwh,
+            max_charge_kw=self.max_charge_kw,
+            max_discharge_kw=self.max_discharge_kw,
+            min_power_kw=self.min_power_kw,
+            wear_per_kwh=self.wear_per_kwh,
+        )
         if self.capacity_kwh <= 0:
-            raise ValueError(f"{self.device_id}: capacity must be positive")
+            raise ValueError(f"{name}: capacity must be positive")
         limits = (
             self.max_charge_kw,
             self.max_discharge_kw,
@@ -92,11 +108,22 @@ class StorageDevice:
             self.wear_per_kwh,
         )
         if min(limits) < 0:
-            raise ValueError(f"{self.device_id}: powers and wear cannot be negative")
+            raise ValueError(f"{name}: powers and wear cannot be negative")
         if not (0 < self.charge_efficiency <= 1 and 0 < self.discharge_efficiency <= 1):
-            raise ValueError(f"{self.device_id}: efficiencies must be in (0, 1]")
+            raise ValueError(f"{name}: efficiencies must be in (0, 1]")
         if not 0 <= self.soc_min <= self.soc_max <= 1:
-            raise ValueError(f"{self.device_id}: need 0 <= soc_min <= soc_max <= 1")
+            raise ValueError(f"{name}: need 0 <= soc_min <= soc_max <= 1")
+        checks.fraction(
+            name, initial_soc=self.initial_soc, reserve_soc=self.reserve_soc
+        )
+        if self.end_soc_min is not None:
+            checks.fraction(name, end_soc_min=self.end_soc_min)
+        for departure in self.departures:
+            if departure.trip_energy_kwh > self.capacity_kwh:
+                raise ValueError(
+                    f"{name}: the trip at {departure.time} needs {departure.trip_energy_kwh} kWh,"
+                    f" more than the battery's {self.capacity_kwh} kWh"
+                )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,18 +134,47 @@ class Site:
     export_limit_kw: float = float("inf")
     export_allowed: bool = True
 
+    def __post_init__(self) -> None:
+        """Limits are zero or more; infinity means no limit, NaN is refused."""
+        checks.non_negative(
+            "site",
+            import_limit_kw=self.import_limit_kw,
+            export_limit_kw=self.export_limit_kw,
+        )
+
 
 @dataclass(frozen=True, kw_only=True)
 class TerminalValue:
-    """How energy left in storage after the last known price is valued (per kWh stored).
+    """How energy left in storage after the last known price is valued.
 
-    With `price_per_kwh` set, that value is used as is. Otherwise it is (q - wear) x discharge
-    efficiency, floored at 0, where q is the `quantile` of the horizon's sell prices (the buy price
-    where that is lower): what a typical later hour would pay for the energy, after losses and wear.
+    With `lookahead` (slots after the horizon with expected prices and loads, e.g. learned from
+    history by `expected.expected_prices`), the plan looks ahead over them: energy left at the
+    horizon's end is worth what the plan would earn with it there (serving the house at the
+    expected buy price, exporting, or saving a purchase). Their setpoints are not part of the plan.
+    At the end of the horizon (or of the lookahead), a kWh stored is worth `price_per_kwh` if set,
+    else (q - wear) x discharge efficiency, floored at 0, where q is the `quantile` of the sell
+    prices (the buy price where that is lower): what a typical later hour would pay for it.
     """
 
     price_per_kwh: float | None = None
     quantile: float = 0.5
+    lookahead: tuple[Slot, ...] = ()
+
+    def __post_init__(self) -> None:
+        """A given value must be finite, the quantile a fraction, the lookahead in time order."""
+        if self.price_per_kwh is not None:
+            checks.finite("terminal value", price_per_kwh=self.price_per_kwh)
+        checks.fraction("terminal value", quantile=self.quantile)
+        _in_order(self.lookahead)
+
+
+def _in_order(slots: tuple[Slot, ...]) -> None:
+    """Slots must be in time order without overlaps (a gap is a stretch where nothing happens)."""
+    for before, after in pairwise(slots):
+        if after.start < before.end:
+            raise ValueError(
+                f"slot at {after.start} overlaps the one at {before.start}"
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -131,101 +187,8 @@ class PlanningProblem:
     terminal_value: TerminalValue = field(default_factory=TerminalValue)
 
     def __post_init__(self) -> None:
-        """Slots must be in time order without overlaps (a gap is a stretch where nothing happens)."""
-        for before, after in zip(self.slots, self.slots[1:], strict=False):
-            if after.start < before.end:
-                raise ValueError(
-                    f"slot at {after.start} overlaps the one at {before.start}"
-                )
-
-
-class Reason(StrEnum):
-    """Why a device does what it does in a slot (machine-readable, for the UI)."""
-
-    CHARGE_CHEAP = "charge_cheap"
-    CHARGE_NEGATIVE_PRICE = "charge_negative_price"
-    CHARGE_SOLAR = "charge_solar"
-    CHARGE_FOR_DEPARTURE = "charge_for_departure"
-    CHARGE_TO_RESERVE = "charge_to_reserve"
-    SERVE_HOME = "serve_home"
-    EXPORT_PEAK = "export_peak"
-    HOLD_FOR_DEPARTURE = "hold_for_departure"
-    IDLE = "idle"
-    UNAVAILABLE = "unavailable"
-
-
-class InfeasibilityKind(StrEnum):
-    """What could not be met; the plan then does the best it can."""
-
-    DEPARTURE_TARGET = "departure_target"  # the target SoC cannot be reached in time
-    END_SOC = "end_soc"  # end_soc_min cannot be reached
-    IMPORT_LIMIT = "import_limit"  # the house needs more than the fuse allows
-    EXPORT_LIMIT = (
-        "export_limit"  # solar or discharge beyond the export cap cannot be avoided
-    )
-
-
-@dataclass(frozen=True, kw_only=True)
-class Infeasibility:
-    """One requirement the plan cannot meet, with how far off the best plan stays."""
-
-    kind: InfeasibilityKind
-    device_id: str | None
-    at: datetime
-    shortfall: float  # kWh below a SoC requirement, or kW beyond a site limit
-
-
-@dataclass(frozen=True, kw_only=True)
-class DevicePlan:
-    """One device's schedule: a signed setpoint per slot and the SoC at every slot boundary."""
-
-    device_id: str
-    setpoint_kw: tuple[
-        float, ...
-    ]  # len(slots); + charging, - discharging, at the grid side
-    soc: tuple[float, ...]  # len(slots) + 1; fractions, soc[0] is the starting SoC
-    reasons: tuple[Reason, ...]  # len(slots)
-    wear_cost: float
-    terminal_value: float  # per kWh stored, as used by the optimiser
-
-
-@dataclass(frozen=True, kw_only=True)
-class PlanTotals:
-    """Money over the horizon (in the price series' currency)."""
-
-    import_cost: float
-    export_revenue: float
-    wear_cost: float
-    baseline_cost: float  # import cost minus export revenue without any storage
-    net_cost: float  # import_cost - export_revenue + wear_cost
-    savings: float  # baseline_cost - net_cost
-
-
-@dataclass(frozen=True, kw_only=True)
-class Plan:
-    """The optimiser's answer."""
-
-    slots: tuple[Slot, ...]
-    devices: tuple[DevicePlan, ...]
-    grid_import_kw: tuple[float, ...]  # len(slots), >= 0
-    grid_export_kw: tuple[float, ...]  # len(slots), >= 0
-    totals: PlanTotals
-    objective: (
-        float  # net_cost minus the terminal value of stored energy (what was minimised)
-    )
-    relaxed_objective: float  # the same without the dead band (the linear optimum)
-    infeasibilities: tuple[Infeasibility, ...] = ()
-    # False: the solver failed numerically and the plan is the idle fallback.
-    solver_converged: bool = True
-
-    @property
-    def feasible(self) -> bool:
-        """Whether every requirement is met."""
-        return not self.infeasibilities
-
-    def device(self, device_id: str) -> DevicePlan:
-        """The plan of one device by its id."""
-        for device_plan in self.devices:
-            if device_plan.device_id == device_id:
-                return device_plan
-        raise KeyError(device_id)
+        """Slots in time order without overlaps; a lookahead starts after the last slot."""
+        _in_order(self.slots)
+        ahead = self.terminal_value.lookahead
+        if ahead and self.slots and ahead[0].start < self.slots[-1].end:
+            raise ValueError("the lookahead must start after the horizon's last slot")

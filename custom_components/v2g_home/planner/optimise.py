@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from .arrays import FloatArray, ProblemArrays, compile_problem, floats
+from .arrays import FloatArray, ProblemArrays, compile_problem, floats, horizon_part
 from .deadband import dead_band_plan, has_dead_band
 from .dispatch import realise
 from .evaluate import Outcome, evaluate, grid_flows, over_fuse
-from .lp import FlowBounds, Relaxation, one_setpoint_per_slot, solve_relaxation
+from .lp import Relaxation, solve_relaxation
 from .lp_layout import penalty_per_kwh
 from .model import DevicePlan, Plan, PlanningProblem, PlanTotals
+from .one_way import realisable
 from .reasons import device_reasons
 
 
@@ -30,23 +33,43 @@ def _outcome(arrays: ProblemArrays) -> tuple[Outcome, float | None, bool]:
     relaxation = solve_relaxation(arrays)
     if not relaxation.converged:  # numerical trouble: doing nothing is always safe
         return evaluate(arrays, idle), None, False
-    realisable = one_setpoint_per_slot(arrays, relaxation, FlowBounds.of(arrays))
+    one_way = realisable(
+        arrays, relaxation, lambda r: evaluate(arrays, _followed(arrays, r)).rank
+    )
     if has_dead_band(arrays):
-        setpoints = dead_band_plan(
-            arrays, realisable, lambda s: evaluate(arrays, s).rank
-        )
+        setpoints = dead_band_plan(arrays, one_way, lambda s: evaluate(arrays, s).rank)
     else:
-        net = realisable.charge_kw - realisable.discharge_kw
-        setpoints = [
-            realise(d, arrays.hours, net[i]) for i, d in enumerate(arrays.devices)
-        ]
+        setpoints = _followed(arrays, one_way)
     return evaluate(arrays, setpoints), _relaxed_objective(arrays, relaxation), True
 
 
+def _followed(arrays: ProblemArrays, relaxation: Relaxation) -> list[FloatArray]:
+    """Setpoints that follow a linear optimum's net flows (see dispatch.realise)."""
+    net = relaxation.charge_kw - relaxation.discharge_kw
+    return [realise(d, arrays.hours, net[i]) for i, d in enumerate(arrays.devices)]
+
+
 def plan(problem: PlanningProblem) -> Plan:
-    """The cheapest schedule for every device over the problem's slots (see docs/planner.md)."""
-    arrays = compile_problem(problem)
+    """The cheapest schedule for every device over the problem's slots (see docs/planner.md).
+
+    With a lookahead (see TerminalValue) the problem is planned over the horizon and the lookahead
+    together; the plan keeps the horizon's part. `objective` and `relaxed_objective` stay what was
+    minimised over both.
+    """
+    policy = problem.terminal_value
+    ahead = policy.lookahead if problem.slots else ()
+    whole = replace(
+        problem,
+        slots=problem.slots + ahead,
+        terminal_value=replace(policy, lookahead=()),
+    )
+    arrays = compile_problem(whole)
     outcome, relaxed, converged = _outcome(arrays)
+    objective = outcome.objective
+    if ahead:
+        arrays = horizon_part(arrays, len(problem.slots))
+        kept = [power[: len(problem.slots)] for power in outcome.setpoints]
+        outcome = evaluate(arrays, kept)
     base_import, base_export = grid_flows(arrays, np.zeros(arrays.hours.size))
     baseline = float(
         (arrays.buy_per_kwh * base_import * arrays.hours).sum()
@@ -87,8 +110,8 @@ def plan(problem: PlanningProblem) -> Plan:
             net_cost=net_cost,
             savings=baseline - net_cost,
         ),
-        objective=outcome.objective,
-        relaxed_objective=outcome.objective if relaxed is None else relaxed,
+        objective=objective,
+        relaxed_objective=objective if relaxed is None else relaxed,
         infeasibilities=(
             *known,
             *outcome.misses,

@@ -139,7 +139,7 @@ def load_price_file(
         raise PriceFileError(
             f"{path} has no prices between {start or 'the start'} and {end or 'the end'} (Danish time)"
         )
-    slots, filled = _contiguous(selected, layout.default_step)
+    slots, filled = contiguous_slots(selected, layout.default_step)
     return SpotPrices(
         file_format=layout.file_format,
         area=None if layout.area_column is None else area,
@@ -238,7 +238,7 @@ def _danish(moment: datetime) -> str:
     return moment.astimezone(DANISH_TIME).strftime("%Y-%m-%d %H:%M")
 
 
-def _contiguous(
+def contiguous_slots(
     prices: dict[datetime, float], default_step: timedelta
 ) -> tuple[tuple[SpotSlot, ...], int]:
     """Give every slot its length and fill holes with the price before them, counting the filled slots."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+import math
 from typing import TYPE_CHECKING, Final
 
 from .models import BuyAndSell, PriceSeries
@@ -58,16 +59,24 @@ def _from_dkk(amount_dkk: float, currency: str) -> float:
 def apply_tariffs(
     series: PriceSeries, settings: TariffSettings
 ) -> tuple[BuyAndSell, ...]:
-    """Return buy and sell prices for every slot of the spot series, in the series' currency."""
-    return tuple(
-        BuyAndSell(
-            start=slot.start,
-            duration=slot.duration,
-            spot_per_kwh=slot.price_per_kwh,
-            buy_per_kwh=settings.buy_per_kwh(
-                slot.price_per_kwh, slot.start, series.currency
-            ),
-            sell_per_kwh=settings.sell_per_kwh(slot.price_per_kwh, series.currency),
-        )
-        for slot in series.slots
-    )
+    """Return buy and sell prices for every slot of the spot series, in the series' currency.
+
+    A slot whose spot, buy or sell price is not a finite number (a broken source or grid-rate
+    template) is left out: a gap the planner does not plan over, never a NaN setpoint.
+    """
+    priced: list[BuyAndSell] = []
+    for slot in series.slots:
+        spot = slot.price_per_kwh
+        buy = settings.buy_per_kwh(spot, slot.start, series.currency)
+        sell = settings.sell_per_kwh(spot, series.currency)
+        if math.isfinite(spot) and math.isfinite(buy) and math.isfinite(sell):
+            priced.append(
+                BuyAndSell(
+                    start=slot.start,
+                    duration=slot.duration,
+                    spot_per_kwh=spot,
+                    buy_per_kwh=buy,
+                    sell_per_kwh=sell,
+                )
+            )
+    return tuple(priced)

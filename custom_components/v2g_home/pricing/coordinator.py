@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.event import async_track_utc_time_change
+from homeassistant.helpers.event import (
+    async_track_state_change_event,
+    async_track_utc_time_change,
+)
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -32,6 +35,7 @@ from ..prices.entity_adapters import (
     parse_nordpool_core_response,
 )
 from ..prices.models import (
+    BuyAndSell,
     PriceError,
     PriceForecast,
     PriceSeries,
@@ -48,6 +52,8 @@ from ..prices.schedule import (
 )
 from ..prices.series import merge_series
 from ..prices.tariffs import TariffError
+from .issues import update_tariff_issue
+from .kept import KeptPrices, with_kept
 from .settings import tariff_settings_from
 
 if TYPE_CHECKING:
@@ -91,44 +97,52 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
         self._fetched_at: datetime | None = None
         self._failures = 0
         self._stop_tick: Callable[[], None] | None = None
+        self._stop_watch: Callable[[], None] | None = None
         self.data = empty_forecast(currency=self.currency, source=self.source)
+        self._kept_prices = KeptPrices(hass, entry.entry_id, self.currency)
+        self._kept: tuple[BuyAndSell, ...] = ()
 
     async def _async_setup(self) -> None:
-        """Refresh the entities at every quarter hour, when the current slot changes."""
+        """Load the prices kept before a restart; refresh the entities at every quarter hour."""
+        self._kept = await self._kept_prices.async_load(dt_util.utcnow())
         self._stop_tick = async_track_utc_time_change(
             self.hass, self._on_slot_boundary, minute=(0, 15, 30, 45), second=0
         )
+        if self.source == SOURCE_ENTITY and self.price_entity:
+            # A price entity that changes (or goes unavailable) is read at once, not at the next poll.
+            self._stop_watch = async_track_state_change_event(
+                self.hass, [self.price_entity], self._on_price_entity
+            )
 
     async def async_shutdown(self) -> None:
-        """Stop the quarter-hour tick as well as the refresh timer."""
-        if self._stop_tick is not None:
-            self._stop_tick()
-            self._stop_tick = None
+        """Stop the quarter-hour tick as well as the refresh timer; keep the prices for the next start."""
+        for stop in (self._stop_tick, self._stop_watch):
+            if stop is not None:
+                stop()
+        self._stop_tick = self._stop_watch = None
         await super().async_shutdown()
+        if self.data.slots:
+            await self._kept_prices.async_flush(self.data)
+
+    @callback
+    def async_update_listeners(self) -> None:
+        """Tell the listeners, and keep what they were told (for the next start, and for a refresh that comes back with less)."""
+        if self.data.slots:
+            self._kept = self.data.slots
+            self._kept_prices.save(self.data)
+        super().async_update_listeners()
+
+    @callback
+    def _on_price_entity(self, _event: Event[EventStateChangedData]) -> None:
+        # Straight to a refresh, not through the debouncer: reading the attributes is cheap.
+        self.config_entry.async_create_task(
+            self.hass, self.async_refresh(), "v2g_home price entity changed"
+        )
 
     @callback
     def _on_slot_boundary(self, now: datetime) -> None:
         self._update_issue(now)
         self.async_update_listeners()
-
-    def _update_tariff_issue(self, now: datetime) -> None:
-        """Tell the user when the grid tariff preset has no sourced rates for today (rates carry on)."""
-        grid = self.tariffs.grid
-        if grid is None or grid.holds_on(danish_day(now)):
-            ir.async_delete_issue(self.hass, DOMAIN, self.tariff_issue_id)
-            return
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            self.tariff_issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="tariff_outdated",
-            translation_placeholders={
-                "preset": grid.name,
-                "valid_to": str(grid.valid_to or "-"),
-            },
-        )
 
     async def _async_update_data(self) -> PriceForecast:
         """Fetch, merge with what is known, apply tariffs; never fail, mark staleness instead."""
@@ -172,6 +186,8 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
         except TariffError as err:
             LOGGER.warning("Prices could not be computed: %s", err)
             slots, error = self.data.slots, str(err)
+        # Until fresh prices cover them, the prices kept from before a restart go on.
+        slots = with_kept(slots, self._kept, now)
         forecast = PriceForecast(
             currency=self.currency,
             source=self._spot.source,
@@ -183,7 +199,7 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
             last_error=error,
         )
         self._update_issue(now, forecast)
-        self._update_tariff_issue(now)
+        update_tariff_issue(self.hass, self.tariff_issue_id, self.tariffs.grid, now)
         return forecast
 
     def _polls_attributes(self) -> bool:
@@ -253,9 +269,9 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
     def _update_issue(
         self, now: datetime, forecast: PriceForecast | None = None
     ) -> None:
-        """Raise a repair issue when the next 12 hours are not fully priced; clear it when they are."""
+        """Raise a repair issue when the feed fails or the next 12 hours are not fully priced; clear it after."""
         current = forecast or self.data
-        if current.covers_hours_ahead(now, NO_PRICES_HORIZON_H):
+        if not current.stale and current.covers_hours_ahead(now, NO_PRICES_HORIZON_H):
             ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
             return
         ir.async_create_issue(

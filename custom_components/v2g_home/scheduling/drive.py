@@ -8,20 +8,83 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN, LOGGER
-from ..control.decide import Action, Situation, decide
+from ..control.decide import Action, Force, Situation, decide, force_refusal
 from ..control.modes import ControlMode
 from ..coordinators.charger import ChargerCoordinator
 from ..coordinators.pack import PackCoordinator
+from .planning import devices_in_auto
 from .snapshot import snapshot
 from .view import planned_setpoint_kw
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from ..control.snapshot import DeviceSnapshot
     from .guard import DeviceGuard
     from .scheduler import Scheduler
 
 EVENT_EXPORT_STARTED = f"{DOMAIN}_export_started"
 EVENT_EXPORT_STOPPED = f"{DOMAIN}_export_stopped"
+
+
+def situation_for(
+    scheduler: Scheduler,
+    device_id: str,
+    now: datetime,
+    *,
+    force: Force | None,
+    planned_kw: float | None = None,
+) -> Situation:
+    """What control needs to decide for one device now (the plan's setpoint unless given)."""
+    guard = scheduler.guards[device_id]
+    device = snapshot(
+        device_id, scheduler.devices[device_id], reading_age_s=guard.reading_age_s(now)
+    )
+    return Situation(
+        device=device,
+        now=now,
+        settings=scheduler.settings,
+        planned_kw=planned_setpoint_kw(scheduler.plan, device_id, now)
+        if planned_kw is None
+        else planned_kw,
+        force=force,
+        departure=scheduler.departure_for(device_id, now) if device.is_car else None,
+        prices_known=scheduler.prices_known(now),
+        may_probe_soc=guard.may_probe_soc(device, now),
+    )
+
+
+async def async_apply_force(
+    scheduler: Scheduler, device_id: str | None, force: Force
+) -> None:
+    """Apply a user's override to the devices in auto it names; a translated error when none can act."""
+    in_auto = devices_in_auto(scheduler.devices, device_id)
+    now = dt_util.utcnow()
+    refusals = {
+        key: force_refusal(
+            situation_for(scheduler, key, now, force=force, planned_kw=0.0)
+        )
+        for key in in_auto
+    }
+    able = [key for key, refusal in refusals.items() if refusal is None]
+    if not able:
+        # Nothing would act on it: say why rather than succeed without effect.
+        key, refusal = next(iter(refusals.items()))
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key=f"force_{refusal}",
+            translation_placeholders={"device": scheduler.devices[key].name},
+        )
+    for key in able:
+        scheduler.forces[key] = force
+    scheduler.overrides.changed()
+    await drive_all(scheduler, "force")
+
+
+async def drive_all(scheduler: Scheduler, reason: str) -> None:
+    """Drive every device of the site now, one after the other."""
+    for device_id in list(scheduler.devices):
+        await drive_device(scheduler, device_id, reason)
 
 
 async def drive_device(scheduler: Scheduler, device_id: str, reason: str) -> None:
@@ -31,23 +94,16 @@ async def drive_device(scheduler: Scheduler, device_id: str, reason: str) -> Non
     coordinator = scheduler.devices[device_id]
     guard = scheduler.guards[device_id]
     now = dt_util.utcnow()
-    device = snapshot(device_id, coordinator, reading_age_s=guard.reading_age_s(now))
-    guard.check_unreachable(device, now)
-    command = decide(
-        Situation(
-            device=device,
-            now=now,
-            settings=scheduler.settings,
-            planned_kw=planned_setpoint_kw(scheduler.plan, device_id, now),
-            force=scheduler.forces.get(device_id),
-            departure=scheduler.departure_for(device_id, now)
-            if device.is_car
-            else None,
-            prices_known=scheduler.prices_known(now),
-        )
+    situation = situation_for(
+        scheduler, device_id, now, force=scheduler.forces.get(device_id)
     )
+    device = situation.device
+    guard.check_unreachable(device, now)
+    command = decide(situation)
+    guard.last_command = command
     if command.force_expired:
         scheduler.forces.pop(device_id, None)
+        scheduler.overrides.changed()
     if command.action is Action.HOLD:
         LOGGER.info("%s reached its reserve; discharging stops", device.name)
         await _hold(coordinator, device.name)

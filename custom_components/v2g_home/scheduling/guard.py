@@ -6,16 +6,21 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN
+from ..control.modes import ControlMode
 from ..control.safety import at_soc_limit, follows
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
+    from ..control.decide import Command
     from ..control.snapshot import DeviceSnapshot
 
 UNREACHABLE_FOR = timedelta(minutes=15)
+# How long a car with an unknown SoC may charge slowly to make its charger report the SoC.
+SOC_PROBE_FOR = timedelta(minutes=10)
 READBACK_POLLS = 3
 READBACK_WINDOW = timedelta(seconds=60)
 
@@ -36,6 +41,8 @@ class DeviceGuard:
         self.commanded_at: datetime | None = None
         self.polls_since_command = 0
         self.exporting = False
+        self.last_command: Command | None = None
+        self._probe_since: datetime | None = None
         self.unreachable_issue = f"device_unreachable_{entry_id}_{device_id}"
         self.readback_issue = f"setpoint_not_applied_{entry_id}_{device_id}"
 
@@ -44,6 +51,17 @@ class DeviceGuard:
         if self.unavailable_since is not None or self.last_ok is None:
             return None
         return (now - self.last_ok).total_seconds()
+
+    def may_probe_soc(self, device: DeviceSnapshot, now: datetime) -> bool:
+        """Whether a plugged-in car with an unknown SoC may still charge slowly to learn it (once per plug-in)."""
+        if not device.is_car or not device.available:
+            self._probe_since = None  # unplugged: the next car gets its own probe
+            return False
+        if device.known_soc_pct is not None:
+            return False
+        if self._probe_since is None:
+            self._probe_since = now
+        return now - self._probe_since < SOC_PROBE_FOR
 
     def seen(self, device: DeviceSnapshot, answering: bool, now: datetime) -> None:
         """Account for one poll: answering or not, and what its power says about the setpoint."""
@@ -58,9 +76,11 @@ class DeviceGuard:
         self.check_unreachable(device, now)
 
     def check_unreachable(self, device: DeviceSnapshot, now: datetime) -> None:
-        """Raise the repair once the device has been away for long."""
+        """Raise the repair at once for a device V2G Home drives, after long for one it only watches."""
         since = self.unavailable_since
-        if since is None or now - since <= UNREACHABLE_FOR:
+        if since is None:
+            return
+        if device.mode is ControlMode.OFF and now - since <= UNREACHABLE_FOR:
             return
         ir.async_create_issue(
             self.hass,
@@ -71,7 +91,7 @@ class DeviceGuard:
             translation_key="device_unreachable",
             translation_placeholders={
                 "device": device.name,
-                "minutes": str(int((now - since).total_seconds() // 60)),
+                "since": dt_util.as_local(since).strftime("%H:%M"),
             },
         )
 

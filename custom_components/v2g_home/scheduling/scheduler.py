@@ -16,18 +16,18 @@ from homeassistant.util import dt as dt_util
 from ..const import DOMAIN
 from ..control.decide import Force
 from ..control.settings import OneOffDeparture, SchedulerSettings, next_departure
-from .drive import drive_device
+from .drive import async_apply_force, drive_all, drive_device
 from .guard import DeviceGuard
+from .overrides import Overrides
 from .planning import (
     HouseForecastProvider,
     PlanInputs,
     async_make_plan,
-    devices_in_auto,
     update_departure_issue,
 )
 from .settings_store import SettingsStore
 from .snapshot import snapshot
-from .view import plan_as_dict, soc_drifted
+from .view import commands_as_dict, plan_as_dict, replan_reason
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -65,8 +65,7 @@ class Scheduler:
         self.last_reason: str | None = None
         self.grid_only = True
         self.house_forecast_provider: HouseForecastProvider | None = None
-        self.departures: dict[str | None, OneOffDeparture] = {}
-        self.forces: dict[str | None, Force] = {}
+        self.overrides = Overrides(hass, entry.entry_id)
         self.guards: dict[str, DeviceGuard] = {}
         self._store = SettingsStore(hass, entry.entry_id)
         self._unsubscribe: list[CALLBACK_TYPE] = []
@@ -93,6 +92,7 @@ class Scheduler:
     async def async_load(self) -> None:
         """Read the stored settings (before the entities are created)."""
         self.settings = await self._store.async_load()
+        await self.overrides.async_load(dt_util.utcnow())
         for device_id, coordinator in self.devices.items():
             self.guards[device_id] = DeviceGuard(
                 self.hass, self.entry.entry_id, device_id, coordinator.base_interval
@@ -129,6 +129,7 @@ class Scheduler:
             self._unsubscribe.pop()()
         for guard in self.guards.values():
             guard.remove_issues()
+        await self.overrides.async_flush()
 
     @callback
     def async_add_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
@@ -154,6 +155,7 @@ class Scheduler:
         self.departures[device_id] = OneOffDeparture(
             when=dt_util.as_utc(when), target_soc_pct=target_soc_pct
         )
+        self.overrides.changed()
         await self.async_request_replan("departure")
 
     async def async_force(
@@ -170,10 +172,17 @@ class Scheduler:
             until=dt_util.as_utc(until),
             target_soc_pct=target_soc_pct,
         )
-        in_auto = devices_in_auto(self.devices, device_id)
-        for key in in_auto:
-            self.forces[key] = force
-        await self._async_drive_all("force")
+        await async_apply_force(self, device_id, force)
+
+    @property
+    def forces(self) -> dict[str | None, Force]:
+        """Pending forces by device id (None: every device)."""
+        return self.overrides.forces
+
+    @property
+    def departures(self) -> dict[str | None, OneOffDeparture]:
+        """Pending one-off trips by device id (None: every car)."""
+        return self.overrides.departures
 
     def departure_for(
         self, device_id: str, now: datetime
@@ -227,7 +236,7 @@ class Scheduler:
             },
         )
         self._notify()
-        await self._async_drive_all(reason)
+        await drive_all(self, reason)
 
     async def _async_plan(
         self, now: datetime, snapshots: list[DeviceSnapshot]
@@ -251,10 +260,6 @@ class Scheduler:
         )
         return plan
 
-    async def _async_drive_all(self, reason: str) -> None:
-        for device_id in list(self.devices):
-            await drive_device(self, device_id, reason)
-
     @callback
     def _on_prices(self) -> None:
         prices = self.prices
@@ -272,13 +277,7 @@ class Scheduler:
         self.guards[device_id].seen(found, coordinator.last_update_success, now)
         before = self._seen.get(device_id)
         self._seen[device_id] = (found.mode, found.available)
-        reason: str | None = None
-        if before is not None and before[0] is not found.mode:
-            reason = "mode"
-        elif before is not None and before[1] != found.available:
-            reason = "plugged_in" if found.available else "unavailable"
-        elif soc_drifted(self.plan, self.planned_at, found, now):
-            reason = "soc_drift"
+        reason = replan_reason(before, found, self.plan, self.planned_at, now)
         if reason is not None:
             self.entry.async_create_task(self.hass, self.async_request_replan(reason))
         else:
@@ -292,8 +291,9 @@ class Scheduler:
 
     @callback
     def _on_watchdog(self, _now: datetime) -> None:
-        self.entry.async_create_task(self.hass, self._async_drive_all("watchdog"))
+        self.entry.async_create_task(self.hass, drive_all(self, "watchdog"))
 
     def plan_as_dict(self) -> dict[str, Any]:
-        """The plan as action response data."""
-        return plan_as_dict(self.plan, self.planned_at, self.names())
+        """The plan as action response data, with what each device does right now and why."""
+        now = commands_as_dict({k: g.last_command for k, g in self.guards.items()})
+        return plan_as_dict(self.plan, self.planned_at, self.names()) | {"now": now}

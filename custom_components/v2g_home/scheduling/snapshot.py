@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..const import CHARGER_MAX_POWER_KW, CHARGER_MIN_POWER_KW
 from ..control.snapshot import DeviceSnapshot
 from ..coordinators.charger import ChargerCoordinator
 from ..coordinators.pack import PackCoordinator
+from ..devices.charger import SessionState
 
 if TYPE_CHECKING:
     from ..coordinators.base import DeviceCoordinator
 
-# One-way efficiency of the Quasar 1 with a Leaf (AC to battery and back): owners measure
-# roughly 85 % round trip, so about 0.92 each way.
+# One-way efficiency of a bidirectional charger with its car (AC to battery and back): Quasar 1 owners
+# measure roughly 85 % round trip, so about 0.92 each way.
 CAR_EFFICIENCY = 0.92
 # One-way efficiency of a stationary lithium pack with its inverter (about 90 % round trip).
 PACK_EFFICIENCY = 0.95
@@ -30,22 +30,28 @@ def snapshot(
     poll_s = coordinator.base_interval.total_seconds()
     if isinstance(coordinator, ChargerCoordinator):
         data = coordinator.data
-        max_kw = CHARGER_MAX_POWER_KW
-        if data is not None and data.reading.max_power_kw >= CHARGER_MIN_POWER_KW:
-            max_kw = min(CHARGER_MAX_POWER_KW, data.reading.max_power_kw)
+        status = None if data is None else data.status
+        caps = None if status is None else status.capabilities
         return DeviceSnapshot(
             device_id=device_id,
             name=coordinator.name,
             is_car=True,
             mode=coordinator.control.mode,
-            available=answering and data is not None and data.leaf.plugged_in is True,
-            soc_pct=None if data is None else data.leaf.soc.soc_pct,
-            capacity_kwh=coordinator.leaf.capacity_kwh,
-            max_charge_kw=max_kw,
-            max_discharge_kw=max_kw,
-            min_power_kw=CHARGER_MIN_POWER_KW,
+            # A car on the plug whose session is still starting cannot be commanded yet.
+            available=answering
+            and data is not None
+            and data.car.plugged_in is True
+            and data.status.state is not SessionState.CONNECTING,
+            soc_pct=None if data is None else data.car.soc.soc_pct,
+            capacity_kwh=coordinator.car.capacity_kwh,
+            max_charge_kw=0.0 if caps is None else caps.max_charge_kw,
+            max_discharge_kw=0.0 if caps is None else caps.max_discharge_kw,
+            # The planner takes one dead band for both directions: the larger one is safe for both.
+            min_power_kw=0.0
+            if caps is None
+            else max(caps.min_charge_kw, caps.min_discharge_kw),
             efficiency=CAR_EFFICIENCY,
-            power_kw=None if data is None else data.reading.power_kw,
+            power_kw=None if status is None else status.power_kw,
             answering=answering,
             reading_age_s=reading_age_s,
             poll_interval_s=poll_s,

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import date, datetime
 
+    from ..control.decide import Command
+    from ..control.modes import ControlMode
     from ..control.snapshot import DeviceSnapshot
 
 DRIFT_PCT = 5.0  # SoC points off the plan that call for a new plan
@@ -69,6 +71,23 @@ def soc_drifted(
         return False
     expected = planned_soc_pct(plan, found.device_id, now)
     return expected is not None and abs(soc - expected) > DRIFT_PCT
+
+
+def replan_reason(
+    before: tuple[ControlMode, bool] | None,
+    found: DeviceSnapshot,
+    plan: Plan | None,
+    planned_at: datetime | None,
+    now: datetime,
+) -> str | None:
+    """Why a device's new poll calls for a new plan (mode, plug, SoC drift), or None."""
+    if before is not None and before[0] is not found.mode:
+        return "mode"
+    if before is not None and before[1] != found.available:
+        return "plugged_in" if found.available else "unavailable"
+    if soc_drifted(plan, planned_at, found, now):
+        return "soc_drift"
+    return None
 
 
 def next_action(plan: Plan | None, now: datetime) -> tuple[NextAction, str | None]:
@@ -158,4 +177,17 @@ def plan_as_dict(
             }
             for problem in plan.infeasibilities
         ],
+    }
+
+
+def commands_as_dict(commands: Mapping[str, Command | None]) -> dict[str, Any]:
+    """What each device does right now and why (the last command control gave it)."""
+    return {
+        device_id: {
+            "setpoint_kw": command.setpoint_kw,
+            "reason": command.reason,
+            "verdict": command.verdict.value,
+        }
+        for device_id, command in commands.items()
+        if command is not None
     }
