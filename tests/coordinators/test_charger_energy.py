@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 from unittest.mock import patch
 
+from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import State
 from homeassistant.util import dt as dt_util
@@ -15,6 +16,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from tests.helpers.ha import CHARGER, poll, setup, state
+from tests.helpers.site import DER_SERIAL, charger_data, site_entry
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -26,6 +28,9 @@ if TYPE_CHECKING:
         ModbusSimulator,
         SimClock,
         SimulatedQuasar,
+    )
+    from custom_components.v2g_home.devices.simulator.sunspec_der import (
+        SimulatedDerStorage,
     )
 
 CHARGED = f"sensor.{CHARGER}_energy_charged"
@@ -136,3 +141,42 @@ async def test_the_total_survives_a_restart(
     await setup(hass, entry)
     assert state(hass, DISCHARGED) == "42.5"
     assert state(hass, CHARGED) == "0.0"
+
+
+async def test_a_charger_with_counters_shows_its_own(
+    hass: HomeAssistant,
+    der_server: ModbusSimulator,
+    der: SimulatedDerStorage,
+    ticker: Ticker,
+) -> None:
+    """A SunSpec DER device driven as a charger: its lifetime counters, to the watt-hour, not an integral."""
+    der.local_power_kw = (
+        -3.0
+    )  # its own schedule discharges before Home Assistant takes over
+    ticker.clock.advance(600)
+    entry = site_entry(
+        [
+            ConfigSubentryData(
+                data=charger_data(
+                    der_server.port,
+                    charger_kind="sunspec_der",
+                    leaf_pack="custom",
+                    usable_capacity_kwh=13.5,
+                    failsafe_timeout_s=120,
+                ),
+                subentry_type="charger",
+                title="DER charger",
+                unique_id=DER_SERIAL,
+            )
+        ]
+    )
+    await setup(hass, entry)
+    await ticker.run(hass, 60)
+    out_kwh = round(der.meter.energy_out_kwh * 1000) / 1000
+    assert (
+        out_kwh > 0.5
+    )  # the ten minutes before the site was set up are in the device's counter
+    assert float(state(hass, "sensor.der_charger_energy_discharged")) == out_kwh
+    assert float(state(hass, "sensor.der_charger_energy_charged")) == 0.0
+    await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()

@@ -7,12 +7,23 @@ from typing import TYPE_CHECKING
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.v2g_home.const import DOMAIN
+from tests.helpers.ha import setup
 from tests.helpers.registry import find_device
-from tests.helpers.site import PACK_SERIAL, QUASAR_SERIAL
+from tests.helpers.site import (
+    BIDIPRO_SERIAL,
+    DER_SERIAL,
+    PACK_SERIAL,
+    QUASAR_SERIAL,
+    bidipro_subentry,
+    der_pack_subentry,
+    site_entry,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+    from custom_components.v2g_home.devices.simulator import ModbusSimulator
 
 SITE_SHOWN = {
     "calendar.home_plan",
@@ -115,3 +126,28 @@ async def test_the_retired_next_price_update_sensor_is_removed(
     assert registry.async_get(old.entity_id) is None
     assert registry.async_get("sensor.home_buy_price") is not None
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_chargers_on_sale_have_short_pages_too(
+    hass: HomeAssistant, bidipro_server: ModbusSimulator, der_server: ModbusSimulator
+) -> None:
+    """A BiDiPro 10 and a SunSpec DER battery: 10 and 9 (at most 12), with their batteries' energy counters."""
+    entry = site_entry(
+        [bidipro_subentry(bidipro_server.port), der_pack_subentry(der_server.port)]
+    )
+    await setup(hass, entry)
+    charger = _enabled(hass, entry.entry_id, BIDIPRO_SERIAL)
+    pack = _enabled(hass, entry.entry_id, DER_SERIAL)
+    assert (len(charger), len(pack)) == (10, 9)
+    for device, entities in (
+        ("evtec_bidipro_10", charger),
+        ("v2g_home_simulated_der_storage", pack),
+    ):
+        for direction in ("charged", "discharged"):
+            counter = f"sensor.{device}_energy_{direction}"
+            assert counter in entities
+            assert (
+                hass.states.get(counter).attributes["state_class"] == "total_increasing"
+            )
+    await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
