@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 NEXT_ACTION = "sensor.demo_home_next_action"
 ENERGY_SOLD = "sensor.demo_home_energy_sold"
+TODAY = "sensor.demo_home_expected_export_revenue_today"
 RESERVE = "number.demo_home_reserve_state_of_charge"
 SCHEDULING = "switch.demo_home_scheduling"
 CLOCK = re.compile(r"\b\d{2}:\d{2}\b")
@@ -68,6 +69,22 @@ def test_energy_sold_rises_during_the_export(demo: Demo) -> None:
         "Energy sold did not rise",
     )
     assert sold > before
+
+
+def test_the_card_and_the_sensor_agree_on_today(
+    dashboard: WebDriver, demo: Demo
+) -> None:
+    """While energy is sold between plans, the card's today figure is the sensor's, not the plan's of before."""
+    card = card_of(dashboard)
+
+    def agree() -> str | None:
+        today = round(float(demo.state(TODAY)["state"]), 2)
+        shown = read_card(dashboard, card)["figures"].get("today", "")
+        number = re.search(r"\d+[.,]\d{2}", shown)
+        same = number and float(number.group().replace(",", ".")) == today
+        return shown if same else None
+
+    wait_for(agree, 30, "the card's today figure is not the sensor's")
 
 
 def test_the_card_follows_a_new_plan(dashboard: WebDriver, demo: Demo) -> None:

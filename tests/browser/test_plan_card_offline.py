@@ -24,6 +24,9 @@ const result = {
   text: [...root.querySelectorAll(".status, [data-role='next'], .figure span, label, option, .away")]
     .map((el) => el.textContent.trim()),
   options: [...root.querySelectorAll("option")].map((el) => el.value),
+  figures: Object.fromEntries(
+    [...root.querySelectorAll(".figure")].map((el) => [el.dataset.figure, el.querySelector("b").textContent]),
+  ),
 };
 const select = root.querySelector("select");
 if (select) {
@@ -124,3 +127,49 @@ def test_the_editor_lists_the_sites_and_picks_one(
     assert shown["options"] == ["site-1", "site-2"]
     assert shown["text"] == ["Sted", "Hjem", "Sommerhus"]
     assert shown["changed"] == {"site": "site-2"}
+
+
+def test_today_follows_its_sensor_between_plans(
+    dashboard: WebDriver, demo: Demo
+) -> None:
+    """Today's figure is the site's Expected export revenue today as it is now; without that sensor, the plan's."""
+    card_of(dashboard)
+    live = demo.state("sensor.demo_home_next_action")["attributes"]["plan"]
+    plan = {**live, "today": 7.5}
+    hass = _hass(plan, ENGLISH_12H)
+    shown = dict(
+        dashboard.execute_script(MOUNT, "v2g-plan-card", {"site": "site-1"}, hass)  # type: ignore[no-untyped-call]
+    )
+    assert shown["figures"]["today"] == f"7.50 {live['currency']}"
+    for site in SITES:
+        hass["entities"][f"sensor.{site}_today"] = {
+            "entity_id": f"sensor.{site}_today",
+            "platform": "v2g_home",
+            "translation_key": "expected_revenue_today",
+            "device_id": site,
+        }
+        hass["states"][f"sensor.{site}_today"] = {"state": "12.346", "attributes": {}}
+    shown = dict(
+        dashboard.execute_script(MOUNT, "v2g-plan-card", {"site": "site-1"}, hass)  # type: ignore[no-untyped-call]
+    )
+    assert shown["figures"]["today"] == f"12.35 {live['currency']}"
+    assert shown["figures"]["tomorrow"] == f"{live['tomorrow']:.2f} {live['currency']}"
+
+
+def test_slot_edges_are_on_the_minute_after_a_plan_made_mid_minute(
+    dashboard: WebDriver, demo: Demo
+) -> None:
+    """Made at 12:03:27 UTC, the first slot ends at 14:00 UTC sharp: its 116.55 min, sent as 116.5, still read 14:00."""
+    card_of(dashboard)
+    live = demo.state("sensor.demo_home_next_action")["attributes"]["plan"]
+    slots = len(live["buy"])
+    plan = {
+        **live,
+        "start": "2026-01-14T12:03:27+00:00",
+        "t": [0, *(116.5 + 15 * index for index in range(slots))],
+        "next": {**live["next"], "s": 0, "e": 1},
+    }
+    locale = {"language": "en", "time_format": "24", "time_zone": "server"}
+    shown = _mount(dashboard, "v2g-plan-card", plan, locale)
+    (sentence,) = [t for t in shown["text"] if "kW" in t]
+    assert sentence.endswith("until 15:00"), sentence  # 14:00 UTC in Copenhagen

@@ -1,6 +1,6 @@
 // V2G Home's plan card: what the storage will do when, at which prices, why, and what it earns.
 import { DEVICE_COLORS, chartSvg, instantAt } from "./v2g-plan-chart.js";
-import { decodePlan, localeOf, nextActionText, siteFor, slotAt, slotDetails } from "./v2g-plan-data.js";
+import { decodePlan, localeOf, nextActionText, revenueToday, siteFor, slotAt, slotDetails } from "./v2g-plan-data.js";
 import { translator } from "./v2g-plan-strings.js";
 import "./v2g-plan-editor.js";
 
@@ -50,7 +50,8 @@ class V2gPlanCard extends HTMLElement {
     const site = siteFor(hass, this._config);
     const state = site ? hass.states[site.entity] : undefined;
     const locale = hass.locale ?? {};
-    const key = [site?.entity, state?.last_updated, hass.language, locale.time_format, locale.time_zone];
+    const today = site?.today ? hass.states[site.today]?.state : undefined;
+    const key = [site?.entity, state?.last_updated, today, hass.language, locale.time_format, locale.time_zone];
     if (this._key && key.every((part, index) => part === this._key[index])) return;
     this._key = key;
     this._render();
@@ -94,7 +95,7 @@ class V2gPlanCard extends HTMLElement {
     let body;
     if (!site) body = `<div class="status" data-status="no_site">${escape(fmt.t("no_site"))}</div>`;
     else if (!plan) body = `<div class="status" data-status="waiting">${escape(fmt.t("status_waiting"))}</div>`;
-    else body = this._plan(plan, now, fmt);
+    else body = this._plan(plan, now, fmt, revenueToday(this._hass, site, plan));
     this.dataset.status = plan?.status ?? (site ? "waiting" : "no_site");
     this.dataset.plannedAt = plan?.planned_at ?? "";
     root.innerHTML = `<style>${STYLE}</style><ha-card>
@@ -104,9 +105,9 @@ class V2gPlanCard extends HTMLElement {
     if (plan?.status === "ok" && plan.slots) this._listen(root, plan, fmt);
   }
 
-  _plan(plan, now, fmt) {
+  _plan(plan, now, fmt, today) {
     const figures = [
-      ["today", plan.today],
+      ["today", today],
       ["tomorrow", plan.tomorrow],
       ["profit", plan.profit],
     ]

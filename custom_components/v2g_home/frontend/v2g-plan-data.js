@@ -5,11 +5,14 @@ const DOMAIN = "v2g_home";
 const ENTITY_KEY = `component.${DOMAIN}.entity.sensor.next_action`;
 const NUMBER_LOCALES = { comma_decimal: "en-US", decimal_comma: "de", space_comma: "fr", none: "en-US" };
 
-/** The V2G Home sites in this Home Assistant: their device id, name and plan sensor. */
+/** The V2G Home sites in this Home Assistant: their device id, name, plan sensor and today's revenue sensor. */
 export function findSites(hass) {
   const sites = [];
+  const today = {};
   for (const entity of Object.values(hass?.entities ?? {})) {
-    if (entity.platform !== DOMAIN || entity.translation_key !== "next_action") continue;
+    if (entity.platform !== DOMAIN) continue;
+    if (entity.translation_key === "expected_revenue_today") today[entity.device_id] = entity.entity_id;
+    if (entity.translation_key !== "next_action") continue;
     const device = hass.devices?.[entity.device_id];
     const state = hass.states?.[entity.entity_id];
     sites.push({
@@ -18,7 +21,14 @@ export function findSites(hass) {
       entity: entity.entity_id,
     });
   }
+  for (const site of sites) site.today = today[site.id];
   return sites.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Today's expected revenue as its sensor shows it now (it follows every booking), else the plan's figure. */
+export function revenueToday(hass, site, plan) {
+  const shown = site?.today ? Number.parseFloat(hass.states?.[site.today]?.state) : NaN;
+  return Number.isFinite(shown) ? shown : plan.today;
 }
 
 /** The site the card shows: the configured one, else the first there is. */
@@ -75,7 +85,10 @@ function localized(hass, key, fallback) {
 export function decodePlan(attribute) {
   if (!attribute || attribute.v !== 1) return null;
   const start = attribute.start ? Date.parse(attribute.start) : NaN;
-  const edges = Number.isFinite(start) ? attribute.t.map((minutes) => start + minutes * 60000) : [];
+  // Offsets come rounded to 0.1 min; every edge after the plan's start is a slot boundary, on a whole minute.
+  const edge = (minutes, index) =>
+    index === 0 ? start + minutes * 60000 : Math.round((start + minutes * 60000) / 60000) * 60000;
+  const edges = Number.isFinite(start) ? attribute.t.map(edge) : [];
   return { ...attribute, edges, slots: attribute.buy.length };
 }
 
