@@ -135,27 +135,23 @@ async def wait_for_motion(base_url: str, min_wait_s: float, timeout_s: float) ->
 
 
 async def wait_for_statistics(base_url: str, timeout_s: float) -> None:
-    """Wait until the Energy dashboard's sensors have statistics (compiled every 5 minutes), or its settings warn."""
+    """Wait until the Energy dashboard no longer warns that a sensor has no statistics (compiled every 5 minutes)."""
     async with aiohttp.ClientSession() as session:
         client = HomeAssistantClient(session, base_url)
         await client.onboard_or_login(Login())
-        (prefs,) = await client.websocket([{"type": "energy/get_prefs"}])
-        wanted = {
-            value
-            for source in prefs["energy_sources"]
-            for key, value in source.items()
-            if key.startswith("stat_") and isinstance(value, str)
-        } | {
-            flow[key]
-            for source in prefs["energy_sources"]
-            for flow in source.get("flow_to", [])
-            for key in ("stat_energy_to", "stat_compensation")
-            if flow.get(key)
-        }
         deadline = time.monotonic() + timeout_s
         while True:
-            (known,) = await client.websocket([{"type": "recorder/list_statistic_ids"}])
-            missing = wanted - {item["statistic_id"] for item in known}
+            # The same check as the settings page's warning (list_statistic_ids also names sensors not compiled yet).
+            (validation,) = await client.websocket([{"type": "energy/validate"}])
+            missing = [
+                issue["affected_entities"]
+                for groups in validation.values()
+                if isinstance(groups, list)
+                for group in groups
+                for issue in (group if isinstance(group, list) else [group])
+                if isinstance(issue, dict)
+                and issue.get("type") == "statistics_not_defined"
+            ]
             if not missing:
                 return
             if time.monotonic() > deadline:
@@ -247,7 +243,8 @@ def main() -> int:
         return 1
     finally:
         if demo is not None:
-            demo.send_signal(signal.SIGINT)
+            # The whole session it was started in: bash passes no signal on to the demo it waits for.
+            os.killpg(demo.pid, signal.SIGINT)
             demo.wait(timeout=120)
     return 0
 
