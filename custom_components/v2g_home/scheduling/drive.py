@@ -93,6 +93,9 @@ async def drive_device(scheduler: Scheduler, device_id: str, reason: str) -> Non
         return  # unloading: the coordinators hand control back, nothing may take it again
     coordinator = scheduler.devices[device_id]
     guard = scheduler.guards[device_id]
+    if isinstance(coordinator, PackCoordinator):
+        # The pack's own firmware holds the reserve too, whatever happens between two checks.
+        await coordinator.async_keep_reserve(scheduler.settings.reserve_soc_pct)
     now = dt_util.utcnow()
     situation = situation_for(
         scheduler, device_id, now, force=scheduler.forces.get(device_id)
