@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from homeassistant.components.logbook.helpers import _is_state_filtered
@@ -23,8 +24,10 @@ if TYPE_CHECKING:
     from custom_components.v2g_home.devices.simulator import SimClock, SimulatedQuasar
 
 
-# Ticking: the event loop and the Modbus client need time that moves; the polls step it on.
-pytestmark = pytest.mark.freeze_time(tick=True)
+# Inside the recorded price day, well inside a quarter hour: the plans made here start with a whole slot, not a
+# few seconds before the next one. Ticking: the event loop and the Modbus client need time that moves.
+START = datetime(2026, 1, 14, 16, 40, tzinfo=UTC)
+pytestmark = pytest.mark.freeze_time(START, tick=True)
 
 
 @pytest.fixture
