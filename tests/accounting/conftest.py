@@ -1,6 +1,7 @@
 """Every test here runs in Home Assistant against the simulator, with the recorded price API.
 
-The ledger's daily, monthly and per-device amounts start disabled; these tests read them, so all are enabled.
+The ledger's daily, monthly and per-device amounts start disabled; these tests read them, so all are enabled
+(what starts disabled is checked in tests/integration/test_entity_diet.py).
 """
 
 from __future__ import annotations

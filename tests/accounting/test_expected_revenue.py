@@ -7,13 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.helpers.accounting import (
-    FrozenClock,
-    command_pack,
-    hold_scheduler,
-    run,
-    value,
-)
+from tests.helpers.accounting import FrozenClock, hold_scheduler, run, value
 from tests.helpers.ha import setup
 from tests.helpers.scheduling import PACK_MODE, select
 
@@ -22,10 +16,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-    from custom_components.v2g_home.devices.simulator import (
-        ModbusSimulator,
-        SimClock,
-    )
+    from custom_components.v2g_home.devices.simulator import SimClock
 
 START = datetime(2026, 1, 14, 16, 40, tzinfo=UTC)  # inside the recorded price day
 TODAY = "sensor.home_expected_export_revenue_today"
@@ -43,13 +34,14 @@ async def test_revenue_today_counts_what_was_sold_today(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    pack_server: ModbusSimulator,
 ) -> None:
     """Without a plan, today's figure is what the ledger booked, and it follows every poll; with one, plus the plan."""
     await setup(hass, entry)
     await hold_scheduler(hass, entry)
     assert value(hass, TODAY) == 0.0
-    await command_pack(pack_server, -2.0)
+    await select(
+        hass, PACK_MODE, "discharge"
+    )  # by hand, through V2G Home: booked, no plan
     await run(hass, freezer, 5 * 60)
     booked = entry.runtime_data.ledger.totals(None, "today").export_revenue
     assert booked > 0

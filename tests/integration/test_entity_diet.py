@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from homeassistant.const import EntityCategory
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.v2g_home.const import DOMAIN
@@ -151,3 +152,19 @@ async def test_chargers_on_sale_have_short_pages_too(
             )
     await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def test_outside_control_sensors_are_diagnostic_and_start_disabled(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Charged/discharged outside V2G Home's control: on the site and each device, diagnostic, disabled at first."""
+    registry = er.async_get(hass)
+    for owner in (loaded_entry.entry_id, PACK_SERIAL):
+        for key in ("charged_outside_control", "discharged_outside_control"):
+            entity_id = registry.async_get_entity_id("sensor", DOMAIN, f"{owner}_{key}")
+            assert entity_id is not None, (owner, key)
+            found = registry.async_get(entity_id)
+            assert found is not None
+            assert found.entity_category is EntityCategory.DIAGNOSTIC
+            assert found.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+            assert found.translation_key == key
