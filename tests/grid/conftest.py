@@ -15,8 +15,10 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(autouse=True)
-def home_assistant(ha_harness: None, prices_api: None) -> None:
-    """Home Assistant with the recorder and loopback sockets (tests/home_assistant.py)."""
+def home_assistant(
+    ha_harness: None, prices_api: None, entity_registry_enabled_by_default: None
+) -> None:
+    """Home Assistant with the recorder and loopback sockets; the response's sensors, disabled by default, enabled."""
 
 
 @pytest.fixture

@@ -50,6 +50,8 @@ RESPONSE_SENSORS = (
         translation_key="frequency_response",
         device_class=SensorDeviceClass.ENUM,
         options=SITE_STATES,
+        # Only a site that holds reserves needs it: enabled on demand (the site page stays short).
+        entity_registry_enabled_default=False,
         value_fn=site_state,
         attributes_fn=status,
     ),
@@ -112,6 +114,7 @@ OFFER_SENSOR = SensorEntityDescription(
     device_class=SensorDeviceClass.ENUM,
     options=[item.value for item in OfferSummary],
     entity_category=EntityCategory.DIAGNOSTIC,
+    entity_registry_enabled_default=False,
 )
 
 
