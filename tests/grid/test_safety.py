@@ -15,6 +15,8 @@ from tests.helpers.site import bidipro_subentry
 from .helpers import commit, grid_site, meter_options, serving, settle, start, wait_for
 
 if TYPE_CHECKING:
+    import asyncio
+
     from homeassistant.core import HomeAssistant
 
     from custom_components.v2g_home.devices.simulator import ModbusSimulator, SimClock
@@ -51,13 +53,16 @@ async def test_a_stale_frequency_ends_the_response(
 ) -> None:
     """A Hz sensor that stops reporting: 2 s on, its value is stale and the car returns to the plan's 0 kW."""
     evse = SimulatedBiDiPro(live_clock, dynamics=BIDIPRO_DYNAMICS)
-    reporting = True
+    timer: list[asyncio.TimerHandle] = []
 
     def report() -> None:
         # The same value again still moves `last_reported`: the sensor is alive.
-        if reporting:
-            hass.states.async_set(HZ_SENSOR, "49.95", {"unit_of_measurement": "Hz"})
-            hass.loop.call_later(0.5, report)
+        hass.states.async_set(HZ_SENSOR, "49.95", {"unit_of_measurement": "Hz"})
+        timer[:] = [hass.loop.call_later(0.5, report)]
+
+    def silence() -> None:
+        for handle in timer:
+            handle.cancel()
 
     report()
     async with serving(evse) as server:
@@ -70,7 +75,7 @@ async def test_a_stale_frequency_ends_the_response(
         await wait_for(
             lambda: evse.power_kw == pytest.approx(-2.0, abs=0.05), 20, "-2 kW"
         )
-        reporting = False
+        silence()
         waited = await wait_for(
             lambda: responder.tracks[device_id].state is ResponseState.STALE_FREQUENCY,
             20,
@@ -81,10 +86,9 @@ async def test_a_stale_frequency_ends_the_response(
         rows = list(responder.trail.recent[device_id])
         assert rows[-1].state is ResponseState.STALE_FREQUENCY
         assert rows[-1].hz is None
-        reporting = True
         report()
         await wait_for(lambda: evse.power_kw <= -1.9, 20, "responding again")
-        reporting = False
+        silence()
         await hass.config_entries.async_unload(entry.entry_id)
 
 
