@@ -57,8 +57,9 @@ async def test_the_device_answers_by_itself_and_gets_its_own_curve_back(
             lambda: der.power_kw == pytest.approx(-1.5, rel=0.03), 20, "-1.5 kW"
         )
         await settle(hass, 2.0)
-        # A watchdog: the droop runs in the device, the plan's setpoint stays at 0 kW.
-        assert entry.runtime_data.devices[device_id].setpoint_kw == 0.0
+        # A watchdog: the droop runs in the device; the setpoint is the plan's (about 0 kW at flat
+        # prices, a few W at a slot edge), not the 1.5 kW of the droop.
+        assert abs(entry.runtime_data.devices[device_id].setpoint_kw) < 0.1
         assert server.request_count - writes_before < 40
         await responder.book.async_clear(device_id=device_id)
         await wait_for(
