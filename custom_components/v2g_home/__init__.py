@@ -24,12 +24,12 @@ from .grid.setup import (
     async_setup_responder,
     response_store_keys,
 )
-from .plan_card import async_register_card
 from .pricing.coordinator import PriceCoordinator
 from .pricing.kept import kept_prices_store_key
 from .runtime import RuntimeData, V2GConfigEntry
 from .scheduling.house_forecast import house_forecast_provider
 from .scheduling.overrides import overrides_store_key
+from .scheduling.plan_card import async_register_card
 from .scheduling.scheduler import Scheduler
 from .scheduling.settings_store import settings_store_key
 from .services import async_setup_services

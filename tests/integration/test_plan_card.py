@@ -11,8 +11,8 @@ from unittest.mock import AsyncMock, Mock
 
 from homeassistant.components.frontend import DATA_EXTRA_MODULE_URL, UrlManager
 
-from custom_components.v2g_home import plan_card
-from custom_components.v2g_home.plan_card import (
+from custom_components.v2g_home.scheduling import plan_card
+from custom_components.v2g_home.scheduling.plan_card import (
     CARD_DIR,
     CARD_MODULE,
     async_register_card,

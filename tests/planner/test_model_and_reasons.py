@@ -72,7 +72,9 @@ def test_totals_add_up() -> None:
     )
 
 
-@pytest.mark.parametrize(("blocks", "size"), [(1, 1), (2, 3), (7, 3), (64, 2), (33, 1)])
+@pytest.mark.parametrize(
+    ("blocks", "size"), [(1, 1), (2, 3), (7, 3), (64, 2), (33, 1), (1, 14), (5, 13)]
+)
 def test_block_tridiagonal_solver_matches_a_dense_solve(blocks: int, size: int) -> None:
     rng = np.random.default_rng(blocks * 10 + size)
     diagonal = rng.standard_normal((blocks, size, size))

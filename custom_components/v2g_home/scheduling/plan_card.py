@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from homeassistant.components.frontend import add_extra_js_url
 
-from .common.compat import StaticPathConfig
-from .const import DOMAIN
+from ..common.compat import StaticPathConfig
+from ..const import DOMAIN
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
-CARD_DIR = Path(__file__).parent / "frontend"
+CARD_DIR = Path(__file__).parent.parent / "frontend"
 CARD_MODULE = "v2g-plan-card.js"
 
 
