@@ -41,7 +41,10 @@ class BlockTridiagonal:
         lower = np.zeros_like(upper)
         lower[1:] = np.swapaxes(upper[:-1], 1, 2)
         self._levels: list[_Level] = []
-        while diagonal.shape[0] * diagonal.shape[1] > _DIRECT_UNKNOWNS:
+        while (
+            diagonal.shape[0] > 1
+            and diagonal.shape[0] * diagonal.shape[1] > _DIRECT_UNKNOWNS
+        ):
             diagonal, lower, upper = self._halve(diagonal, lower, upper)
         self._last = _dense_inverse(diagonal, lower, upper)
 
