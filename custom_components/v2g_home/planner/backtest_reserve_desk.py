@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
+import math
 from typing import TYPE_CHECKING
 
 from ..prices.reserve_forecast import bid_prices
@@ -182,14 +183,16 @@ class ReserveDesk:
             t = offset
             while t < last_day - index:
                 begin, end = block_span(spec, plan.slots[t].start)
-                if held.kw[t] > _HELD_KW:
+                # Bids go in 10 W steps, rounded down: never on the very edge of the rules.
+                kw = math.floor(held.kw[t] * 100.0) / 100.0
+                if kw > _HELD_KW:
                     self.commitments.append(
                         ReserveCommitment(
                             device_id=held.device_id,
                             product=held.product,
                             start=begin,
                             end=end,
-                            kw=held.kw[t],
+                            kw=kw,
                         )
                     )
                 while t < last_day - index and plan.slots[t].start < end:

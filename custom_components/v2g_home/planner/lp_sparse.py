@@ -27,7 +27,8 @@ def _weighted_count(
     index: IntArray, *, weights: FloatArray, minlength: int
 ) -> FloatArray:
     """Sum of the weights per index (numpy bincount with weights, typed as floats)."""
-    return cast("FloatArray", np.bincount(index, weights=weights, minlength=minlength))
+    counted = np.bincount(index, weights=weights, minlength=minlength)
+    return cast("FloatArray", counted.astype(float, copy=False))  # int when nothing is weighed
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,40 +24,43 @@ def trimmed(
 ) -> FloatArray:
     """The reserves scaled down where the setpoints leave less room than the linear plan had.
 
-    Each slot's reserves shrink by the one factor that makes all of its rules hold again (power
-    headroom both ways, energy at both boundaries); a bid block then holds its smallest slot.
+    Rule by rule (power headroom both ways, energy at both boundaries), the products a broken rule
+    counts shrink by the factor that makes it hold; the others keep what they hold. A bid block
+    then holds its smallest slot.
     """
     setpoints, energies = flows
     result = np.where(reserve_kw < _NOISE_KW, 0.0, reserve_kw)
     result = np.where(
         reserves.rules[:, None, :], np.minimum(result, reserves.upper_kw), 0.0
     )
-    up, down = reserves.up_factor, reserves.down_factor
     for j, i in enumerate(reserves.devices):
         spec = arrays.devices[i].device
-        power, energy, held = setpoints[i], energies[i], result[j]
-        rooms = (
-            (spec.max_discharge_kw + power, up @ held),
-            (spec.max_charge_kw - power, down @ held),
-        )
-        drain = (reserves.drain_h / spec.discharge_efficiency) @ held
-        fill = (reserves.fill_h * spec.charge_efficiency) @ held
+        power, energy = setpoints[i], energies[i]
         floor, top = reserves.floor_kwh[j], reserves.top_kwh[j]
-        energy_rooms = (
-            (energy[:-1] - floor[:-1], drain),
-            (energy[1:] - floor[1:], drain),
-            (top[:-1] - energy[:-1], fill),
-            (top[1:] - energy[1:], fill),
+        drain = reserves.drain_h / spec.discharge_efficiency
+        fill = reserves.fill_h * spec.charge_efficiency
+        rules = (
+            (reserves.up_factor, spec.max_discharge_kw + power),
+            (reserves.down_factor, spec.max_charge_kw - power),
+            (drain, energy[:-1] - floor[:-1]),
+            (drain, energy[1:] - floor[1:]),
+            (fill, top[:-1] - energy[:-1]),
+            (fill, top[1:] - energy[1:]),
         )
-        factor = np.ones(power.size)
-        for room, need in (*rooms, *energy_rooms):
-            short = need > np.maximum(room, 0.0) + 1e-6
-            ratio = np.divide(
-                np.maximum(room, 0.0), need, out=np.zeros_like(need), where=need > 0
-            )
-            factor = np.where(short, np.minimum(factor, ratio), factor)
-        result[j] = held * factor[None, :]
+        for factors, room in rules:
+            _shrink(result[j], factors, np.maximum(room, 0.0))
     return _blockwise_minimum(result, reserves)
+
+
+def _shrink(held: FloatArray, factors: FloatArray, room: FloatArray) -> None:
+    """Scale the products a rule counts (factor > 0) down where they need more than the room."""
+    need = factors @ held
+    short = need > room + 1e-9
+    if not short.any():
+        return
+    ratio = np.where(short, room / np.where(short, need, 1.0), 1.0)
+    counted = factors > 0
+    held[counted] *= ratio[None, :]
 
 
 def _blockwise_minimum(reserve_kw: FloatArray, reserves: ReserveArrays) -> FloatArray:
