@@ -129,7 +129,7 @@ def run(args: argparse.Namespace, stderr: TextIO) -> BacktestResult:
             f" {args.terminal_value} terminal value)"
         )
         if reserves is not None:
-            mode += "; reserves bid at 07:00 for the next day on forecast prices"
+            mode += f"; reserves bid at {args.bid_hour:02d}:00 for the next day on forecast prices"
     names = " + ".join(path.name for path in args.prices)
     return BacktestResult(
         title=f"{names} ({prices.file_format}{area}), {first} to {last} (Danish time)",
@@ -163,6 +163,7 @@ def _reserves(args: argparse.Namespace) -> ReserveSetup | None:
         currency=args.currency,
         aggregator_share=args.aggregator_share,
         fcr_n_activation=args.fcr_n_activation,
+        bid_hour=args.bid_hour,
     )
 
 

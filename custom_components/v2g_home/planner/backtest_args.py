@@ -221,6 +221,20 @@ def _reserve_flags(parser: argparse.ArgumentParser) -> None:
         default=0.3,
         help="FCR-N energy activated, as a share of the reserve, half each way (default 0.3)",
     )
+    group.add_argument(
+        "--bid-hour",
+        type=_hour,
+        default=7,
+        help="rolling mode: the Danish hour the next day's reserves are bid (default 7, before"
+        " the day-ahead prices are out; from 13 the bid sees them)",
+    )
+
+
+def _hour(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 23:
+        raise argparse.ArgumentTypeError(f"{text} is not an hour of the day")
+    return value
 
 
 def _share(text: str) -> float:

@@ -1,10 +1,11 @@
 """The backtest's reserve desk: what each plan may sell, the D-1 bids, and the income of what was held.
 
-Perfect foresight sells at the real prices in one plan. The realistic mode bids at 07:00 Danish time
-for the next day, before the day's spot prices and reserve results are known: the bid plan sees
-tomorrow's spot at prices expected from the last two weeks and the reserve prices as same-hour
-medians of the last week. What it offers is accepted (a small bidder takes the marginal price) and
-held as a commitment in every later plan; income is booked at the real prices.
+Perfect foresight sells at the real prices in one plan. The realistic mode bids for the next day at
+the setup's bid hour (07:00 Danish time by default, before the day-ahead prices are published around
+13:00; from 13:00 on the bid sees them) and before the reserve results are known: the bid plan sees
+the reserve prices as same-hour medians of the last week, and tomorrow's spot, while unknown, at
+prices expected from the last two weeks. What it offers is accepted (a small bidder takes the
+marginal price) and held as a commitment in every later plan; income is booked at the real prices.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import math
 from typing import TYPE_CHECKING
 
 from ..prices.reserve_forecast import bid_prices
+from .backtest_horizon import PUBLICATION_HOUR
 from .expected import DEFAULT_DAYS, expected_prices
 from .price_files import DANISH_TIME
 from .reserve_blocks import block_span
@@ -29,9 +31,6 @@ if TYPE_CHECKING:
     from .backtest_site import SiteSpec
     from .model import Plan, Slot
 
-BID_HOUR = (
-    7  # the D-1 auctions close at 07:30 (FCR-N/D early, mFRR) and 08:00 (DK1 FCR)
-)
 _HELD_KW = 1e-3
 
 
@@ -75,7 +74,7 @@ class ReserveDesk:
         if not perfect_foresight:
             for index, slot in enumerate(self.slots):
                 local = slot.start.astimezone(DANISH_TIME)
-                if local.hour == BID_HOUR and local.minute == 0:
+                if local.hour == setup.bid_hour and local.minute == 0:
                     self.bids[index] = _day_start(slot.start, 1)
 
     def market(
@@ -162,7 +161,9 @@ class ReserveDesk:
         if last_day <= first_day:
             return
         stop = bisect_left(self.starts, _day_start(day, 2))
-        slots = self._expected(index, first_day, stop)
+        # Before the day-ahead prices are out, the bid plan sees the day at expected prices.
+        spot_known = self.setup.bid_hour >= PUBLICATION_HOUR
+        slots = self._expected(index, last_day if spot_known else first_day, stop)
         market = ReserveMarket(
             products=self.setup.products,
             prices=bid_prices(
@@ -203,6 +204,8 @@ class ReserveDesk:
 
     def _expected(self, index: int, first_unknown: int, stop: int) -> tuple[Slot, ...]:
         """Slots [index, stop) with the spot prices from `first_unknown` on expected, not known."""
+        if first_unknown >= stop:
+            return self.slots[index:stop]
         tariff = self.site.tariff
         since = bisect_left(
             self.starts, self.starts[first_unknown] - timedelta(days=DEFAULT_DAYS)

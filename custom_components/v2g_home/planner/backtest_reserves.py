@@ -29,6 +29,9 @@ class ReserveSetup:
     ]  # per kW and hour, the spot file's currency
     aggregator_share: float = 0.4
     activation: dict[str, float] = field(default_factory=dict)
+    bid_hour: int = (
+        7  # Danish time the day before; from 13:00 the day's spot prices are known
+    )
 
 
 def _records(path: Path) -> tuple[list[dict[str, str]], set[str]]:
@@ -80,6 +83,7 @@ def reserve_setup(
     currency: str,
     aggregator_share: float,
     fcr_n_activation: float,
+    bid_hour: int = 7,
 ) -> ReserveSetup:
     """Read the price files and choose the products (by default every one the files price)."""
     per_kw: dict[str, dict[datetime, float]] = {}
@@ -109,4 +113,5 @@ def reserve_setup(
         prices={p.key: per_kw[p.key] for p in chosen},
         aggregator_share=aggregator_share,
         activation={p.key: fcr_n_activation for p in chosen if p.key == "fcr_n"},
+        bid_hour=bid_hour,
     )

@@ -14,7 +14,7 @@ import numpy as np
 
 from .arrays import FloatArray
 
-_DIRECT_UNKNOWNS = 12  # the last blocks are solved at once, densely
+_DIRECT_UNKNOWNS = 128  # the last blocks are solved at once, densely
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,7 +18,7 @@ from .blocktri_stable import StableBlockTridiagonal as BlockTridiagonal
 
 _REGULARISE = 1e-14  # keeps a block invertible where every column of a row is fixed
 _STEPS = 12  # conjugate-gradient steps at most per factorisation
-_ACCURATE = 1e-12  # relative residual of a solve that needs no refinement
+_ACCURATE = 1e-10  # relative residual of a solve that needs no refinement
 _GOOD = 1e-9  # relative residual good enough to keep the present damping
 _DAMPINGS = (0.0, 1e-10)  # added to the unit diagonal, level by level
 
@@ -28,7 +28,9 @@ def _weighted_count(
 ) -> FloatArray:
     """Sum of the weights per index (numpy bincount with weights, typed as floats)."""
     counted = np.bincount(index, weights=weights, minlength=minlength)
-    return cast("FloatArray", counted.astype(float, copy=False))  # int when nothing is weighed
+    return cast(
+        "FloatArray", counted.astype(float, copy=False)
+    )  # int when nothing is weighed
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -67,6 +67,9 @@ class ReservePlan:
     device_id: str
     product: str  # a ReserveProduct key
     kw: tuple[float, ...]  # len(slots); constant over each bid block
+    price_per_kw_h: tuple[
+        float, ...
+    ]  # len(slots); the price after the aggregator's share
     income: float  # after the aggregator's share
     activation_cost: float  # expected
 

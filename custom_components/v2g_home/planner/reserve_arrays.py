@@ -146,7 +146,12 @@ def compile_reserves(
     m = len(taking_part)
     buy, sell = prices
     hours = np.array([s.hours for s in slots])
-    blocks = [blocks_of(product, slots) for product in products]
+    by_length = {p.block_hours: blocks_of(p, slots) for p in products}
+    blocks = [by_length[product.block_hours] for product in products]
+    edges = (
+        np.array([s.start.timestamp() for s in slots]),
+        np.array([s.end.timestamp() for s in slots]),
+    )
     income = np.zeros((len(products), n_slots))
     for p, (product, block) in enumerate(zip(products, blocks, strict=True)):
         income[p] = (
@@ -173,8 +178,8 @@ def compile_reserves(
             activation[i, p] = (
                 cost_share(product, share) * (round_trip + spec.wear_per_kwh) * hours
             )
-            committed[i, p] = _committed(market, spec.device_id, product.key, slots)
-            held = _holdable(block, rules[i], slots, market.closed_until)
+            committed[i, p] = _committed(market, spec.device_id, product.key, edges)
+            held = _holdable(block, rules[i], hours, market.closed_until)
             open_kw = np.where(held & (income[p] != 0.0), limit, 0.0)
             # An accepted bid fixes the hour: exactly it is held there, where the device can.
             upper[i, p] = np.where(committed[i, p] > 0, committed[i, p], open_kw)
@@ -220,32 +225,41 @@ def _block_prices(
 
 
 def _committed(
-    market: ReserveMarket, device_id: str, key: str, slots: tuple[Slot, ...]
+    market: ReserveMarket,
+    device_id: str,
+    key: str,
+    edges: tuple[FloatArray, FloatArray],
 ) -> FloatArray:
     """Per slot the kW accepted for this device and product (commitments overlapping the slot)."""
-    result = np.zeros(len(slots))
+    starts, ends = edges
+    result = np.zeros(starts.size)
     for c in market.commitments:
-        if c.device_id != device_id or c.product != key:
-            continue
-        for t, slot in enumerate(slots):
-            if c.start < slot.end and slot.start < c.end:
-                result[t] += c.kw
+        if c.device_id == device_id and c.product == key:
+            overlap = (c.start.timestamp() < ends) & (starts < c.end.timestamp())
+            result[overlap] += c.kw
     return result
 
 
 def _holdable(
-    blocks: Blocks,
-    rules: BoolArray,
-    slots: tuple[Slot, ...],
-    closed_until: datetime | None,
+    blocks: Blocks, rules: BoolArray, hours: FloatArray, closed_until: datetime | None
 ) -> BoolArray:
     """Slots whose whole block lies in the horizon, open for bids, with every slot able to hold."""
-    result = np.zeros(len(slots), dtype=bool)
-    for number, (start, end) in enumerate(blocks.spans):
-        members = np.flatnonzero(blocks.number == number)
-        covered = sum(slots[t].hours for t in members.tolist())
-        whole = abs(covered - (end - start).total_seconds() / 3600.0) < 1e-9
-        is_open = closed_until is None or start >= closed_until
-        if whole and is_open and bool(rules[members].all()):
-            result[members] = True
+    inside = blocks.number >= 0
+    if not blocks.spans:
+        return np.zeros(hours.size, dtype=bool)
+    number = blocks.number[inside]
+    count = len(blocks.spans)
+    covered = np.bincount(number, weights=hours[inside], minlength=count)
+    blocked = np.bincount(
+        number, weights=(~rules[inside]).astype(float), minlength=count
+    )
+    length = np.array(
+        [(end - start).total_seconds() / 3600.0 for start, end in blocks.spans]
+    )
+    is_open = np.array(
+        [closed_until is None or start >= closed_until for start, _ in blocks.spans]
+    )
+    good = (np.abs(covered - length) < 1e-9) & (blocked == 0) & is_open
+    result = np.zeros(hours.size, dtype=bool)
+    result[inside] = good[number]
     return result
