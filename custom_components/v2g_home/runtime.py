@@ -8,6 +8,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 
 from .accounting.ledger import Ledger
+from .accounting.reserve_income import ReserveIncome
 from .coordinators.base import DeviceCoordinator
 from .pricing.coordinator import PriceCoordinator
 from .scheduling.scheduler import Scheduler
@@ -21,6 +22,7 @@ class RuntimeData:
     prices: PriceCoordinator | None
     scheduler: Scheduler
     ledger: Ledger
+    reserve_income: ReserveIncome | None = None  # expected income of reserves held
 
 
 type V2GConfigEntry = ConfigEntry[RuntimeData]

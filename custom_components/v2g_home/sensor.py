@@ -12,6 +12,7 @@ from homeassistant.util import dt as dt_util
 
 from .accounting.entities import async_add_accounting_sensors
 from .accounting.pack_energy import ENERGY_COUNTERS, PackEnergySensor
+from .accounting.reserve_entities import async_add_reserve_income_sensors
 from .coordinators.charger import ChargerCoordinator
 from .coordinators.charger_sensors import CHARGER_STATUS_SENSORS
 from .coordinators.entity import V2GEntity
@@ -24,6 +25,7 @@ from .coordinators.sensor_descriptions import (
 )
 from .pricing.entities import async_add_price_sensors
 from .scheduling.entities import async_add_scheduler_sensors
+from .scheduling.reserve_entities import async_add_reserve_sensors
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -75,6 +77,12 @@ async def async_setup_entry(
     async_add_accounting_sensors(
         entry, runtime.ledger, runtime.devices, async_add_entities
     )
+    async_add_reserve_sensors(entry, runtime.scheduler, async_add_entities)
+    reserves = runtime.scheduler.reserves
+    if runtime.reserve_income is not None and reserves and reserves.settings.enabled:
+        async_add_reserve_income_sensors(
+            entry, runtime.reserve_income, runtime.devices, async_add_entities
+        )
 
 
 class ChargerSensor(V2GEntity[ChargerCoordinator], SensorEntity):

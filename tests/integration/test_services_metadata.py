@@ -13,7 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import load_yaml_dict
 import voluptuous as vol
 
-from custom_components.v2g_home import services
+from custom_components.v2g_home import reserve_services, services
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -24,6 +24,8 @@ ACTIONS = {
     "force_charge": services.FORCE_CHARGE_SCHEMA,
     "set_departure": services.SET_DEPARTURE_SCHEMA,
     "get_plan": services.GET_PLAN_SCHEMA,
+    "commit_reserve": reserve_services.COMMIT_RESERVE_SCHEMA,
+    "dispatch": reserve_services.DISPATCH_SCHEMA,
 }
 
 

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from custom_components.v2g_home.planner.model import PlanningProblem
 from custom_components.v2g_home.planner.reserve_blocks import block_span
 from custom_components.v2g_home.planner.reserve_model import ReserveMarket, ReserveOffer
 from custom_components.v2g_home.planner.reserve_products import PRODUCTS
@@ -19,11 +18,17 @@ from custom_components.v2g_home.prices.reserves import parse_fcr_nd
 from .scenarios import problem_for
 
 if TYPE_CHECKING:
-    from custom_components.v2g_home.planner.model import Plan
+    from custom_components.v2g_home.planner.model import (
+        DevicePlan,
+        Plan,
+        PlanningProblem,
+        StorageDevice,
+    )
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reserves"
 DK2_PRODUCTS = ("fcr_n", "fcr_d_up", "fcr_d_down")
 EUR_DKK = 7.46
+TOLERANCE = 1e-6
 
 
 def hours_of(problem: PlanningProblem) -> list[datetime]:
@@ -64,7 +69,9 @@ def with_reserves(
     **market: object,
 ) -> PlanningProblem:
     """The problem with a reserve market in the priced products, offered by `devices`."""
-    offers = market.pop("offers", None) or tuple(ReserveOffer(device_id=d) for d in devices)
+    offers = market.pop("offers", None) or tuple(
+        ReserveOffer(device_id=d) for d in devices
+    )
     return replace(
         problem,
         reserves=ReserveMarket(
@@ -77,13 +84,17 @@ def with_reserves(
     )
 
 
-def day_problem(day: str, keys: tuple[str, ...] = DK2_PRODUCTS, **options: object) -> PlanningProblem:
+def day_problem(
+    day: str, keys: tuple[str, ...] = DK2_PRODUCTS, **options: object
+) -> PlanningProblem:
     """A shipped DK1 day (see scenarios.problem_for) with random reserve prices."""
     problem = problem_for(day, **options)  # type: ignore[arg-type]
     problem = replace(
         problem,
         devices=tuple(
-            replace(d, max_charge_kw=10.0, max_discharge_kw=10.0) if d.device_id == "leaf" else d
+            replace(d, max_charge_kw=10.0, max_discharge_kw=10.0)
+            if d.device_id == "leaf"
+            else d
             for d in problem.devices
         ),
     )
@@ -91,59 +102,99 @@ def day_problem(day: str, keys: tuple[str, ...] = DK2_PRODUCTS, **options: objec
 
 
 def held(plan: Plan, device_id: str) -> dict[str, np.ndarray]:
-    """kW held per product and slot by one device."""
-    return {r.product: np.array(r.kw) for r in plan.reserves if r.device_id == device_id}
+    """KW held per product and slot by one device."""
+    return {
+        r.product: np.array(r.kw) for r in plan.reserves if r.device_id == device_id
+    }
 
 
-def rule_violations(problem: PlanningProblem, plan: Plan, tolerance: float = 1e-6) -> list[str]:
+def _power_and_energy(
+    device: StorageDevice,
+    dplan: DevicePlan,
+    window: tuple[float, float],
+    t: int,
+    kw: dict[str, float],
+) -> list[str]:
+    """The headroom rules in slot t and the energy rules at both of its boundaries."""
+    floor, top = window
+    p = -dplan.setpoint_kw[t]  # net export
+    products = {key: PRODUCTS[key] for key in kw}
+    up = sum(products[k].up_factor * v for k, v in kw.items())
+    down = sum(products[k].down_factor * v for k, v in kw.items())
+    drain = (
+        sum(products[k].drain_h * v for k, v in kw.items())
+        / device.discharge_efficiency
+    )
+    fill = sum(products[k].fill_h * v for k, v in kw.items()) * device.charge_efficiency
+    found = []
+    if p + up > device.max_discharge_kw + TOLERANCE:
+        found.append(f"slot {t}: no room to discharge {up:.3f} more")
+    if -p + down > device.max_charge_kw + TOLERANCE:
+        found.append(f"slot {t}: no room to charge {down:.3f} more")
+    for k in (t, t + 1):
+        energy = dplan.soc[k] * device.capacity_kwh
+        if energy - floor < drain - TOLERANCE:
+            found.append(
+                f"slot {t}: {energy:.3f} kWh cannot cover {drain:.3f} above the floor"
+            )
+        if top - energy < fill - TOLERANCE:
+            found.append(f"slot {t}: {energy:.3f} kWh leaves no room for {fill:.3f}")
+    return found
+
+
+def _blocks(
+    problem: PlanningProblem,
+    device: StorageDevice,
+    reserves: dict[str, np.ndarray],
+    t: int,
+    kw: dict[str, float],
+) -> list[str]:
+    """Bids are whole blocks inside the horizon (or accepted), constant, and the car plugged in throughout."""
+    market = problem.reserves
+    assert market is not None
+    slots = problem.slots
+    found = []
+    for key, value in kw.items():
+        begin, end = block_span(PRODUCTS[key], slots[t].start)
+        outside = begin < slots[0].start or end > slots[-1].end
+        accepted = any(
+            c.product == key and c.start <= slots[t].start < c.end
+            for c in market.commitments
+        )
+        if outside and not accepted:
+            found.append(f"slot {t}: {key} in a block outside the horizon")
+        inside = [u for u, s in enumerate(slots) if begin <= s.start < end]
+        if any(abs(reserves[key][u] - value) > TOLERANCE for u in inside):
+            found.append(f"slot {t}: {key} not constant over its block")
+        if device.availability is not None and not any(
+            w.start <= begin and end <= w.end for w in device.availability
+        ):
+            found.append(f"slot {t}: {key} held while not plugged in all of {begin}")
+    return found
+
+
+def rule_violations(problem: PlanningProblem, plan: Plan) -> list[str]:
     """Every broken rule of nordic-reserves.md in a finished plan, checked from its setpoints and SoC."""
     market = problem.reserves
     assert market is not None
     found: list[str] = []
-    slots = problem.slots
     for device in problem.devices:
         reserves = held(plan, device.device_id)
-        if not reserves:
-            continue
         offer = market.offer(device.device_id)
-        assert offer is not None
-        dplan = plan.device(device.device_id)
+        if not reserves or offer is None:
+            continue
         cap = device.capacity_kwh
-        floor = max(device.soc_min, device.reserve_soc, offer.soc_low) * cap
-        top = min(device.soc_max, offer.soc_high) * cap
-        for t, slot in enumerate(slots):
+        window = (
+            max(device.soc_min, device.reserve_soc, offer.soc_low) * cap,
+            min(device.soc_max, offer.soc_high) * cap,
+        )
+        for t in range(len(problem.slots)):
             kw = {key: float(values[t]) for key, values in reserves.items()}
-            if sum(kw.values()) <= tolerance:
-                continue
-            p = -dplan.setpoint_kw[t]  # net export
-            products = {key: PRODUCTS[key] for key in kw}
-            up = sum(products[k].up_factor * v for k, v in kw.items())
-            down = sum(products[k].down_factor * v for k, v in kw.items())
-            drain = sum(products[k].drain_h * v for k, v in kw.items()) / device.discharge_efficiency
-            fill = sum(products[k].fill_h * v for k, v in kw.items()) * device.charge_efficiency
-            if p + up > device.max_discharge_kw + tolerance:
-                found.append(f"{slot.start}: no room to discharge {up:.3f} more")
-            if -p + down > device.max_charge_kw + tolerance:
-                found.append(f"{slot.start}: no room to charge {down:.3f} more")
-            for k in (t, t + 1):
-                energy = dplan.soc[k] * cap
-                if energy - floor < drain - tolerance:
-                    found.append(f"{slot.start}: {energy:.3f} kWh cannot cover {drain:.3f} above the floor")
-                if top - energy < fill - tolerance:
-                    found.append(f"{slot.start}: {energy:.3f} kWh leaves no room for {fill:.3f}")
-            for key, value in kw.items():
-                begin, end = block_span(products[key], slot.start)
-                if begin < slots[0].start or end > slots[-1].end:
-                    committed = any(c.product == key and c.start <= slot.start < c.end for c in market.commitments)
-                    if not committed:
-                        found.append(f"{slot.start}: {key} in a block outside the horizon")
-                inside = [u for u, s in enumerate(slots) if begin <= s.start < end]
-                if any(abs(reserves[key][u] - value) > tolerance for u in inside):
-                    found.append(f"{slot.start}: {key} not constant over its block")
-                if device.availability is not None and not any(
-                    w.start <= begin and end <= w.end for w in device.availability
-                ):
-                    found.append(f"{slot.start}: {key} held while not plugged in all of {begin}")
+            if sum(kw.values()) > TOLERANCE:
+                found += _power_and_energy(
+                    device, plan.device(device.device_id), window, t, kw
+                )
+                found += _blocks(problem, device, reserves, t, kw)
     return found
 
 

@@ -13,7 +13,10 @@ import pytest
 from custom_components.v2g_home.planner import backtest_sim
 from custom_components.v2g_home.planner.backtest import main
 from custom_components.v2g_home.planner.backtest_account import market_slots
-from custom_components.v2g_home.planner.backtest_args import build_parser, site_from_flags
+from custom_components.v2g_home.planner.backtest_args import (
+    build_parser,
+    site_from_flags,
+)
 from custom_components.v2g_home.planner.backtest_reserves import reserve_setup
 from custom_components.v2g_home.planner.model import InfeasibilityKind
 from custom_components.v2g_home.planner.price_files import DANISH_TIME
@@ -46,32 +49,74 @@ def _identity(data: dict[str, Any]) -> None:
         energy + data["reserve_income"] - data["activation_cost"], abs=0.02
     )
     by_product = data["reserves"]
-    assert data["reserve_income"] == pytest.approx(sum(p["income"] for p in by_product.values()), abs=0.05)
+    assert data["reserve_income"] == pytest.approx(
+        sum(p["income"] for p in by_product.values()), abs=0.05
+    )
 
 
 def test_perfect_foresight_reports_each_product() -> None:
-    data = _json("--prices", SPOT, "--reserve-prices", FCR, "--mfrr-prices", MFRR,
-                 "--reserves", "fcr-n,fcr-d-up,fcr-d-down,mfrr-up", *CAR, "--perfect-foresight")
-    assert RESERVE_KEYS <= set(data)
+    data = _json(
+        "--prices",
+        SPOT,
+        "--reserve-prices",
+        FCR,
+        "--mfrr-prices",
+        MFRR,
+        "--reserves",
+        "fcr-n,fcr-d-up,fcr-d-down,mfrr-up",
+        *CAR,
+        "--perfect-foresight",
+    )
+    assert set(data) >= RESERVE_KEYS
     assert set(data["reserves"]) == {"fcr_n", "fcr_d_up", "fcr_d_down", "mfrr_up"}
-    assert all(set(p) == {"income", "activation_cost", "mean_kw"} for p in data["reserves"].values())
+    assert all(
+        set(p) == {"income", "activation_cost", "mean_kw"}
+        for p in data["reserves"].values()
+    )
     assert data["reserve_income"] > 0
     assert data["reserves"]["fcr_n"]["activation_cost"] > 0
     _identity(data)
 
 
 def test_the_forecast_bid_earns_less_than_foresight_and_says_so() -> None:
-    data = _json("--prices", SPOT, "--reserve-prices", FCR, *CAR, "--share",
-                 "--aggregator-share", "0.4", "--fcr-n-activation", "0.3")
+    data = _json(
+        "--prices",
+        SPOT,
+        "--reserve-prices",
+        FCR,
+        *CAR,
+        "--share",
+        "--aggregator-share",
+        "0.4",
+        "--fcr-n-activation",
+        "0.3",
+    )
     _identity(data)
     foresight = data["foresight"]
-    assert set(foresight) >= {"export_revenue", "wear_cost", "net_profit", "reserve_income", "reserves"}
+    assert set(foresight) >= {
+        "export_revenue",
+        "wear_cost",
+        "net_profit",
+        "reserve_income",
+        "reserves",
+    }
     assert 0 < data["net_profit"] <= foresight["net_profit"] + 1e-6
-    assert data["share_of_foresight"] == pytest.approx(data["net_profit"] / foresight["net_profit"], abs=1e-4)
+    assert data["share_of_foresight"] == pytest.approx(
+        data["net_profit"] / foresight["net_profit"], abs=1e-4
+    )
 
 
 def test_the_share_and_activation_change_the_money() -> None:
-    common = ("--prices", SPOT, "--reserve-prices", FCR, "--reserves", "fcr-n", *CAR, "--perfect-foresight")
+    common = (
+        "--prices",
+        SPOT,
+        "--reserve-prices",
+        FCR,
+        "--reserves",
+        "fcr-n",
+        *CAR,
+        "--perfect-foresight",
+    )
     base = _json(*common, "--aggregator-share", "0.4", "--fcr-n-activation", "0.3")
     kept = _json(*common, "--aggregator-share", "0.0", "--fcr-n-activation", "0.3")
     free = _json(*common, "--aggregator-share", "0.4", "--fcr-n-activation", "0.0")
@@ -81,7 +126,9 @@ def test_the_share_and_activation_change_the_money() -> None:
 
 
 def test_the_table_lists_the_products() -> None:
-    code, out, err = _run("--prices", SPOT, "--reserve-prices", FCR, *CAR, "--perfect-foresight")
+    code, out, err = _run(
+        "--prices", SPOT, "--reserve-prices", FCR, *CAR, "--perfect-foresight"
+    )
     assert code == 0, err
     assert "reserves: income" in out
     assert "  FCR-N: income" in out
@@ -97,9 +144,18 @@ def test_without_reserve_flags_the_json_keeps_its_keys() -> None:
     ("args", "message"),
     [
         (("--reserves", "fcr-n"), "--reserves needs --reserve-prices"),
-        (("--reserve-prices", str(FCR), "--reserves", "afrr"), "unknown reserve product"),
-        (("--reserve-prices", str(FCR), "--reserves", "mfrr-up"), "no prices for mFRR up"),
-        (("--reserve-prices", str(SPOT)), "not an FcrNdDK2, FcrDK1 or MfrrCapacityMarket file"),
+        (
+            ("--reserve-prices", str(FCR), "--reserves", "afrr"),
+            "unknown reserve product",
+        ),
+        (
+            ("--reserve-prices", str(FCR), "--reserves", "mfrr-up"),
+            "no prices for mFRR up",
+        ),
+        (
+            ("--reserve-prices", str(SPOT)),
+            "not an FcrNdDK2, FcrDK1 or MfrrCapacityMarket file",
+        ),
         (("--reserve-prices", str(FIXTURES / "missing.csv")), "cannot read"),
     ],
 )
@@ -122,7 +178,14 @@ def test_the_forecast_bid_holds_its_accepted_bids_through_dst_and_quarter_hours(
     site = site_from_flags(args)
     slots = market_slots(prices, site)
     assert {s.duration for s in slots} == {timedelta(minutes=15)}
-    setup = reserve_setup([FCR], products=None, area="DK2", currency="DKK", aggregator_share=0.4, fcr_n_activation=0.3)
+    setup = reserve_setup(
+        [FCR],
+        products=None,
+        area="DK2",
+        currency="DKK",
+        aggregator_share=0.4,
+        fcr_n_activation=0.3,
+    )
     problems = []
     planned = backtest_sim.plan
 

@@ -92,7 +92,9 @@ def test_a_band_and_offered_hours_match_too() -> None:
     evening = AvailabilityWindow(
         start=problem.slots[16].start, end=problem.slots[23].end
     )
-    offer = ReserveOffer(device_id="leaf", windows=(evening,), soc_low=0.4, soc_high=0.8)
+    offer = ReserveOffer(
+        device_id="leaf", windows=(evening,), soc_low=0.4, soc_high=0.8
+    )
     problem = replace(problem, reserves=replace(market, offers=(offer,)))
     ours = plan(problem)
     reference = solve_reserve_lp(problem)

@@ -34,13 +34,32 @@ HOUR = timedelta(hours=1)
 
 def test_the_product_table_carries_the_reference_facts() -> None:
     fcr_n, up, down = PRODUCTS["fcr_n"], PRODUCTS["fcr_d_up"], PRODUCTS["fcr_d_down"]
-    assert (fcr_n.up_factor, fcr_n.down_factor, fcr_n.drain_h, fcr_n.fill_h) == (1.34, 1.34, 1.0, 1.0)
-    assert (up.up_factor, up.down_factor, up.drain_h, up.fill_h) == (1.0, 0.2, pytest.approx(1 / 3), 0.0)
-    assert (down.up_factor, down.down_factor, down.drain_h, down.fill_h) == (0.2, 1.0, 0.0, pytest.approx(1 / 3))
+    assert (fcr_n.up_factor, fcr_n.down_factor, fcr_n.drain_h, fcr_n.fill_h) == (
+        1.34,
+        1.34,
+        1.0,
+        1.0,
+    )
+    assert (up.up_factor, up.down_factor, up.drain_h, up.fill_h) == (
+        1.0,
+        0.2,
+        pytest.approx(1 / 3),
+        0.0,
+    )
+    assert (down.up_factor, down.down_factor, down.drain_h, down.fill_h) == (
+        0.2,
+        1.0,
+        0.0,
+        pytest.approx(1 / 3),
+    )
     assert {p.area for p in (fcr_n, up, down)} == {"DK2"}
     assert (PRODUCTS["fcr_dk1"].block_hours, PRODUCTS["fcr_dk1"].area) == (4, "DK1")
     assert PRODUCTS["mfrr_up"].direction is Direction.UP
-    assert {p.dataset for p in PRODUCTS.values()} == {"FcrNdDK2", "FcrDK1", "MfrrCapacityMarket"}
+    assert {p.dataset for p in PRODUCTS.values()} == {
+        "FcrNdDK2",
+        "FcrDK1",
+        "MfrrCapacityMarket",
+    }
 
 
 def test_products_are_found_by_their_flag_names() -> None:
@@ -66,9 +85,17 @@ def test_activation_moves_half_each_way_only_for_symmetric_products() -> None:
 )
 def test_a_product_no_battery_could_hold_is_refused(changes: dict[str, object]) -> None:
     values: dict[str, object] = {
-        "key": "x", "name": "X", "area": "DK2", "direction": Direction.UP, "endurance_h": 1.0,
-        "power_factor": 1.0, "opposite_share": 0.0, "expected_activation": 0.0, "block_hours": 1,
-        "dataset": "d", "dataset_product": "p",
+        "key": "x",
+        "name": "X",
+        "area": "DK2",
+        "direction": Direction.UP,
+        "endurance_h": 1.0,
+        "power_factor": 1.0,
+        "opposite_share": 0.0,
+        "expected_activation": 0.0,
+        "block_hours": 1,
+        "dataset": "d",
+        "dataset_product": "p",
     }
     values.update(changes)
     with pytest.raises(ValueError, match="x:"):
@@ -96,31 +123,43 @@ def _market(**changes: object) -> ReserveMarket:
         ({"products": (PRODUCTS["fcr_n"], PRODUCTS["fcr_n"])}, "listed twice"),
         ({"activation": {"fcr_n": 2.0}}, "between 0 and 1"),
         ({"activation": {"fcr_d_up": 0.1}}, "not offered"),
-        ({"closed_until": datetime(2025, 1, 1)}, "timezone-aware"),  # noqa: DTZ001
+        ({"closed_until": datetime(2025, 1, 1)}, "timezone-aware"),
     ],
 )
-def test_an_impossible_market_is_refused(changes: dict[str, object], message: str) -> None:
+def test_an_impossible_market_is_refused(
+    changes: dict[str, object], message: str
+) -> None:
     with pytest.raises(ValueError, match=message):
         _market(**changes)
 
 
 def test_commitments_and_offers_are_checked() -> None:
     with pytest.raises(ValueError, match="must end after it starts"):
-        ReserveCommitment(device_id="car", product="fcr_n", start=START, end=START, kw=1.0)
+        ReserveCommitment(
+            device_id="car", product="fcr_n", start=START, end=START, kw=1.0
+        )
     with pytest.raises(ValueError, match="cannot be negative"):
-        ReserveCommitment(device_id="car", product="fcr_n", start=START, end=START + HOUR, kw=-1.0)
+        ReserveCommitment(
+            device_id="car", product="fcr_n", start=START, end=START + HOUR, kw=-1.0
+        )
     with pytest.raises(ValueError, match="soc_low is above soc_high"):
         ReserveOffer(device_id="car", soc_low=0.8, soc_high=0.4)
     with pytest.raises(ValueError, match="timezone-aware"):
         ReserveOffer(
             device_id="car",
-            windows=(AvailabilityWindow(start=datetime(2025, 1, 1), end=START),),  # noqa: DTZ001
+            windows=(AvailabilityWindow(start=datetime(2025, 1, 1), end=START),),
         )
-    commitment = ReserveCommitment(device_id="car", product="fcr_d_up", start=START, end=START + HOUR, kw=1.0)
+    commitment = ReserveCommitment(
+        device_id="car", product="fcr_d_up", start=START, end=START + HOUR, kw=1.0
+    )
     with pytest.raises(ValueError, match="not offered"):
         _market(commitments=(commitment,))
     with pytest.raises(ValueError, match="unknown device van"):
-        PlanningProblem(slots=_slots(1), devices=(_car(),), reserves=_market(offers=(ReserveOffer(device_id="van"),)))
+        PlanningProblem(
+            slots=_slots(1),
+            devices=(_car(),),
+            reserves=_market(offers=(ReserveOffer(device_id="van"),)),
+        )
 
 
 def test_the_market_knows_offers_and_activation_settings() -> None:
@@ -132,14 +171,27 @@ def test_the_market_knows_offers_and_activation_settings() -> None:
 
 def test_dk1_blocks_follow_danish_time_across_the_clock_changes() -> None:
     dk1 = PRODUCTS["fcr_dk1"]
-    spring = datetime(2025, 3, 30, 1, tzinfo=UTC)  # 03:00 CEST, in the 00-04 block of 3 hours
-    assert block_span(dk1, spring) == (datetime(2025, 3, 29, 23, tzinfo=UTC), datetime(2025, 3, 30, 2, tzinfo=UTC))
-    autumn = datetime(2025, 10, 26, 1, tzinfo=UTC)  # the second 02:00, in a block of 5 hours
+    spring = datetime(
+        2025, 3, 30, 1, tzinfo=UTC
+    )  # 03:00 CEST, in the 00-04 block of 3 hours
+    assert block_span(dk1, spring) == (
+        datetime(2025, 3, 29, 23, tzinfo=UTC),
+        datetime(2025, 3, 30, 2, tzinfo=UTC),
+    )
+    autumn = datetime(
+        2025, 10, 26, 1, tzinfo=UTC
+    )  # the second 02:00, in a block of 5 hours
     begin, end = block_span(dk1, autumn)
     assert end - begin == timedelta(hours=5)
     evening = datetime(2025, 10, 27, 22, tzinfo=UTC)  # 23:00 CET: the 20-24 block
-    assert block_span(dk1, evening) == (datetime(2025, 10, 27, 19, tzinfo=UTC), datetime(2025, 10, 27, 23, tzinfo=UTC))
-    assert block_span(PRODUCTS["fcr_n"], evening + timedelta(minutes=45)) == (evening, evening + HOUR)
+    assert block_span(dk1, evening) == (
+        datetime(2025, 10, 27, 19, tzinfo=UTC),
+        datetime(2025, 10, 27, 23, tzinfo=UTC),
+    )
+    assert block_span(PRODUCTS["fcr_n"], evening + timedelta(minutes=45)) == (
+        evening,
+        evening + HOUR,
+    )
 
 
 def _dense(rows: GroupedRows) -> np.ndarray:
@@ -155,7 +207,9 @@ def test_grouped_rows_multiply_and_solve_like_the_dense_matrix() -> None:
     column = np.concatenate([np.arange(12), np.arange(12) + 2])
     column = np.minimum(column, columns - 1)
     value = rng.normal(size=row.size)
-    rows = GroupedRows(n_groups=groups, size=size, n_columns=columns, entries=(row, column, value))
+    rows = GroupedRows(
+        n_groups=groups, size=size, n_columns=columns, entries=(row, column, value)
+    )
     dense = _dense(rows)
     x, y = rng.normal(size=columns), rng.normal(size=groups * size)
     assert rows.times(x) == pytest.approx(dense @ x)
@@ -177,7 +231,9 @@ def test_a_singular_system_is_solved_with_damping() -> None:
     entries = (np.array([0, 1]), np.array([0, 0]), np.array([1.0, 1.0]))
     rows = GroupedRows(n_groups=1, size=2, n_columns=1, entries=entries)
     solved = rows.normal_factor(np.array([2.0])).solve(np.array([2.0, 2.0]))
-    assert rows.normal_times(np.array([2.0]), solved) == pytest.approx([2.0, 2.0], abs=1e-6)
+    assert rows.normal_times(np.array([2.0]), solved) == pytest.approx(
+        [2.0, 2.0], abs=1e-6
+    )
 
 
 def test_stable_cyclic_reduction_solves_what_dense_algebra_solves() -> None:

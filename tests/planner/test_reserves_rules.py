@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -28,11 +27,18 @@ START = datetime(2025, 5, 5, 22, tzinfo=UTC)  # Danish midnight (CEST)
 PRICE = 0.3  # DKK per kW and hour
 
 
-def _slots(hours: int, *, quarter: bool = False, buy: float = 1.0, sell: float = 0.0) -> tuple[Slot, ...]:
+def _slots(
+    hours: int, *, quarter: bool = False, buy: float = 1.0, sell: float = 0.0
+) -> tuple[Slot, ...]:
     step = timedelta(minutes=15 if quarter else 60)
     count = hours * (4 if quarter else 1)
     return tuple(
-        Slot(start=START + i * step, duration=step, buy_price_per_kwh=buy, sell_price_per_kwh=sell)
+        Slot(
+            start=START + i * step,
+            duration=step,
+            buy_price_per_kwh=buy,
+            sell_price_per_kwh=sell,
+        )
         for i in range(count)
     )
 
@@ -63,7 +69,9 @@ def _problem(
 ) -> PlanningProblem:
     slots = slots or _slots(hours)
     hour_starts = {s.start.replace(minute=0) for s in slots}
-    prices = market.pop("prices", None) or {k: dict.fromkeys(hour_starts, PRICE) for k in keys}
+    prices = market.pop("prices", None) or {
+        k: dict.fromkeys(hour_starts, PRICE) for k in keys
+    }
     return PlanningProblem(
         slots=slots,
         devices=(car or _car(),),
@@ -98,21 +106,32 @@ def test_headroom_limits_the_reserve(key: str, expected: float) -> None:
 def test_fcr_d_holds_a_fifth_the_other_way() -> None:
     # FCR-D up and down at once: p + rU + 0.2 rD <= 10 and -p + rD + 0.2 rU <= 10.
     kw = _held(_problem(("fcr_d_up", "fcr_d_down")))
-    assert [u + 0.2 * d for u, d in zip(kw["fcr_d_up"], kw["fcr_d_down"], strict=True)] == pytest.approx([10.0] * 3, abs=1e-3)
-    assert sum(kw["fcr_d_up"]) + sum(kw["fcr_d_down"]) == pytest.approx(3 * 2 * 10 / 1.2, abs=1e-2)
+    assert [
+        u + 0.2 * d for u, d in zip(kw["fcr_d_up"], kw["fcr_d_down"], strict=True)
+    ] == pytest.approx([10.0] * 3, abs=1e-3)
+    assert sum(kw["fcr_d_up"]) + sum(kw["fcr_d_down"]) == pytest.approx(
+        3 * 2 * 10 / 1.2, abs=1e-2
+    )
 
 
 @pytest.mark.parametrize(
-    ("key", "expected"), [("fcr_n", 3.0 * 0.9), ("fcr_d_up", 3.0 * 0.9 * 3), ("mfrr_up", 2.7)]
+    ("key", "expected"),
+    [("fcr_n", 3.0 * 0.9), ("fcr_d_up", 3.0 * 0.9 * 3), ("mfrr_up", 2.7)],
 )
-def test_stored_energy_above_the_floor_limits_the_first_hour(key: str, expected: float) -> None:
+def test_stored_energy_above_the_floor_limits_the_first_hour(
+    key: str, expected: float
+) -> None:
     # 10 kWh at 50 % with a 20 % floor: 3 kWh above it when the hour starts, 90 % out.
     car = _car(capacity_kwh=10.0)
     kw = _held(_problem((key,), car=car))[key]
-    assert kw[0] == pytest.approx(min(expected, 10.0 / PRODUCTS[key].up_factor), abs=1e-3)
+    assert kw[0] == pytest.approx(
+        min(expected, 10.0 / PRODUCTS[key].up_factor), abs=1e-3
+    )
 
 
-@pytest.mark.parametrize(("key", "expected"), [("fcr_n", 0.5 / 0.9), ("fcr_d_down", 1.5 / 0.9)])
+@pytest.mark.parametrize(
+    ("key", "expected"), [("fcr_n", 0.5 / 0.9), ("fcr_d_down", 1.5 / 0.9)]
+)
 def test_room_below_the_top_limits_the_first_hour(key: str, expected: float) -> None:
     # 10 kWh at 85 % with a 90 % top: room for 0.5 kWh, taken in at 90 %.
     car = _car(capacity_kwh=10.0, initial_soc=0.85)
@@ -140,7 +159,11 @@ def test_the_rule_holds_at_the_end_of_the_hour_too() -> None:
 
 def test_only_hours_plugged_in_throughout_hold_a_reserve() -> None:
     slots = _slots(4, quarter=True)
-    car = _car(availability=(AvailabilityWindow(start=START + timedelta(minutes=30), end=slots[-1].end),))
+    car = _car(
+        availability=(
+            AvailabilityWindow(start=START + timedelta(minutes=30), end=slots[-1].end),
+        )
+    )
     kw = _held(_problem(("fcr_n",), car=car, slots=slots))["fcr_n"]
     assert kw[:4] == [0.0] * 4  # plugged in at 00:30: not the whole first hour
     assert min(kw[4:]) > 1.0
@@ -158,7 +181,12 @@ def test_dk1_fcr_is_sold_in_four_hour_blocks_of_danish_time() -> None:
     # 2025-03-30: the clocks skip 02:00, so the first block (00-04 Danish time) has three hours.
     start = datetime(2025, 3, 29, 23, tzinfo=UTC)
     slots = tuple(
-        Slot(start=start + timedelta(hours=h), duration=timedelta(hours=1), buy_price_per_kwh=1.0, sell_price_per_kwh=0.0)
+        Slot(
+            start=start + timedelta(hours=h),
+            duration=timedelta(hours=1),
+            buy_price_per_kwh=1.0,
+            sell_price_per_kwh=0.0,
+        )
         for h in range(23)
     )
     prices = {"fcr_dk1": {s.start: 0.1 + 0.05 * (i // 4) for i, s in enumerate(slots)}}
@@ -183,16 +211,23 @@ def test_fcr_n_activation_costs_half_its_share_each_way() -> None:
     result = plan(problem)
     (reserve,) = result.reserves
     per_kw_hour = 0.3 / 2 * (2.0 - 0.9 * 0.9 * 0.8 + 0.05)
-    assert reserve.activation_cost == pytest.approx(per_kw_hour * sum(reserve.kw), rel=1e-9)
+    assert reserve.activation_cost == pytest.approx(
+        per_kw_hour * sum(reserve.kw), rel=1e-9
+    )
     assert result.totals.activation_cost == pytest.approx(reserve.activation_cost)
     assert result.totals.net_cost == pytest.approx(
-        result.totals.import_cost - result.totals.export_revenue + result.totals.wear_cost
-        - reserve.income + reserve.activation_cost
+        result.totals.import_cost
+        - result.totals.export_revenue
+        + result.totals.wear_cost
+        - reserve.income
+        + reserve.activation_cost
     )
 
 
 def test_an_activation_cost_above_the_price_sells_nothing() -> None:
-    problem = _problem(("fcr_n",), slots=_slots(2, buy=3.0, sell=0.0), activation={"fcr_n": 1.0})
+    problem = _problem(
+        ("fcr_n",), slots=_slots(2, buy=3.0, sell=0.0), activation={"fcr_n": 1.0}
+    )
     assert max(_held(problem)["fcr_n"]) == 0.0
 
 
@@ -200,4 +235,5 @@ def test_an_hour_without_a_price_is_not_offered() -> None:
     prices = {"fcr_n": {START: PRICE, START + timedelta(hours=2): PRICE}}
     kw = _held(_problem(("fcr_n",), prices=prices))["fcr_n"]
     assert kw[1] == 0.0
-    assert kw[0] > 0 and kw[2] > 0
+    assert kw[0] > 0
+    assert kw[2] > 0

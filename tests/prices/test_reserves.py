@@ -46,7 +46,9 @@ def test_fcr_n_and_d_on_the_spring_dst_day() -> None:
     # The reply's first record: 23:00 Danish time, FCR-N at 17.1619 EUR per MW and hour.
     assert prices.prices["fcr_n"][_utc("2025-03-30T21:00:00")] == pytest.approx(17.1619)
     per_kw = prices.per_kw(7.46)
-    assert per_kw["fcr_n"][_utc("2025-03-30T21:00:00")] == pytest.approx(17.1619 * 7.46 / 1000)
+    assert per_kw["fcr_n"][_utc("2025-03-30T21:00:00")] == pytest.approx(
+        17.1619 * 7.46 / 1000
+    )
 
 
 def test_other_auctions_and_areas_are_left_out() -> None:
@@ -57,7 +59,9 @@ def test_other_auctions_and_areas_are_left_out() -> None:
         "AuctionType": "D-1 early",
         "PriceTotalEUR": 99.0,
     }
-    payload = {"records": [record, {**record, "PriceArea": "SE4", "AuctionType": "Total"}]}
+    payload = {
+        "records": [record, {**record, "PriceArea": "SE4", "AuctionType": "Total"}]
+    }
     assert parse_fcr_nd(payload).prices == {}
     assert parse_fcr_nd(payload, auction="D-1 early").prices["fcr_n"] == {
         _utc("2025-03-30T10:00:00"): 99.0
@@ -83,8 +87,15 @@ def test_dk1_fcr_blocks_cover_every_hour_of_their_four_danish_hours() -> None:
     assert len(hours) == 23  # six blocks, the first only three hours long
     first = [hours[_utc("2025-03-29T23:00:00") + i * HOUR] for i in range(3)]
     assert first == [9.8, 9.8, 9.8]
-    assert hours[_utc("2025-03-30T02:00:00")] == 12.4  # 04:00 CEST starts the second block
-    assert parse_fcr_dk1(_load("FcrDK1_2025-03-30_dst_constructed.json"), currency="DKK").currency == "DKK"
+    assert (
+        hours[_utc("2025-03-30T02:00:00")] == 12.4
+    )  # 04:00 CEST starts the second block
+    assert (
+        parse_fcr_dk1(
+            _load("FcrDK1_2025-03-30_dst_constructed.json"), currency="DKK"
+        ).currency
+        == "DKK"
+    )
 
 
 def test_csv_cells_with_a_decimal_comma_and_empty_cells() -> None:
@@ -103,11 +114,50 @@ def test_csv_cells_with_a_decimal_comma_and_empty_cells() -> None:
     [
         ({"records": "no"}, "expected a 'records' list"),
         ({"records": ["no"]}, "expected an object"),
-        ({"records": [{"TimeUTC": 5, "PriceArea": "DK2", "UpPriceEUR": 1}]}, "time missing"),
-        ({"records": [{"TimeUTC": "soon", "PriceArea": "DK2", "UpPriceEUR": 1}]}, "is not a time"),
-        ({"records": [{"TimeUTC": "2025-01-01T00:00:00", "PriceArea": "DK2", "UpPriceEUR": "x"}]}, "is not a number"),
-        ({"records": [{"TimeUTC": "2025-01-01T00:00:00", "PriceArea": "DK2", "UpPriceEUR": True}]}, "not a number"),
-        ({"records": [{"TimeUTC": "2025-01-01T00:00:00", "PriceArea": "DK2", "UpPriceEUR": [1]}]}, "not a number"),
+        (
+            {"records": [{"TimeUTC": 5, "PriceArea": "DK2", "UpPriceEUR": 1}]},
+            "time missing",
+        ),
+        (
+            {"records": [{"TimeUTC": "soon", "PriceArea": "DK2", "UpPriceEUR": 1}]},
+            "is not a time",
+        ),
+        (
+            {
+                "records": [
+                    {
+                        "TimeUTC": "2025-01-01T00:00:00",
+                        "PriceArea": "DK2",
+                        "UpPriceEUR": "x",
+                    }
+                ]
+            },
+            "is not a number",
+        ),
+        (
+            {
+                "records": [
+                    {
+                        "TimeUTC": "2025-01-01T00:00:00",
+                        "PriceArea": "DK2",
+                        "UpPriceEUR": True,
+                    }
+                ]
+            },
+            "not a number",
+        ),
+        (
+            {
+                "records": [
+                    {
+                        "TimeUTC": "2025-01-01T00:00:00",
+                        "PriceArea": "DK2",
+                        "UpPriceEUR": [1],
+                    }
+                ]
+            },
+            "not a number",
+        ),
     ],
 )
 def test_a_malformed_reply_is_a_format_error(payload: object, message: str) -> None:
@@ -116,8 +166,13 @@ def test_a_malformed_reply_is_a_format_error(payload: object, message: str) -> N
 
 
 def test_prices_merge_and_refuse_mixed_currencies() -> None:
-    a = ReservePrices(currency="EUR", prices={"fcr_n": {_utc("2025-01-01T00:00:00"): 1.0}})
-    b = ReservePrices(currency="EUR", prices={"fcr_n": {_utc("2025-01-01T00:00:00"): 2.0}, "mfrr_up": {}})
+    a = ReservePrices(
+        currency="EUR", prices={"fcr_n": {_utc("2025-01-01T00:00:00"): 1.0}}
+    )
+    b = ReservePrices(
+        currency="EUR",
+        prices={"fcr_n": {_utc("2025-01-01T00:00:00"): 2.0}, "mfrr_up": {}},
+    )
     assert a.merged(b).prices["fcr_n"] == {_utc("2025-01-01T00:00:00"): 2.0}
     with pytest.raises(ValueError, match="two currencies"):
         a.merged(ReservePrices(currency="DKK", prices={}))
@@ -128,7 +183,9 @@ def _week(start: datetime, price: object) -> dict[datetime, float]:
 
 
 def test_the_forecast_is_the_median_of_the_same_danish_hour() -> None:
-    start = _utc("2025-03-22T23:00:00")  # a week of Danish days up to the spring DST day
+    start = _utc(
+        "2025-03-22T23:00:00"
+    )  # a week of Danish days up to the spring DST day
     history = {
         hour: float(hour.astimezone(DANISH).hour + hour.day)
         for hour in (start + i * HOUR for i in range(24 * 7 - 1))

@@ -57,7 +57,7 @@ def reserve_income_between(
 
 
 def reserved_kw_at(plan: Plan, product: str, moment: datetime) -> float:
-    """kW of a product the plan holds at a moment, over all devices."""
+    """KW of a product the plan holds at a moment, over all devices."""
     return sum(
         kw
         for reserve in plan.reserves
