@@ -1,6 +1,7 @@
 """What a reserve pool would pay one car in 2025 (DK2): export arbitrage, FCR only, both co-optimised.
 
 Run: .venv/bin/python -m benchmarks.grid_value [--markdown] [--homes commuter,home] [--no-rolling]
+[--timing-only]
 
 Prices: ../shared/data/grid (Energi Data Service, Energinet): DK2 day-ahead 2025 (hourly to September,
 15-minute from October) and FcrNdDK2 (FCR-N, FCR-D up, FCR-D down; the `Total` auction). The car:
@@ -235,6 +236,9 @@ def main() -> None:
     parser.add_argument(
         "--no-rolling", action="store_true", help="perfect foresight only"
     )
+    parser.add_argument(
+        "--timing-only", action="store_true", help="only the 48 h plan times"
+    )
     args = parser.parse_args()
     homes = args.homes.split(",")
     prices = load_price_files(
@@ -252,6 +256,10 @@ def main() -> None:
         aggregator_share=0.4,
         fcr_n_activation=0.3,
     )
+    if args.timing_only:
+        plain, reserves, highs = plan_times(slots, setup)
+        print(_timing(plain, reserves, highs))
+        return
     modes = [True] if args.no_rolling else [True, False]
     runs = {
         (home, case, foresight): run_case(slots, home, case, setup, foresight=foresight)
@@ -299,12 +307,16 @@ def main() -> None:
             f"{home}, both, perfect foresight: objective {ours:,.2f} against HiGHS {highs:,.2f}"
             f" on the same LP: {gap:+.4%} (HiGHS {seconds:.1f} s)"
         )
-    plain, reserves, highs = plan_times(slots, setup)
-    out.append(
-        f"48 h plan, 192 quarter hours, the car: {plain:.1f} ms without reserves, {reserves:.1f} ms with"
-        f" FCR-N, FCR-D up and FCR-D down ({reserves / plain:.1f}x); HiGHS on the reserve LP {highs:.1f} ms"
-    )
+    out.append(_timing(*plan_times(slots, setup)))
     print("\n".join(out))
+
+
+def _timing(plain: float, reserves: float, highs: float) -> str:
+    return (
+        f"48 h plan, 192 quarter hours, the car: {plain:.1f} ms without reserves, {reserves:.1f} ms"
+        f" with FCR-N, FCR-D up and FCR-D down ({reserves / plain:.1f}x); HiGHS on the reserve LP"
+        f" {highs:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

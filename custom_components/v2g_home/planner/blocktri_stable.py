@@ -22,7 +22,7 @@ class _Level:
     """One halving step: the odd blocks and the couplings needed to reduce and expand."""
 
     size: int  # blocks before padding
-    odd: FloatArray
+    odd_root_inverse: FloatArray  # inv(L) of the odd blocks' Cholesky factors L
     even_lower: FloatArray
     even_upper: FloatArray
     odd_lower: FloatArray
@@ -61,21 +61,21 @@ class StableBlockTridiagonal:
             diagonal = np.concatenate([diagonal, np.eye(d)[None]])
             lower = np.concatenate([lower, np.zeros((1, d, d))])
             upper = np.concatenate([upper, np.zeros((1, d, d))])
-        odd = diagonal[1::2]
+        root_inverse = np.linalg.inv(np.linalg.cholesky(diagonal[1::2]))
         even_lower, even_upper = lower[0::2], upper[0::2]
         odd_lower, odd_upper = lower[1::2], upper[1::2]
-        solved = np.linalg.solve(odd, np.concatenate([odd_lower, odd_upper], axis=2))
-        via_lower, via_upper = solved[:, :, :d], solved[:, :, d:]
-        reduced = diagonal[0::2] - even_upper @ via_lower
-        reduced[1:] -= even_lower[1:] @ via_upper[:-1]
-        reduced = (reduced + np.swapaxes(reduced, 1, 2)) / 2.0
+        # D^-1 = inv(L).T inv(L): the couplings through each odd block, as products of halves.
+        left = root_inverse @ odd_lower  # couples the odd block to the even one before it
+        right = root_inverse @ odd_upper  # ... and to the even one after it
+        reduced = diagonal[0::2] - np.swapaxes(left, 1, 2) @ left
+        reduced[1:] -= np.swapaxes(right[:-1], 1, 2) @ right[:-1]
+        reduced_upper = -(np.swapaxes(left, 1, 2) @ right)
         reduced_lower = np.zeros_like(reduced)
-        reduced_lower[1:] = -(even_lower[1:] @ via_lower[:-1])
-        reduced_upper = -(even_upper @ via_upper)
+        reduced_lower[1:] = np.swapaxes(reduced_upper[:-1], 1, 2)
         self._levels.append(
             _Level(
                 size=size,
-                odd=odd,
+                odd_root_inverse=root_inverse,
                 even_lower=even_lower,
                 even_upper=even_upper,
                 odd_lower=odd_lower,
@@ -92,7 +92,7 @@ class StableBlockTridiagonal:
             if level.size % 2:
                 r = np.concatenate([r, np.zeros_like(r[:1])])
             even, odd = r[0::2], r[1::2]
-            through = np.linalg.solve(level.odd, odd)
+            through = _through(level.odd_root_inverse, odd)
             reduced = even - level.even_upper @ through
             reduced[1:] -= level.even_lower[1:] @ through[:-1]
             odd_parts.append(odd)
@@ -100,11 +100,18 @@ class StableBlockTridiagonal:
         x = np.linalg.solve(self._last, r.reshape(-1)).reshape(r.shape)
         for level, odd in zip(reversed(self._levels), reversed(odd_parts), strict=True):
             following = np.concatenate([x[1:], np.zeros_like(x[:1])])
-            odd_x = np.linalg.solve(
-                level.odd, odd - level.odd_lower @ x - level.odd_upper @ following
+            odd_x = _through(
+                level.odd_root_inverse,
+                odd - level.odd_lower @ x - level.odd_upper @ following,
             )
             full = np.empty((2 * len(x), *np.shape(x)[1:]))
             full[0::2] = x
             full[1::2] = odd_x
             x = full[: level.size]
         return x[..., 0]
+
+
+def _through(root_inverse: FloatArray, rhs: FloatArray) -> FloatArray:
+    """D^-1 rhs for the odd blocks, D = L L.T, from inv(L)."""
+    result: FloatArray = np.swapaxes(root_inverse, 1, 2) @ (root_inverse @ rhs)
+    return result
