@@ -124,6 +124,15 @@ async def test_the_plan_holds_reserves_and_the_sensors_show_the_offer(
     assert state.attributes["committed_kw"] == 0.0
     assert offers
     assert set(offers[-1]["offer"]) == {"fcr_n", "fcr_d_up", "fcr_d_down"}
+    response = await hass.services.async_call(
+        DOMAIN, "get_plan", {}, blocking=True, return_response=True
+    )
+    assert response is not None
+    assert response["totals"]["reserve_income"] == pytest.approx(plan.totals.reserve_income)
+    held = [
+        device["reserve_kw"] for slot in response["slots"] for device in slot["devices"].values()
+    ]
+    assert set(held[0]) == {"fcr_n", "fcr_d_up", "fcr_d_down"}
 
 
 async def test_an_accepted_bid_holds_in_every_plan_and_across_a_restart(

@@ -190,6 +190,15 @@ def plan_as_dict(
         for index, slot in enumerate(plan.slots)
     ]
     totals = plan.totals
+    reserve_totals: dict[str, float] = {}
+    for reserve in plan.reserves:
+        reserve_totals = {
+            "reserve_income": totals.reserve_income,
+            "activation_cost": totals.activation_cost,
+        }
+        for index, kw in enumerate(reserve.kw):
+            held = slots[index]["devices"][reserve.device_id].setdefault("reserve_kw", {})
+            held[reserve.product] = round(kw, 3)
     return {
         "planned_at": None if planned_at is None else planned_at.isoformat(),
         "slots": slots,
@@ -199,6 +208,7 @@ def plan_as_dict(
             "wear_cost": totals.wear_cost,
             "net_cost": totals.net_cost,
             "savings": totals.savings,
+            **reserve_totals,
         },
         "feasible": plan.feasible,
         "infeasibilities": [
