@@ -128,9 +128,13 @@ async def test_the_plan_holds_reserves_and_the_sensors_show_the_offer(
         DOMAIN, "get_plan", {}, blocking=True, return_response=True
     )
     assert response is not None
-    assert response["totals"]["reserve_income"] == pytest.approx(plan.totals.reserve_income)
+    assert response["totals"]["reserve_income"] == pytest.approx(
+        plan.totals.reserve_income
+    )
     held = [
-        device["reserve_kw"] for slot in response["slots"] for device in slot["devices"].values()
+        device["reserve_kw"]
+        for slot in response["slots"]
+        for device in slot["devices"].values()
     ]
     assert set(held[0]) == {"fcr_n", "fcr_d_up", "fcr_d_down"}
 
@@ -180,7 +184,7 @@ async def test_an_accepted_bid_holds_in_every_plan_and_across_a_restart(
 async def test_bad_bids_are_refused_with_a_reason(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
-    """A product the site does not offer, half an hour, or no power: translated errors."""
+    """A product the site does not offer, half an hour, no power, no device; dispatches out of range."""
     await _auto(hass, loaded_entry)
     start = dt_util.now().replace(minute=0, second=0, microsecond=0) + timedelta(
         hours=1
@@ -206,6 +210,25 @@ async def test_bad_bids_are_refused_with_a_reason(
         with pytest.raises(HomeAssistantError) as raised:
             await hass.services.async_call(
                 DOMAIN, "commit_reserve", {**base, **data}, blocking=True
+            )
+        assert raised.value.translation_key == key
+    without_device = {"start": start, "hours": 1, "product": "fcr_n", "power_kw": 1.0}
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            DOMAIN, "commit_reserve", without_device, blocking=True
+        )
+    assert raised.value.translation_key == "reserve_needs_device"
+    dispatches = (
+        ({"power_kw": 0.0, "duration": "00:05:00"}, "invalid_dispatch"),
+        ({"power_kw": 1.0, "duration": "02:00:00"}, "invalid_dispatch_duration"),
+    )
+    for data, key in dispatches:
+        with pytest.raises(HomeAssistantError) as raised:
+            await hass.services.async_call(
+                DOMAIN,
+                "dispatch",
+                {"device_id": charger_device(hass), **data},
+                blocking=True,
             )
         assert raised.value.translation_key == key
 

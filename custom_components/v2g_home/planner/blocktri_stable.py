@@ -65,7 +65,9 @@ class StableBlockTridiagonal:
         even_lower, even_upper = lower[0::2], upper[0::2]
         odd_lower, odd_upper = lower[1::2], upper[1::2]
         # D^-1 = inv(L).T inv(L): the couplings through each odd block, as products of halves.
-        left = root_inverse @ odd_lower  # couples the odd block to the even one before it
+        left = (
+            root_inverse @ odd_lower
+        )  # couples the odd block to the even one before it
         right = root_inverse @ odd_upper  # ... and to the even one after it
         reduced = diagonal[0::2] - np.swapaxes(left, 1, 2) @ left
         reduced[1:] -= np.swapaxes(right[:-1], 1, 2) @ right[:-1]

@@ -168,7 +168,7 @@ def plan_as_dict(
     """The whole plan as response data: slots with every device, totals and feasibility."""
     if plan is None:
         return {"planned_at": None, "slots": [], "totals": None, "feasible": None}
-    slots = [
+    slots: list[dict[str, Any]] = [
         {
             "start": slot.start.isoformat(),
             "end": slot.end.isoformat(),
@@ -197,7 +197,9 @@ def plan_as_dict(
             "activation_cost": totals.activation_cost,
         }
         for index, kw in enumerate(reserve.kw):
-            held = slots[index]["devices"][reserve.device_id].setdefault("reserve_kw", {})
+            held = slots[index]["devices"][reserve.device_id].setdefault(
+                "reserve_kw", {}
+            )
             held[reserve.product] = round(kw, 3)
     return {
         "planned_at": None if planned_at is None else planned_at.isoformat(),
