@@ -121,11 +121,12 @@ def _scheduler(entry: V2GConfigEntry) -> dict[str, Any]:
 
 
 def _ledger(entry: V2GConfigEntry) -> dict[str, Any]:
-    """How export is measured and the site's lifetime totals."""
+    """How export is measured, the site's lifetime totals, and the energy moved outside its control."""
     ledger = entry.runtime_data.ledger
     return {
         "export_source": ledger.export_source,
         "lifetime": asdict(ledger.totals(None, "lifetime")),
+        "outside_control": asdict(ledger.outside_control(None)),
     }
 
 

@@ -15,9 +15,8 @@ from tests.helpers.accounting import (
     SITE,
     FrozenClock,
     Metered,
-    command_pack,
-    hold_scheduler,
     run,
+    v2g_drives_pack,
     value,
 )
 from tests.helpers.ha import setup
@@ -58,8 +57,7 @@ async def start_discharging(
 ) -> None:
     """Set the site up at START, discharge the pack at 2 kW, and let one poll see it."""
     await setup(hass, entry)
-    await hold_scheduler(hass, entry)
-    await command_pack(pack_server, -2.0)
+    await v2g_drives_pack(hass, -2.0)
     await run(hass, freezer, 15)
 
 
@@ -116,11 +114,11 @@ async def test_charging_is_costed_at_the_buy_price(
 ) -> None:
     """Charging the pack adds charged kWh and their cost; nothing is sold."""
     await setup(hass, entry)
-    await hold_scheduler(hass, entry)
-    await command_pack(pack_server, 3.0)
+    await v2g_drives_pack(hass, 3.0)
     await run(hass, freezer, 15)
     charged_before = value(hass, f"{SITE}_charging_energy")
     cost_before = value(hass, f"{SITE}_charging_cost")
+    sold_before = value(hass, f"{PACK_LEDGER}_energy_sold")
     before = pack.meter.energy_in_kwh
     await run(hass, freezer, 10 * 60)
     charged = pack.meter.energy_in_kwh - before
@@ -131,7 +129,7 @@ async def test_charging_is_costed_at_the_buy_price(
     assert value(hass, f"{SITE}_charging_cost") - cost_before == pytest.approx(
         charged * buy, rel=1e-3
     )
-    assert value(hass, f"{PACK_LEDGER}_energy_sold") == 0.0
+    assert value(hass, f"{PACK_LEDGER}_energy_sold") == sold_before
 
 
 async def test_sensors_are_fit_for_the_energy_dashboard(

@@ -19,9 +19,8 @@ from custom_components.v2g_home.devices.models import PackReading, PackState
 from tests.helpers.accounting import (
     SITE,
     FrozenClock,
-    command_pack,
-    hold_scheduler,
     run,
+    v2g_drives_pack,
     value,
 )
 from tests.helpers.ha import setup
@@ -140,8 +139,7 @@ async def test_no_energy_is_guessed_while_a_device_does_not_answer(
 ) -> None:
     """During an outage nothing is counted; after it counting resumes from the next good poll."""
     await setup(hass, entry)
-    await hold_scheduler(hass, entry)
-    await command_pack(pack_server, -2.0)
+    await v2g_drives_pack(hass, -2.0)
     await run(hass, freezer, 30)
     sold = value(hass, f"{SITE}_energy_sold")
     assert sold > 0

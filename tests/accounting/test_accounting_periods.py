@@ -17,10 +17,10 @@ from tests.helpers.accounting import (
     PACK_LEDGER,
     SITE,
     FrozenClock,
-    command_pack,
     hold_scheduler,
     price_all_day,
     run,
+    v2g_drives_pack,
     value,
 )
 from tests.helpers.ha import setup
@@ -85,8 +85,7 @@ async def test_restart_keeps_every_total_and_adds_on_top(
     """Reloading the site in the middle of a discharge keeps every total exactly; later flow adds on."""
     await setup(hass, entry)
     await price_all_day(hass, entry)  # the recorded prices end at Danish midnight
-    await hold_scheduler(hass, entry)
-    await command_pack(pack_server, -2.0)
+    await v2g_drives_pack(hass, -2.0)
     await run(hass, freezer, 5 * 60)
     shown, exact = ledger_states(hass, entry), totals(entry)
     assert float(shown[f"{SITE}_energy_sold"]) > 0.15
@@ -102,8 +101,7 @@ async def test_restart_keeps_every_total_and_adds_on_top(
         assert asdict(restored[key]) == pytest.approx(asdict(earned), abs=1e-3), key
         assert restored[key].energy_sold_kwh >= earned.energy_sold_kwh, key
 
-    await hold_scheduler(hass, entry)
-    await command_pack(pack_server, -2.0)
+    await v2g_drives_pack(hass, -2.0)
     await run(hass, freezer, 15)  # the first poll after the restart starts counting
     out_before = pack.meter.energy_out_kwh
     sold_before = value(hass, f"{SITE}_energy_sold")
@@ -130,8 +128,7 @@ async def test_midnight_resets_today_but_not_lifetime_or_month(
     """KWh before Danish midnight stay in lifetime and this month; today starts again from 0."""
     await setup(hass, entry)
     await price_all_day(hass, entry)  # the recorded prices end at Danish midnight
-    await hold_scheduler(hass, entry)
-    await command_pack(pack_server, -2.0)
+    await v2g_drives_pack(hass, -2.0)
     await run(hass, freezer, 15)
     start_sold = value(hass, f"{SITE}_energy_sold")
     start_out = pack.meter.energy_out_kwh
@@ -164,8 +161,7 @@ async def test_month_end_resets_the_month(
     """The first of the month starts this month's totals again; lifetime goes on."""
     await setup(hass, entry)
     await price_all_day(hass, entry)  # the recorded prices end at Danish midnight
-    await hold_scheduler(hass, entry)
-    await command_pack(pack_server, -2.0)
+    await v2g_drives_pack(hass, -2.0)
     await run(hass, freezer, 4 * 60)
     month_before = value(hass, f"{SITE}_energy_sold_this_month")
     assert month_before > 0

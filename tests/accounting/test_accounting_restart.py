@@ -11,10 +11,9 @@ import pytest
 from tests.helpers.accounting import (
     SITE,
     FrozenClock,
-    command_pack,
-    hold_scheduler,
     poll_now,
     run,
+    v2g_drives_pack,
     value,
 )
 from tests.helpers.ha import setup
@@ -54,8 +53,7 @@ async def export_from_the_pack(
     hass: HomeAssistant, entry: MockConfigEntry, pack_server: ModbusSimulator
 ) -> None:
     """Hold the scheduler and command the pack to export, polling at once so the step is seen."""
-    await hold_scheduler(hass, entry)
-    await command_pack(pack_server, -EXPORT_KW)
+    await v2g_drives_pack(hass, -EXPORT_KW)
     await poll_now(hass)
 
 

@@ -18,9 +18,8 @@ from tests.helpers.accounting import (
     PACK_LEDGER,
     SITE,
     FrozenClock,
-    command_pack,
-    hold_scheduler,
     run,
+    v2g_drives_pack,
     value,
     with_options,
 )
@@ -61,8 +60,7 @@ async def discharge_pack(
 ) -> tuple[float, float]:
     """Set up, discharge the pack at 2 kW, let a poll see it; return (sold, to home) so far."""
     await setup(hass, entry)
-    await hold_scheduler(hass, entry)
-    await command_pack(pack_server, -2.0)
+    await v2g_drives_pack(hass, -2.0)
     await run(hass, freezer, 15)
     return value(hass, f"{SITE}_energy_sold"), value(hass, f"{SITE}_energy_to_home")
 
@@ -114,8 +112,7 @@ async def test_grid_meter_energy_counter(
 
     site = with_options(entry, **{CONF_GRID_METER_ENTITY: GRID})
     await setup(hass, site)
-    await hold_scheduler(hass, site)
-    await command_pack(pack_server, -2.0)
+    await v2g_drives_pack(hass, -2.0)
     await run(hass, freezer, 30, on_step=meter_moves)
     sold_before = value(hass, f"{SITE}_energy_sold")
     out_before = pack.meter.energy_out_kwh
@@ -190,8 +187,7 @@ async def test_two_devices_share_the_house_load(
     hass.states.async_set(HOUSE, "1.0", {"unit_of_measurement": "kW"})
     site = with_options(entry, **{CONF_HOUSE_POWER_ENTITY: HOUSE})
     await setup(hass, site)
-    await hold_scheduler(hass, site)
-    await command_pack(pack_server, -2.0)
+    await v2g_drives_pack(hass, -2.0)
     charger = next(
         c
         for c in site.runtime_data.devices.values()

@@ -20,13 +20,11 @@ from tests.helpers.accounting import (
     SITE,
     FrozenClock,
     Metered,
-    command_pack,
-    hold_scheduler,
     run,
     value,
 )
 from tests.helpers.ha import setup
-from tests.helpers.scheduling import forecast
+from tests.helpers.scheduling import PACK_MODE, forecast, select
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
@@ -97,11 +95,11 @@ async def test_energy_sold_while_no_price_is_known_is_booked_when_prices_come(
     prices = entry.runtime_data.prices
     assert prices.data.slot_at(dt_util.utcnow()) is None
     later = forecast(lambda index: (2.0 + index / 10, 1.0 + index / 10), hours=3)
-    await hold_scheduler(hass, entry)
     metered = Metered()
-    await command_pack(pack_server, -2.0)
+    # Without prices the plan exports nothing: the user discharges the pack by hand (V2G Home drives it).
+    await select(hass, PACK_MODE, "discharge")
     await run(hass, freezer, 20 * 60, pack=pack, prices=later, metered=metered)
-    assert metered.exported_kwh > 0.6
+    assert metered.exported_kwh > 1.5  # 5 kW for 20 minutes
     assert value(hass, f"{SITE}_energy_sold") == 0.0
     assert value(hass, f"{SITE}_export_revenue") == 0.0
     prices.async_set_updated_data(later)  # the prices of that time arrive

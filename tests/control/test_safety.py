@@ -119,6 +119,15 @@ def test_a_manual_discharge_stops_at_the_reserve_not_at_the_trip_target() -> Non
     assert not manual_discharge_must_stop(car(soc_pct=None), SETTINGS)
 
 
+def test_a_manual_discharge_stops_one_poll_short_of_the_reserve() -> None:
+    """At the power it runs at (or the device's most before it runs), one poll before the reserve."""
+    running = pack(soc_pct=20.15, power_kw=-5.0)  # 0.21 % a poll at 5 kW
+    assert manual_discharge_must_stop(running, SETTINGS)
+    assert not manual_discharge_must_stop(pack(soc_pct=20.15, power_kw=-1.0), SETTINGS)
+    assert manual_discharge_must_stop(pack(soc_pct=20.15, power_kw=0.0), SETTINGS)
+    assert not manual_discharge_must_stop(pack(soc_pct=20.3, power_kw=None), SETTINGS)
+
+
 def test_read_back_allows_rounding_to_amps() -> None:
     """0.5 kW or 15 % off the setpoint still counts as followed."""
     assert follows(-7.4, -6.4)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from homeassistant.helpers import issue_registry as ir
 import pytest
 
+from custom_components.v2g_home.const import DOMAIN
 from tests.helpers.ha import poll, setup, state
 from tests.helpers.scheduling import first_slot, scheduler_of, select, set_prices
 from tests.helpers.site import bidipro_subentry, der_pack_subentry, site_entry
@@ -97,3 +99,19 @@ async def test_no_v2g_offered_means_no_export_but_charging_goes_on(
     await poll(hass)
     assert bidipro.setpoint_w > 0
     assert site.state.recoverable
+
+
+async def test_a_der_battery_back_in_its_own_control_is_taken_back_loudly(
+    hass: HomeAssistant, site: MockConfigEntry, der: SimulatedDerStorage
+) -> None:
+    """Its setpoint found disabled while polled (a restart): a repair at once, and the command again."""
+    await select(hass, f"select.{PACK}_control_mode", "discharge")
+    assert der.power_kw < -1.0
+    der.settings[704, "WSetEna"] = 0  # restarted into its own (idle) logic
+    assert der.power_kw == 0
+    await poll(hass, 15)
+    pack_id = next(k for k, s in site.subentries.items() if s.subentry_type == "pack")
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"control_lost_{pack_id}")
+    assert issue is not None
+    assert issue.translation_key == "pack_control_resumed"
+    assert der.power_kw < -1.0

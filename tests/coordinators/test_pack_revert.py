@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING
 from unittest.mock import patch
 
 from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.helpers import issue_registry as ir
 import pytest
 
+from custom_components.v2g_home.const import DOMAIN
 from custom_components.v2g_home.coordinators.factory import PACK_REVERT_TIMEOUT_S
 from custom_components.v2g_home.devices.errors import (
     DeviceConnectionError,
@@ -97,3 +99,30 @@ async def test_refresh_losing_the_pack_makes_it_unavailable(
     ):
         await poll(hass, 15)
     assert state(hass, POWER) == STATE_UNAVAILABLE
+
+
+async def test_a_pack_back_in_its_own_control_is_taken_back_loudly(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    pack: SimulatedSunSpecPack,
+) -> None:
+    """A pack that restarts into its own control: a repair at the next poll, and V2G Home takes it again."""
+    pack.local_power_kw = 0.0
+    await select(hass, PACK_MODE, "discharge")
+    pack_id = next(
+        key
+        for key, sub in loaded_entry.subentries.items()
+        if sub.subentry_type == "pack"
+    )
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, f"control_lost_{pack_id}") is None
+    pack.settings[124, "StorCtl_Mod"] = 0  # restarted: its own logic, idle
+    assert pack.power_kw == 0
+    await poll(hass, 15)
+    issue = issues.async_get_issue(DOMAIN, f"control_lost_{pack_id}")
+    assert issue is not None
+    assert issue.translation_key == "pack_control_resumed"
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["mode"] == "discharge"
+    assert pack.power_kw == pytest.approx(-5.0)
+    assert state(hass, PACK_MODE) == "discharge"

@@ -16,7 +16,7 @@ from custom_components.v2g_home.const import DOMAIN
 from custom_components.v2g_home.devices.simulator import SimClock
 from custom_components.v2g_home.devices.sunspec import SunSpecPack
 from custom_components.v2g_home.devices.transport import ModbusTransport
-from tests.helpers.scheduling import forecast
+from tests.helpers.scheduling import PACK_MODE, forecast, select
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -75,6 +75,21 @@ async def command_pack(server: ModbusSimulator, power_kw: float) -> None:
         await driver.set_power_kw(power_kw)
     finally:
         await driver.close()
+
+
+async def v2g_drives_pack(hass: HomeAssistant, power_kw: float) -> None:
+    """V2G Home drives the pack: auto, and the user's force at `power_kw` (+ charge, - export) for 2 h.
+
+    The ledger books only what V2G Home did; a pack commanded by anyone else is outside its control.
+    """
+    await select(hass, PACK_MODE, "auto")
+    await hass.services.async_call(
+        DOMAIN,
+        "force_charge" if power_kw > 0 else "force_export",
+        {"power_kw": abs(power_kw), "duration": {"hours": 2}},
+        blocking=True,
+    )
+    await poll_now(hass)
 
 
 async def hold_scheduler(hass: HomeAssistant, entry: MockConfigEntry) -> None:

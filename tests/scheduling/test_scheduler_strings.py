@@ -51,6 +51,7 @@ def test_scheduler_strings(language: str) -> None:
         ("device_unreachable", ("{device}", "{since}")),
         ("control_lost", ("{device}", "{mode}", "{time}")),
         ("control_resumed", ("{device}", "{time}")),
+        ("pack_control_resumed", ("{device}", "{mode}", "{time}")),
         ("setpoint_not_applied", ("{device}", "{setpoint}", "{power}")),
         ("departure_infeasible", ("{device}", "{time}", "{shortfall}")),
     ):

@@ -22,7 +22,8 @@ class DeviceSample:
     """A device's power at one moment, its energy counters if it has any, and its share of the house.
 
     home_kw and export_kw are this device's share of the home's need and of the measured export
-    (None when no sensor says so).
+    (None when no sensor says so). controlled: V2G Home drove the device when it was read; what flows
+    from this sample to the next belongs to V2G Home only then.
     """
 
     at: datetime
@@ -31,6 +32,9 @@ class DeviceSample:
     discharged_counter_kwh: float | None = None
     home_kw: float | None = None
     export_kw: float | None = None
+    controlled: bool = True
+    # Home Assistant stopped while V2G Home drove the device: it runs on at this power until then.
+    run_on_until: datetime | None = None
 
 
 def has_counters(sample: DeviceSample) -> bool:
@@ -48,6 +52,10 @@ def sample_as_dict(sample: DeviceSample) -> dict[str, Any]:
         "power_kw": sample.power_kw,
         "charged_counter_kwh": sample.charged_counter_kwh,
         "discharged_counter_kwh": sample.discharged_counter_kwh,
+        "controlled": sample.controlled,
+        "run_on_until": None
+        if sample.run_on_until is None
+        else sample.run_on_until.isoformat(),
     }
 
 
@@ -59,6 +67,11 @@ def sample_from_dict(data: dict[str, Any]) -> DeviceSample:
         power_kw=float(data["power_kw"]),
         charged_counter_kwh=None if charged is None else float(charged),
         discharged_counter_kwh=None if discharged is None else float(discharged),
+        # Stores written before the split booked everything as V2G Home's.
+        controlled=bool(data.get("controlled", True)),
+        run_on_until=None
+        if (run_on := data.get("run_on_until")) is None
+        else datetime.fromisoformat(run_on),
     )
 
 
@@ -71,6 +84,7 @@ def read_device(coordinator: DeviceCoordinator[Any]) -> DeviceSample | None:
             power_kw=data.reading.power_kw,
             charged_counter_kwh=data.reading.energy_charged_kwh,
             discharged_counter_kwh=data.reading.energy_discharged_kwh,
+            controlled=coordinator.under_control,
         )
     if isinstance(data, ChargerData) and data.status.power_kw is not None:
         # The charger's poll carries no timestamp: it is stamped when the ledger hears of it.
@@ -80,8 +94,15 @@ def read_device(coordinator: DeviceCoordinator[Any]) -> DeviceSample | None:
             power_kw=data.status.power_kw,
             charged_counter_kwh=getattr(data.reading, "energy_charged_kwh", None),
             discharged_counter_kwh=getattr(data.reading, "energy_discharged_kwh", None),
+            controlled=coordinator.under_control,
         )
     return None
+
+
+def still_connected(coordinator: DeviceCoordinator[Any]) -> bool:
+    """False when a charger reports its car gone (what it did meanwhile is then not known)."""
+    data = coordinator.data
+    return not (isinstance(data, ChargerData) and data.car.plugged_in is False)
 
 
 def _counter_delta(previous: float | None, current: float | None) -> float | None:
@@ -124,8 +145,15 @@ def flow_until(last: DeviceSample, end: datetime) -> FlowEnergy:
     For the tail before an unload, when no later sample will come; nothing across a gap
     longer than MAX_INTEGRATION_GAP.
     """
+    if end - last.at > MAX_INTEGRATION_GAP:
+        return FlowEnergy()
+    return flow_at_power(last, end)
+
+
+def flow_at_power(last: DeviceSample, end: datetime) -> FlowEnergy:
+    """Energy from the sample up to `end` at the sample's power, however long (a device's run-on)."""
     elapsed = end - last.at
-    if elapsed.total_seconds() <= 0 or elapsed > MAX_INTEGRATION_GAP:
+    if elapsed.total_seconds() <= 0:
         return FlowEnergy()
     hours = elapsed.total_seconds() / 3600
     return _split(

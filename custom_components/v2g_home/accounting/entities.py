@@ -12,10 +12,11 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import UnitOfEnergy
+from homeassistant.const import EntityCategory, UnitOfEnergy
 
 from ..coordinators.entity import device_info, site_device_info
 from ..planner.accounting import Earnings
+from .books import OutsideControl
 from .periods import Period
 
 if TYPE_CHECKING:
@@ -86,6 +87,32 @@ LEDGER_SENSORS: tuple[LedgerSensorDescription, ...] = tuple(
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class OutsideSensorDescription(SensorEntityDescription):
+    """Energy moved while V2G Home did not drive the device (lifetime, kept apart from the ledger)."""
+
+    value_fn: Callable[[OutsideControl], float]
+
+
+OUTSIDE_SENSORS: tuple[OutsideSensorDescription, ...] = tuple(
+    OutsideSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        suggested_display_precision=2,
+        value_fn=value_fn,
+    )
+    for key, value_fn in (
+        ("charged_outside_control", lambda o: o.charged_kwh),
+        ("discharged_outside_control", lambda o: o.discharged_kwh),
+    )
+)
+
+
 def async_add_accounting_sensors(
     entry: ConfigEntry,
     ledger: Ledger,
@@ -93,28 +120,46 @@ def async_add_accounting_sensors(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the site's ledger sensors, and each device's (daily and monthly ones start disabled)."""
+    site = site_device_info(entry)
     async_add_entities(
-        LedgerSensor(
-            ledger,
-            description,
-            device_id=None,
-            unique_id=f"{entry.entry_id}_{description.key}",
-            info=site_device_info(entry),
-        )
-        for description in LEDGER_SENSORS
-    )
-    for subentry_id, coordinator in devices.items():
-        async_add_entities(
-            (
+        [
+            *(
                 LedgerSensor(
                     ledger,
                     description,
-                    device_id=subentry_id,
-                    unique_id=f"{coordinator.serial}_{description.key}",
-                    info=device_info(coordinator),
+                    device_id=None,
+                    unique_id=f"{entry.entry_id}_{description.key}",
+                    info=site,
                 )
                 for description in LEDGER_SENSORS
             ),
+            *(
+                OutsideControlSensor(ledger, d, None, f"{entry.entry_id}_{d.key}", site)
+                for d in OUTSIDE_SENSORS
+            ),
+        ]
+    )
+    for subentry_id, coordinator in devices.items():
+        info = device_info(coordinator)
+        async_add_entities(
+            [
+                *(
+                    LedgerSensor(
+                        ledger,
+                        description,
+                        device_id=subentry_id,
+                        unique_id=f"{coordinator.serial}_{description.key}",
+                        info=info,
+                    )
+                    for description in LEDGER_SENSORS
+                ),
+                *(
+                    OutsideControlSensor(
+                        ledger, d, subentry_id, f"{coordinator.serial}_{d.key}", info
+                    )
+                    for d in OUTSIDE_SENSORS
+                ),
+            ],
             config_subentry_id=subentry_id,
         )
 
@@ -171,3 +216,39 @@ class LedgerSensor(SensorEntity):
         if not self.entity_description.key.startswith("sold_energy"):
             return None
         return {"export_measured_by": self._ledger.export_source}
+
+
+class OutsideControlSensor(SensorEntity):
+    """Energy a device (or the site) moved outside V2G Home's control: not V2G's revenue or cost."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    entity_description: OutsideSensorDescription
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        description: OutsideSensorDescription,
+        device_id: str | None,
+        unique_id: str,
+        info: DeviceInfo,
+    ) -> None:
+        """Show one direction for the site (device_id None) or one device."""
+        self.entity_description = description
+        self._ledger = ledger
+        self._device_id = device_id
+        self._attr_unique_id = unique_id
+        self._attr_device_info = info
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the ledger."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._ledger.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def native_value(self) -> float:
+        """The kWh so far."""
+        value = self.entity_description.value_fn(
+            self._ledger.outside_control(self._device_id)
+        )
+        return round(value, 6)

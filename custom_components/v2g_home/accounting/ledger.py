@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
@@ -20,18 +19,19 @@ from ..const import (
     DEFAULTS,
     DOMAIN,
 )
-from ..planner.accounting import Earnings, PeriodTotals, interval_earnings
+from .books import Books
+from .continuity import continue_from, run_on_from
 from .device_flows import (
     DeviceSample,
     flow_between,
     flow_until,
     has_counters,
     read_device,
+    still_connected,
 )
 from .ledger_store import Restored, parse_stored, to_store
 from .meters import meters_from, with_house
 from .periods import Period, danish_date, danish_midnight, period_start
-from .unpriced import PendingFlow, covered, split_ready
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -39,8 +39,9 @@ if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
     from ..coordinators.base import DeviceCoordinator
-    from ..planner.accounting import FlowEnergy, PriceWindow
+    from ..planner.accounting import Earnings, FlowEnergy, PriceWindow
     from ..pricing.coordinator import PriceCoordinator
+    from .books import OutsideControl
 
 type ExportSource = Literal["grid_meter", "house", "none"]
 
@@ -80,12 +81,10 @@ class Ledger:
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, ledger_store_key(entry.entry_id)
         )
-        today = danish_date(dt_util.utcnow())
-        empty = PeriodTotals.empty(day=today, currency=self.currency)
-        self._site = empty
-        self._devices = dict.fromkeys(self.devices, empty)
+        self._books = Books(
+            self.devices, day=danish_date(dt_util.utcnow()), currency=self.currency
+        )
         self._samples: dict[str, DeviceSample] = {}
-        self._unpriced: list[PendingFlow] = []
         self._resume: dict[str, DeviceSample] = {}
         self._last_data: dict[str, object] = {}
         self._listeners: list[CALLBACK_TYPE] = []
@@ -101,13 +100,19 @@ class Ledger:
         return "house" if CONF_HOUSE_POWER_ENTITY in self._meters else "none"
 
     def totals(self, device_id: str | None, period: Period) -> Earnings:
-        """Earnings of one device (subentry id) or of the site (None) over a period."""
-        totals = self._site if device_id is None else self._devices[device_id]
+        """What V2G Home earned with one device (subentry id) or the site (None) over a period."""
+        books = self._books
+        totals = books.site if device_id is None else books.devices[device_id]
         return totals.period(period)
+
+    def outside_control(self, device_id: str | None) -> OutsideControl:
+        """Energy (lifetime) one device or the site moved while V2G Home did not drive it."""
+        books = self._books
+        return books.outside_site() if device_id is None else books.outside[device_id]
 
     def period_start(self, period: Period) -> datetime | None:
         """When the current day or month began; None for lifetime."""
-        return period_start(self._site.day, period)
+        return period_start(self._books.site.day, period)
 
     @callback
     def async_add_listener(self, listener: CALLBACK_TYPE) -> Callable[[], None]:
@@ -123,11 +128,12 @@ class Ledger:
         restored = parse_stored(stored, self.currency)
         if restored is None:
             return
-        self._site = restored.site
-        self._devices |= {
-            k: v for k, v in restored.devices.items() if k in self._devices
-        }
-        self._unpriced = restored.unpriced
+        self._books.restore(
+            site=restored.site,
+            devices=restored.devices,
+            outside=restored.outside,
+            unpriced=restored.unpriced,
+        )
         self._resume = restored.resume
         self._roll(dt_util.utcnow())
 
@@ -153,20 +159,28 @@ class Ledger:
         )
 
     async def _on_ha_stop(self, _event: Event) -> None:
-        await self.async_stop()
+        await self.async_stop(devices_run_on=True)
 
-    async def async_stop(self) -> None:
+    async def async_stop(self, *, devices_run_on: bool = False) -> None:
         """Book what flowed since each device's last poll, stop counting and write the totals now.
 
         The tail is booked before the first await: the device coordinators shut down right after.
+        `devices_run_on`: Home Assistant stops without handing the devices back (an unload does).
         """
         stopped_at = dt_util.utcnow()
-        # A device with energy counters is read again after the start: its counters then cover the
-        # tail and the whole downtime exactly. The others' tail is booked now at the last power.
-        self._resume |= {k: v for k, v in self._samples.items() if has_counters(v)}
         for device_id, last in self._samples.items():
-            if device_id not in self._resume:
-                self._add(device_id, flow_until(last, stopped_at), last.at, stopped_at)
+            # A device with energy counters is read again after the start: its counters then cover
+            # the tail and the whole downtime exactly. The others' tail is booked now at the last
+            # power, and their run-on (if they run on) after the start.
+            if has_counters(last):
+                self._resume[device_id] = last
+                continue
+            self._add(device_id, flow_until(last, stopped_at), last, stopped_at)
+            fail_safe_s = self.devices[device_id].fail_safe_s
+            if devices_run_on and (
+                run_on := run_on_from(last, stopped_at, fail_safe_s)
+            ):
+                self._resume[device_id] = run_on
         self._samples.clear()
         self._last_data.clear()
         for unsubscribe in self._unsubscribers:
@@ -182,9 +196,10 @@ class Ledger:
     def _to_store(self) -> dict[str, Any]:
         return to_store(
             Restored(
-                site=self._site,
-                devices=self._devices,
-                unpriced=self._unpriced,
+                site=self._books.site,
+                devices=self._books.devices,
+                outside=self._books.outside,
+                unpriced=self._books.unpriced,
                 resume=self._resume,
             )
         )
@@ -204,9 +219,7 @@ class Ledger:
         self._schedule_midnight()
 
     def _roll(self, now: datetime) -> None:
-        day = danish_date(now)
-        self._site = self._site.rolled(day)
-        self._devices = {k: v.rolled(day) for k, v in self._devices.items()}
+        self._books.roll(danish_date(now))
 
     @callback
     def _changed(self) -> None:
@@ -216,10 +229,16 @@ class Ledger:
 
     @callback
     def _on_device_update(self, device_id: str) -> None:
-        """A poll arrived: count what flowed since the previous one; a failed poll breaks the chain."""
+        """A poll arrived: count what flowed since the previous one.
+
+        A failed poll breaks the chain, except for a device with energy counters: they bridge the
+        outage at the next good poll.
+        """
         coordinator = self.devices[device_id]
         if not coordinator.last_update_success:
-            self._samples.pop(device_id, None)
+            last = self._samples.pop(device_id, None)
+            if last is not None and has_counters(last):
+                self._resume[device_id] = last
             return
         if coordinator.data is self._last_data.get(device_id):
             return  # listeners told again about the same poll
@@ -228,69 +247,47 @@ class Ledger:
         if sample is None:
             self._samples.pop(device_id, None)
             return
-        if (resumed := self._resume.pop(device_id, None)) is not None and has_counters(
-            sample
-        ):
-            self._samples[device_id] = resumed  # the downtime, from the counters
-        elif sample.at < self._started_at:
-            # Polled before this ledger started: the ledger before a reload booked up to its stop,
-            # so count from now, by power (the counters' delta would reach back before the start).
-            sample = replace(
-                sample,
-                at=self._started_at,
-                charged_counter_kwh=None,
-                discharged_counter_kwh=None,
-            )
-        sample = with_house(device_id, sample, self._samples, self._meters)
-        previous, self._samples[device_id] = self._samples.get(device_id), sample
+        went_on = continue_from(
+            self._resume.pop(device_id, None),
+            self._samples.get(device_id),
+            sample,
+            started_at=self._started_at,
+            still_connected=still_connected(coordinator),
+        )
+        changed = went_on.run_on is not None and self._add(device_id, *went_on.run_on)
+        previous = went_on.previous
+        sample = with_house(device_id, went_on.sample, self._samples, self._meters)
+        self._samples[device_id] = sample
         if previous is not None and self._add(
-            device_id, flow_between(previous, sample), previous.at, sample.at
+            device_id, flow_between(previous, sample), previous, sample.at
         ):
+            changed = True
+        if changed:
             self._changed()
 
     def _add(
-        self, device_id: str, flow: FlowEnergy, start: datetime, end: datetime
+        self, device_id: str, flow: FlowEnergy, since: DeviceSample, end: datetime
     ) -> bool:
-        """Add what flowed from start to end, priced per slot; False when nothing flowed.
+        """Book what flowed from the sample `since` to `end`; False when nothing flowed.
 
-        While no price is known for that time (prices still loading, a feed gap) the flow waits
-        instead of being booked without money; `_on_prices` books it when prices cover it.
+        It is V2G Home's when V2G Home drove the device at `since` (each mode change is polled right
+        after it, so the interval before it belongs to the control in force before it).
         """
-        if not (flow.charged_kwh or flow.discharged_kwh):
-            return False
-        item = PendingFlow(device_id=device_id, flow=flow, start=start, end=end)
-        if covered(self._windows(), start, end):
-            self._book(item)
-        else:
-            self._unpriced.append(item)
-        return True
+        return self._books.add(
+            device_id,
+            flow,
+            (since.at, end),
+            controlled=since.controlled,
+            windows=self._windows(),
+            wear_per_kwh=float(self._wear_setting()),
+        )
 
     def _windows(self) -> Sequence[PriceWindow]:
         return () if self.prices is None else self.prices.data.slots
 
     @callback
     def _on_prices(self) -> None:
-        ready, self._unpriced = split_ready(
-            self._unpriced, self._windows(), dt_util.utcnow()
-        )
-        for item in ready:
-            if item.device_id in self._devices:
-                self._book(item)
-        if ready:
+        if self._books.priced(
+            self._windows(), dt_util.utcnow(), float(self._wear_setting())
+        ):
             self._changed()
-
-    def _book(self, item: PendingFlow) -> None:
-        pieces = interval_earnings(
-            item.flow,
-            start=item.start,
-            end=item.end,
-            windows=self._windows(),
-            wear_per_kwh=float(self._wear_setting()),
-            currency=self.currency,
-            day_starts=[danish_midnight(danish_date(item.end))],
-        )
-        for piece_start, earned in pieces:
-            day = danish_date(piece_start)
-            devices, site = self._devices, self._site
-            devices[item.device_id] = devices[item.device_id].added(earned, day=day)
-            self._site = site.added(earned, day=day)

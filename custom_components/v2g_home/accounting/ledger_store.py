@@ -7,6 +7,7 @@ from typing import Any
 
 from ..const import LOGGER
 from ..planner.accounting import PeriodTotals
+from .books import OutsideControl
 from .device_flows import DeviceSample, sample_as_dict, sample_from_dict
 from .unpriced import PendingFlow
 
@@ -17,6 +18,7 @@ class Restored:
 
     site: PeriodTotals
     devices: dict[str, PeriodTotals]
+    outside: dict[str, OutsideControl]
     unpriced: list[PendingFlow]
     resume: dict[str, DeviceSample]
 
@@ -48,7 +50,19 @@ def parse_stored(stored: dict[str, Any], currency: str) -> Restored | None:
     except (KeyError, TypeError, ValueError) as err:
         LOGGER.warning("Pending energy in the stored ledger is unreadable: %s", err)
         unpriced, resume = [], {}
-    return Restored(site=site, devices=devices, unpriced=unpriced, resume=resume)
+    try:
+        outside = {
+            device_id: OutsideControl.from_dict(item)
+            for device_id, item in stored.get("outside", {}).items()
+        }
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        LOGGER.warning(
+            "Energy outside control in the stored ledger is unreadable: %s", err
+        )
+        outside = {}
+    return Restored(
+        site=site, devices=devices, outside=outside, unpriced=unpriced, resume=resume
+    )
 
 
 def to_store(ledger: Restored) -> dict[str, Any]:
@@ -56,6 +70,7 @@ def to_store(ledger: Restored) -> dict[str, Any]:
     return {
         "site": ledger.site.to_dict(),
         "devices": {k: v.to_dict() for k, v in ledger.devices.items()},
+        "outside": {k: v.as_dict() for k, v in ledger.outside.items()},
         "unpriced": [item.as_dict() for item in ledger.unpriced],
         "resume": {k: sample_as_dict(v) for k, v in ledger.resume.items()},
     }

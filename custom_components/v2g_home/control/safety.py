@@ -94,9 +94,17 @@ def poll_step_pct(device: DeviceSnapshot, power_kw: float) -> float:
 def manual_discharge_must_stop(
     device: DeviceSnapshot, settings: SchedulerSettings
 ) -> bool:
-    """A discharge the user started by hand stops at the reserve (not at a trip target: the user chose it)."""
+    """A discharge the user started by hand stops at the reserve (not at a trip target: the user chose it).
+
+    Like any discharge, one poll's worth of energy short of it: at the power it runs at, or at the
+    device's most before it runs.
+    """
     soc = device.known_soc_pct
-    return soc is not None and soc <= settings.reserve_soc_pct
+    if soc is None:
+        return False
+    running_kw = device.power_kw if device.power_kw is not None else 0.0
+    power_kw = running_kw if running_kw < 0 else device.max_discharge_kw
+    return soc - poll_step_pct(device, power_kw) <= settings.reserve_soc_pct
 
 
 def follows(commanded_kw: float, power_kw: float) -> bool:

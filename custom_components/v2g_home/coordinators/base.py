@@ -67,6 +67,20 @@ class DeviceCoordinator[DataT](DataUpdateCoordinator[DataT]):
         """Serial number the subentry was created for (its unique id)."""
         return device_key(self.subentry)
 
+    @property
+    def under_control(self) -> bool:
+        """Whether V2G Home drives the device now (a mode other than off, and the device follows it)."""
+        return False
+
+    @property
+    def fail_safe_s(self) -> float | None:
+        """How long the device keeps a command nobody refreshes (its fail-safe or revert timer)."""
+        for name in ("failsafe_timeout_s", "revert_timeout_s"):
+            value = getattr(self.driver, name, None)
+            if isinstance(value, int | float) and value > 0:
+                return float(value)
+        return None
+
     async def _async_setup(self) -> None:
         """Connect and check that the device is still the one configured."""
         try:

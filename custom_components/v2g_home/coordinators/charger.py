@@ -92,6 +92,11 @@ class ChargerCoordinator(DeviceCoordinator[ChargerData]):
             False  # restarted or reconnected: command again before the next read
         )
 
+    @property
+    def under_control(self) -> bool:
+        """Whether V2G Home drives the charger: a mode other than off, and the charger in remote control."""
+        return self.control.mode is not ControlMode.OFF and self.driver.in_control
+
     async def _async_read(self) -> ChargerData:
         """Poll; around it, command again what must be, and notice a charger that left our control."""
         controlled = self.control.mode is not ControlMode.OFF

@@ -18,12 +18,19 @@ def _issue_id(subentry_id: str) -> str:
 
 
 def report_control_lost(
-    hass: HomeAssistant, subentry_id: str, device: str, *, resumed: bool, mode: str
+    hass: HomeAssistant,
+    subentry_id: str,
+    device: str,
+    *,
+    resumed: bool,
+    mode: str,
+    pack: bool = False,
 ) -> None:
     """The charger returned to its own control (a reboot, its fail-safe, or its app).
 
     In auto V2G Home takes it back at once and says so; in a manual mode the mode turns off, since the
-    user's command may no longer be wanted, and the issue stays until a mode is chosen again.
+    user's command may no longer be wanted, and the issue stays until a mode is chosen again. A pack
+    (its revert timer, a restart) is always taken back: its modes are V2G Home's own commands.
     """
     ir.async_create_issue(
         hass,
@@ -31,7 +38,11 @@ def report_control_lost(
         _issue_id(subentry_id),
         is_fixable=False,
         severity=ir.IssueSeverity.WARNING,
-        translation_key="control_resumed" if resumed else "control_lost",
+        translation_key="pack_control_resumed"
+        if pack
+        else "control_resumed"
+        if resumed
+        else "control_lost",
         translation_placeholders={
             "device": device,
             "mode": mode,

@@ -18,6 +18,7 @@ from ..control.modes import ControlMode
 from ..devices.errors import DeviceConnectionError, DeviceError
 from ..devices.models import PackReading, StorageDriver
 from .base import DeviceCoordinator
+from .control_loss import report_control_lost
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry, ConfigSubentry
@@ -37,6 +38,18 @@ class RevertTimerDriver(Protocol):
 
     async def refresh_control(self) -> None:
         """Restart the pack's revert timer."""
+
+
+@runtime_checkable
+class ReserveDriver(Protocol):
+    """A pack with a reserve setting of its own (SunSpec model 124 MinRsvPct)."""
+
+    @property
+    def has_reserve(self) -> bool:
+        """Whether the pack reports the setting."""
+
+    async def set_reserve_pct(self, reserve_pct: float) -> float:
+        """Write it; returns what was set."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,6 +89,15 @@ class PackCoordinator(DeviceCoordinator[PackData]):
         self.auto_power_kw = 0.0
         self.in_control = False
         self._apply_pending = False
+        # The pack's own reserve setting before V2G Home wrote the site's.
+        self._own_reserve_pct: float | None = None
+        # V2G Home's last reserve write: asked, set (None: refused) and when.
+        self._reserve_set: tuple[float, float | None, datetime] | None = None
+
+    @property
+    def under_control(self) -> bool:
+        """Whether V2G Home drives the pack: a mode other than off, and the pack took the command."""
+        return self.mode is not ControlMode.OFF and self.in_control
 
     @property
     def setpoint_kw(self) -> float:
@@ -95,6 +117,24 @@ class PackCoordinator(DeviceCoordinator[PackData]):
         """Poll, stamp the reading, then apply a pending command or keep the current one armed."""
         reading = await self.driver.read()
         data = PackData(reading=reading, measured_at=dt_util.utcnow())
+        if (
+            self.in_control
+            and not self._apply_pending
+            and getattr(self.driver, "control_reverted", False)
+        ):
+            # Back in its own control while polled (a restart): taken back below, and said so.
+            LOGGER.warning(
+                "%s went back to its own control; taking it again", self.name
+            )
+            report_control_lost(
+                self.hass,
+                self.subentry.subentry_id,
+                self.name,
+                resumed=True,
+                mode=self.mode,
+                pack=True,
+            )
+            self._apply_pending = True
         if (
             self.in_control
             and not self._apply_pending
@@ -127,6 +167,7 @@ class PackCoordinator(DeviceCoordinator[PackData]):
             if self.in_control:
                 await self.driver.release()
                 self.in_control = False
+                await self._async_restore_reserve()
             return
         await self.driver.set_power_kw(self.setpoint_kw)
         self.in_control = True
@@ -137,7 +178,8 @@ class PackCoordinator(DeviceCoordinator[PackData]):
             self.auto_power_kw = 0.0
         self.mode = mode
         await self.async_run_command(self._async_apply)
-        self.async_update_listeners()
+        # A poll right after: the ledger books the time before the change as it was controlled.
+        await self.async_refresh()
 
     def restore_mode(self, mode: ControlMode) -> None:
         """Take the mode restored after a restart; the next poll commands the pack."""
@@ -158,7 +200,59 @@ class PackCoordinator(DeviceCoordinator[PackData]):
         await self.async_refresh()
 
     async def _async_release(self) -> None:
-        """On unload, hand the pack back to its own logic."""
+        """On unload, hand the pack back to its own logic (and its own reserve)."""
         if self.in_control:
             await self.driver.release()
             self.in_control = False
+            await self._async_restore_reserve()
+
+    async def async_keep_reserve(self, reserve_pct: float) -> None:
+        """While V2G Home drives the pack, its own reserve register holds the site's reserve too.
+
+        So the pack's firmware stops at the reserve even when a command outlives V2G Home's checks
+        (a silent Home Assistant, its revert timer, its own logic). Written when the setting changes
+        or the pack reads otherwise (a reboot); a pack that refuses it is asked again only for
+        another setting.
+        """
+        driver, data = self.driver, self.data
+        if (
+            not isinstance(driver, ReserveDriver)
+            or not self.under_control
+            or data is None
+            or (current := data.reading.reserve_pct) is None
+        ):
+            return
+        done = self._reserve_set
+        if (
+            done is not None
+            and done[0] == reserve_pct
+            # Refused, read back as set, or not read since it was written.
+            and (done[1] in (current, None) or data.measured_at <= done[2])
+        ):
+            return
+        if self._own_reserve_pct is None:
+            self._own_reserve_pct = current
+        try:
+            async with self._lock:
+                written = await driver.set_reserve_pct(reserve_pct)
+        except DeviceError as err:
+            LOGGER.warning(
+                "%s did not take the reserve %s %%: %s", self.name, reserve_pct, err
+            )
+            self._reserve_set = (reserve_pct, None, dt_util.utcnow())
+            return
+        self._reserve_set = (reserve_pct, written, dt_util.utcnow())
+
+    async def _async_restore_reserve(self) -> None:
+        """Handing the pack back: its own reserve setting again, as V2G Home found it."""
+        own, self._own_reserve_pct, self._reserve_set = (
+            self._own_reserve_pct,
+            None,
+            None,
+        )
+        if own is None or not isinstance(self.driver, ReserveDriver):
+            return
+        try:
+            await self.driver.set_reserve_pct(own)
+        except DeviceError as err:
+            LOGGER.warning("%s kept V2G Home's reserve: %s", self.name, err)

@@ -140,6 +140,7 @@ class PackReading:
     energy_discharged_kwh: float | None = None
     max_charge_kw: float | None = None
     max_discharge_kw: float | None = None
+    reserve_pct: float | None = None  # the pack's own reserve setting, where it has one
 
 
 class StorageDriver(Protocol):

@@ -60,6 +60,8 @@ _READ_124 = (
     "InWRte",
     "InOutWRte_RvrtTms",
     "InOutWRte_SF",
+    "MinRsvPct",
+    "MinRsvPct_SF",
 )
 _CONTROL_124 = ("StorCtl_Mod", "OutWRte", "InWRte")
 _REVERT_124 = "s.InOutWRte_RvrtTms"
@@ -130,7 +132,41 @@ class SunSpecPack:
             max_discharge_kw=rated_kw(
                 values.get("s.WChaMax"), values.get("b.WDisChaRteMax")
             ),
+            reserve_pct=number(values.get("s.MinRsvPct")),
         )
+
+    @property
+    def control_reverted(self) -> bool:
+        """Whether the last poll shows the pack back in its own control while commanded."""
+        mode = self._command.get("s.StorCtl_Mod")
+        return mode is not None and self._last.get("s.StorCtl_Mod") != mode
+
+    @property
+    def has_reserve(self) -> bool:
+        """Whether the pack has a reserve of its own (model 124 MinRsvPct, implemented)."""
+        return number(self._last.get("s.MinRsvPct")) is not None
+
+    async def set_reserve_pct(self, reserve_pct: float) -> float:
+        """Write the pack's own reserve (124 MinRsvPct); returns the % set, never below the one asked.
+
+        The model labels its unit "% WChaMax", but describes it as a percentage of the nominal
+        storage, which is how packs use it: the SoC its own logic discharges no further than.
+        """
+        if not math.isfinite(reserve_pct) or not 0 <= reserve_pct <= 100:
+            raise ValueError(f"reserve {reserve_pct} % is out of range")
+        await self._ensure_connected()
+        if not self._last:
+            await self.read()
+        if not self.has_reserve:
+            raise UnsupportedDeviceError("model 124 has no MinRsvPct")
+        register = self._poll["s.MinRsvPct"]
+        sf = self._last.get("s.MinRsvPct_SF")
+        step = 10.0 ** (sf if isinstance(sf, int) else 0)
+        # Rounded up to the register's resolution: the pack keeps at least the reserve asked.
+        word = min(math.ceil(round(reserve_pct / step, 6)), math.floor(100 / step))
+        await self._write_verified({"s.MinRsvPct": register}, {"s.MinRsvPct": word})
+        self._last = {**self._last, "s.MinRsvPct": word * step}
+        return word * step
 
     async def set_power_kw(self, power_kw: float) -> float:
         """Charge (+) or discharge (-) at a power limited to WChaMax; 0 holds. Returns the kW set."""

@@ -168,6 +168,15 @@ class SunSpecDer:
         """Hold at 0 W, still in control (the revert timer keeps running)."""
         await self.set_power_kw(0.0)
 
+    @property
+    def control_reverted(self) -> bool:
+        """Whether the last poll shows the setpoint disabled while commanded (the device's own logic)."""
+        return (
+            self.in_control
+            and bool(self._command)
+            and self._last.get("ctl.WSetEna") != 1
+        )
+
     async def refresh_control(self) -> None:
         """Restart the revert timer: write the setpoint and the timer again (two writes).
 

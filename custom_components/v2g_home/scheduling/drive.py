@@ -119,6 +119,9 @@ async def drive_device(scheduler: Scheduler, device_id: str, reason: str) -> Non
         return  # unloading: the coordinators hand control back, nothing may take it again
     coordinator = scheduler.devices[device_id]
     guard = scheduler.guards[device_id]
+    if isinstance(coordinator, PackCoordinator):
+        # The pack's own firmware holds the reserve too, whatever happens between two checks.
+        await coordinator.async_keep_reserve(scheduler.settings.reserve_soc_pct)
     now = dt_util.utcnow()
     dispatch = scheduler.dispatches.get(device_id)
     if dispatch is not None and not dispatch.active(now):

@@ -6,6 +6,7 @@ Control through model 124 (the simulated pack has no house load of its own, so l
 - StorCtl_Mod 2 (DISCHARGE bit only): it runs at -OutWRte % of WChaMax; a negative OutWRte charges.
 - StorCtl_Mod 3: the power is the local power clamped into the window [-OutWRte %, +InWRte %] of WChaMax.
 - InOutWRte_RvrtTms > 0: that many simulated seconds after the last control write, StorCtl_Mod reverts to 0.
+- MinRsvPct (% of the nominal storage): the pack never discharges below it, whoever commands it.
 - 802 SetOp = 2 (disconnect) stops all flow and reports State DISCONNECTED.
 Model 802 leaves the sign of W and A open; `w_positive_means_charge` picks it. Charging stores AC x efficiency,
 discharging delivers stored x efficiency; flow stops at 0 % and 100 %.
@@ -158,12 +159,24 @@ class SimulatedSunSpecPack(SimulatedBattery):
             return min(max(local_w, -discharge_w), charge_w)
         return local_w
 
+    def reserve_kwh(self) -> float:
+        """Model 124 MinRsvPct as stored energy: the pack's own firmware discharges no further."""
+        if 124 not in self.models:
+            return 0.0
+        return self.settings[124, "MinRsvPct"] / 100.0 * self.capacity_kwh
+
+    def _energy_breakpoints_kwh(self) -> tuple[float, ...]:
+        reserve = self.reserve_kwh()
+        return (reserve,) if reserve > 0 else ()
+
     def flow_w(self) -> float:
         """AC power the pack runs at right now, + charging (no stepping)."""
         if self.settings[802, "SetOp"] == 2:
             return 0.0
         limit_w = min(self.wcha_max_w(), self.max_power_kw * 1000.0)
         flow_w = min(max(self._requested_w(), -limit_w), limit_w)
+        if flow_w < 0 and self._stored_kwh <= self.reserve_kwh():
+            return 0.0
         return flow_w if self._within_capacity(flow_w) else 0.0
 
     # --- registers ---------------------------------------------------------------------------------------

@@ -160,4 +160,6 @@ def control_value_ok(name: str, word: int, max_wchamax: int) -> bool:
         return 0 < word <= max_wchamax
     if name == "SetOp":
         return word in {1, 2}
+    if name == "MinRsvPct":
+        return word <= 100  # percent at MinRsvPct_SF 0
     return True
