@@ -52,9 +52,13 @@ class ReservePriceFeed:
         self.results: dict[str, dict[datetime, float]] = {}
         self.fetched_at: datetime | None = None
 
+    def stale(self, now: datetime) -> bool:
+        """Whether the results are older than REFRESH (or never fetched)."""
+        return self.fetched_at is None or now - self.fetched_at >= REFRESH
+
     async def async_refresh(self, now: datetime) -> None:
         """Fetch again when the last fetch is older than REFRESH; a failure keeps what is known."""
-        if self.fetched_at is not None and now - self.fetched_at < REFRESH:
+        if not self.stale(now):
             return
         self.fetched_at = now
         today = danish_day(now)

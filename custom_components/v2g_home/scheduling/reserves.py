@@ -111,6 +111,10 @@ class SiteReserves:
         )
         self.book = ReserveBook(hass, entry_id)
         self.book_income: IncomeBooking | None = None
+        self.on_new_prices: Callable[[], None] | None = (
+            None  # the scheduler plans again
+        )
+        self._fetching = False
         self.offer: Offer = {key: [] for key in settings.products}
         self._booked_until: datetime | None = None
 
@@ -124,8 +128,13 @@ class SiteReserves:
         """The market of a plan over these slots (None with reserves off)."""
         if not self.settings.enabled:
             return None
-        if self.feed is not None:
-            await self.feed.async_refresh(now)
+        feed = self.feed
+        if feed is not None and feed.stale(now) and not self._fetching:
+            # In the background: a slow or failing Energi Data Service never holds up a plan.
+            self._fetching = True
+            self.hass.async_create_background_task(
+                self._async_fetch(feed, now), "v2g_home reserve prices"
+            )
         return reserve_market(
             self.settings,
             results={} if self.feed is None else self.feed.results,
@@ -134,6 +143,15 @@ class SiteReserves:
             slots=slots,
             zone=dt_util.get_default_time_zone(),
         )
+
+    async def _async_fetch(self, feed: ReservePriceFeed, now: datetime) -> None:
+        before = feed.results
+        try:
+            await feed.async_refresh(now)
+        finally:
+            self._fetching = False
+        if feed.results != before and self.on_new_prices is not None:
+            self.on_new_prices()
 
     def after_plan(
         self, previous: Plan | None, plan: Plan | None, now: datetime, reason: str

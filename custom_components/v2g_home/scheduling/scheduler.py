@@ -98,7 +98,8 @@ class Scheduler:
         await self.overrides.async_load(dt_util.utcnow())
         if self.reserves is not None:
             await self.reserves.async_load()
-            self.reserves.book.async_add_listener(self._on_commitments)
+            self.reserves.book.async_add_listener(self._on_reserves)
+            self.reserves.on_new_prices = self._on_reserves
         for device_id, coordinator in self.devices.items():
             self.guards[device_id] = DeviceGuard(
                 self.hass, self.entry.entry_id, device_id, coordinator.base_interval
@@ -279,8 +280,8 @@ class Scheduler:
             )
 
     @callback
-    def _on_commitments(self) -> None:
-        self.entry.async_create_task(self.hass, self.async_request_replan("commitment"))
+    def _on_reserves(self) -> None:
+        self.entry.async_create_task(self.hass, self.async_request_replan("reserves"))
 
     @callback
     def _on_slot_boundary(self, _now: datetime) -> None:
