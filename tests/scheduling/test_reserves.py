@@ -13,6 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.v2g_home.const import DOMAIN
+from custom_components.v2g_home.planner.reserve_plan import reserve_income_between
 from tests.helpers.ha import poll
 from tests.helpers.recorded import FIXTURES
 from tests.helpers.scheduling import (
@@ -288,20 +289,24 @@ async def test_a_dispatch_the_floors_do_not_allow_is_refused(
 async def test_income_is_booked_apart_from_energy(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
-    """An hour of the plan's reserves goes into the reserve income, today's and the lifetime one."""
+    """The plan's reserves until two hours from now go into the reserve income, not the energy ledger."""
     await _auto(hass, loaded_entry)
     scheduler = scheduler_of(loaded_entry)
-    plan = scheduler.plan
+    plan, since = scheduler.plan, scheduler.planned_at
     assert plan is not None
-    now = dt_util.utcnow()
-    scheduler.reserves.after_plan(plan, plan, now + timedelta(hours=1), "test")
+    assert since is not None
     income = loaded_entry.runtime_data.reserve_income
     assert income is not None
-    assert income.lifetime() > 0
+    ledger = loaded_entry.runtime_data.ledger
+    before = (income.lifetime(), ledger.totals(None, "lifetime"))
+    until = dt_util.utcnow() + timedelta(hours=2)  # a whole hour at least
+    scheduler.reserves.after_plan(plan, plan, until, "test")
+    expected = sum(reserve_income_between(plan, since, until).values())
+    assert expected > 0
+    assert income.lifetime() - before[0] == pytest.approx(expected)
+    assert income.today(None, since) >= income.lifetime() - before[0] - 1e-9
     await hass.async_block_till_done()
     state = hass.states.get(_entity(hass, f"{loaded_entry.entry_id}_reserve_income"))
     assert state is not None
     assert float(state.state) == pytest.approx(income.lifetime(), abs=1e-5)
-    # The energy ledger counts metered energy only: the income is not in its revenue.
-    ledger = loaded_entry.runtime_data.ledger.totals(None, "lifetime")
-    assert abs(ledger.export_revenue) < 0.01 < income.lifetime()
+    assert ledger.totals(None, "lifetime") == before[1]  # metered energy only
