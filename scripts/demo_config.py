@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 import shutil
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_DIR = ROOT / ".demo"
+# V2G_DEMO_DIR lets a second demo (the card test's) run beside the one in .demo without sharing its config.
+DEMO_DIR = Path(os.environ.get("V2G_DEMO_DIR", ROOT / ".demo")).resolve()
 CONFIG_DIR = DEMO_DIR / "config"
 DEMO_PRICE_ENTITY = "sensor.demo_spot_price"
 
@@ -17,6 +19,16 @@ DEMO_DAY_PRICES = (
     0.55, 0.50, 0.48, 0.47, 0.48, 0.55, 0.75, 0.95, 0.90, 0.70, 0.55, 0.45,
     0.40, 0.42, 0.50, 0.65, 0.95, 1.35, 1.50, 1.25, 0.95, 0.80, 0.70, 0.62,
 )  # fmt: skip
+PEAK_HOUR = DEMO_DAY_PRICES.index(
+    max(DEMO_DAY_PRICES)
+)  # 18:00, the top of the evening peak
+
+
+def demo_day(peak_at: int | None) -> list[float]:
+    """The demo day by the hour; with peak_at, turned so that its evening peak tops at that hour (0-23)."""
+    shift = 0 if peak_at is None else peak_at - PEAK_HOUR
+    return [DEMO_DAY_PRICES[(hour - shift) % 24] for hour in range(24)]
+
 
 _PRICE_ITEMS = """>-
             {{% set ns = namespace(items=[]) %}}
@@ -85,9 +97,9 @@ logger:
 """
 
 
-def configuration_yaml(host: str, ha_port: int) -> str:
-    """The demo's configuration.yaml."""
-    prices = list(DEMO_DAY_PRICES)
+def configuration_yaml(host: str, ha_port: int, peak_at: int | None = None) -> str:
+    """The demo's configuration.yaml (its price day turned so the peak tops at peak_at, if given)."""
+    prices = demo_day(peak_at)
     return CONFIGURATION_YAML.format(
         host=host,
         ha_port=ha_port,
@@ -98,7 +110,12 @@ def configuration_yaml(host: str, ha_port: int) -> str:
 
 
 def prepare_config_dir(
-    stamp: dict[str, object], *, host: str, ha_port: int, fresh: bool
+    stamp: dict[str, object],
+    *,
+    host: str,
+    ha_port: int,
+    fresh: bool,
+    peak_at: int | None = None,
 ) -> None:
     """Make or reuse .demo/config; rebuild it when asked or when the demo's settings changed."""
     stamp_file = CONFIG_DIR / ".demo-stamp.json"
@@ -112,7 +129,9 @@ def prepare_config_dir(
                 f"demo: reusing {CONFIG_DIR.relative_to(ROOT)} (scripts/demo --fresh starts over)"
             )
     (CONFIG_DIR / "custom_components").mkdir(parents=True, exist_ok=True)
-    (CONFIG_DIR / "configuration.yaml").write_text(configuration_yaml(host, ha_port))
+    (CONFIG_DIR / "configuration.yaml").write_text(
+        configuration_yaml(host, ha_port, peak_at)
+    )
     link = CONFIG_DIR / "custom_components" / "v2g_home"
     if not link.is_symlink():
         link.symlink_to(

@@ -1,4 +1,4 @@
-"""The demo's dashboard: one card per V2G Home device, today's earnings, and graphs of state of charge and power."""
+"""The demo's dashboard: the plan card, one card per V2G Home device, the plan calendar, graphs of SoC and power."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from demo_ha import HomeAssistantClient, JsonDict
 
+# A dashboard of its own (HA 2026 opens its new Overview instead of the default dashboard at /lovelace).
+DASHBOARD_URL = "v2g-home"
 DASHBOARD_PATH = "v2g"
-# The ledger's amounts (lifetime, _today, _month) would bury the device values; the site card shows today's.
+# The ledger's amounts (lifetime, _today, _month): the site card shows those enabled by default.
 LEDGER_KEYS = frozenset(
     {
         "sold_energy",
@@ -22,23 +24,17 @@ LEDGER_KEYS = frozenset(
         "net_profit",
     }
 )
-EARNINGS_KEYS = (
-    "sold_energy_today",
-    "export_revenue_today",
-    "charge_cost_today",
-    "net_profit_today",
-)
 
 
 @dataclass(frozen=True, kw_only=True)
 class DemoDevice:
     """One V2G Home device and the entities its card shows, as the registries list them."""
 
+    device_id: str
     name: str
     kind: str
     is_car: bool
     entity_ids: tuple[str, ...]
-    earnings_ids: tuple[str, ...] = ()
 
 
 def is_ledger(translation_key: str | None) -> bool:
@@ -48,14 +44,16 @@ def is_ledger(translation_key: str | None) -> bool:
 
 
 def shown_on_card(entity: JsonDict, kind: str) -> bool:
-    """Device values and controls; not diagnostics, not the ledger, and not the site's settings."""
+    """Device values and controls; not diagnostics, not the devices' ledger, not the site's settings or calendar."""
     if entity["disabled_by"] is not None or entity["hidden_by"] is not None:
         return False
-    if entity["entity_category"] == "diagnostic" or is_ledger(
-        entity["translation_key"]
+    if entity["entity_category"] == "diagnostic" or entity["entity_id"].startswith(
+        "calendar."
     ):
         return False
-    return not (kind == "site" and entity["entity_category"] == "config")
+    if kind == "site":
+        return entity["entity_category"] != "config"
+    return not is_ledger(entity["translation_key"])
 
 
 async def list_devices(client: HomeAssistantClient, entry_id: str) -> list[DemoDevice]:
@@ -79,11 +77,9 @@ async def list_devices(client: HomeAssistantClient, entry_id: str) -> list[DemoD
         entities = [
             entity for entity in entity_list if entity["device_id"] == device["id"]
         ]
-        earnings = {
-            entity["translation_key"]: entity["entity_id"] for entity in entities
-        }
         devices.append(
             DemoDevice(
+                device_id=device["id"],
                 name=device["name_by_user"] or device["name"] or "",
                 kind=kind,
                 is_car=is_car(device),
@@ -91,11 +87,6 @@ async def list_devices(client: HomeAssistantClient, entry_id: str) -> list[DemoD
                     entity["entity_id"]
                     for entity in entities
                     if shown_on_card(entity, kind)
-                ),
-                earnings_ids=tuple(
-                    earnings[key]
-                    for key in EARNINGS_KEYS
-                    if key in earnings and kind == "site"
                 ),
             )
         )
@@ -155,40 +146,80 @@ def sensors_of_class(
 
 
 def dashboard(devices: list[DemoDevice], states: dict[str, Any]) -> JsonDict:
-    """A one-view dashboard: a card per device, today's earnings, history graphs of state of charge and power."""
-    cards = [
+    """A sections view: the plan card across the top, then a card per device, the calendar and the graphs."""
+    site = next(device for device in devices if device.kind == "site")
+    plan = {"type": "custom:v2g-plan-card", "site": site.device_id}
+    device_cards = [
         entities_card(device.name, device.name, device.entity_ids, states)
         for device in devices
         if device.entity_ids
     ]
-    cards += [
-        entities_card(f"{device.name}: today", device.name, device.earnings_ids, states)
-        for device in devices
-        if device.earnings_ids
+    graphs = [
+        {
+            "type": "history-graph",
+            "title": title,
+            "hours_to_show": 0.5,
+            "entities": entity_ids,
+        }
+        for title, device_class in (("State of charge", "battery"), ("Power", "power"))
+        if (entity_ids := sensors_of_class(devices, states, device_class))
     ]
-    for title, device_class in (("State of charge", "battery"), ("Power", "power")):
-        if entity_ids := sensors_of_class(devices, states, device_class):
-            cards.append(
-                {
-                    "type": "history-graph",
-                    "title": title,
-                    "hours_to_show": 0.25,
-                    "entities": entity_ids,
-                }
-            )
+    calendars = [
+        entity_id
+        for entity_id in states
+        if entity_id.startswith("calendar.") and entity_id.endswith("_plan")
+    ]
+    if calendars:
+        graphs.append(
+            {"type": "calendar", "initial_view": "listWeek", "entities": calendars}
+        )
+    sections = [
+        {"type": "grid", "column_span": 2, "cards": [plan]},
+        *({"type": "grid", "cards": [card]} for card in device_cards),
+        {"type": "grid", "cards": graphs},
+    ]
     return {
         "title": "V2G Home demo",
-        "views": [{"title": "V2G Home", "path": DASHBOARD_PATH, "cards": cards}],
+        "views": [
+            {
+                "title": "V2G Home",
+                "path": DASHBOARD_PATH,
+                "type": "sections",
+                "max_columns": 3,
+                "sections": sections,
+            }
+        ],
     }
 
 
 async def publish_dashboard(
     client: HomeAssistantClient, devices: list[DemoDevice]
 ) -> None:
-    """Make the demo dashboard the default one."""
+    """Create the demo's dashboard (once) and fill it; it shows in the sidebar."""
     states = {
         state["entity_id"]: state for state in await client.get_json("/api/states")
     }
+    (existing,) = await client.websocket([{"type": "lovelace/dashboards/list"}])
+    if not any(board["url_path"] == DASHBOARD_URL for board in existing):
+        await client.websocket(
+            [
+                {
+                    "type": "lovelace/dashboards/create",
+                    "url_path": DASHBOARD_URL,
+                    "title": "V2G Home",
+                    "icon": "mdi:car-electric",
+                    "show_in_sidebar": True,
+                    "require_admin": False,
+                    "mode": "storage",
+                }
+            ]
+        )
     await client.websocket(
-        [{"type": "lovelace/config/save", "config": dashboard(devices, states)}]
+        [
+            {
+                "type": "lovelace/config/save",
+                "url_path": DASHBOARD_URL,
+                "config": dashboard(devices, states),
+            }
+        ]
     )

@@ -16,10 +16,12 @@ from typing import IO, TYPE_CHECKING, Any
 
 import aiohttp
 from demo_config import CONFIG_DIR, DEMO_DIR, ROOT, prepare_config_dir
-from demo_dashboard import DASHBOARD_PATH, publish_dashboard
+from demo_dashboard import DASHBOARD_PATH, DASHBOARD_URL, publish_dashboard
 from demo_ha import DemoSetupError, HomeAssistantClient, Login
-from demo_site import SimulatedHosts, command_charger, ensure_site, wait_for_devices
+from demo_setup import prepare_demo
+from demo_site import SimulatedHosts, ensure_site, wait_for_devices
 from homeassistant import const as ha_const
+from homeassistant.util import dt as dt_util
 
 if TYPE_CHECKING:
     from collections.abc import Coroutine
@@ -27,7 +29,11 @@ if TYPE_CHECKING:
 READY_FILE = DEMO_DIR / "ready.json"
 HOST = "127.0.0.1"
 # Bump when the demo's answers or configuration change, so an old .demo/config is rebuilt rather than reused.
-DEMO_CONFIG_VERSION = 2
+DEMO_CONFIG_VERSION = 3
+# The simulated car arrives at about 60 %; the pack has a few kWh to sell at the peak.
+CAR_SOC_PCT = 60
+PACK_SOC_PCT = 80
+DEMO_TIME_ZONE = "Europe/Copenhagen"
 # Onboarding starts these; offline and without their packages they only show errors, so the demo removes them.
 ONBOARDING_EXTRAS = {"google_translate", "met", "radio_browser", "shopping_list"}
 
@@ -58,25 +64,31 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--speed",
         type=float,
-        default=None,
-        help="simulated seconds per real second (60; 30 with --charger evtec, whose fail-safe is at most 600 s)",
+        default=1.0,
+        help="simulated seconds per real second (1: the devices keep step with the plan; "
+        "at most 30 with --charger evtec, whose fail-safe is at most 600 s)",
     )
     parser.add_argument(
         "--prices",
-        choices=("demo", "energidataservice"),
+        choices=("demo", "demo-clock", "energidataservice"),
         default="demo",
-        help="synthetic prices from a template sensor (works offline) or live Energi Data Service DK1 prices",
+        help="the demo day with its evening peak now (offline), the same day on the clock (peak at 18:00), "
+        "or live Energi Data Service DK1 prices",
     )
+    modes = ("auto", "off", "charge", "discharge", "hold")
     parser.add_argument(
         "--charger-mode",
-        choices=("off", "charge", "discharge", "auto"),
-        default="off",
-        help="command the charger from Home Assistant; off leaves the simulated owner charging the car",
+        choices=modes,
+        default="auto",
+        help="the charger's control mode at start (off: the simulated owner charges the car)",
     )
-    args = parser.parse_args()
-    if args.speed is None:
-        args.speed = 30.0 if args.charger == "evtec" else 60.0
-    return args
+    parser.add_argument(
+        "--pack-mode",
+        choices=modes,
+        default="auto",
+        help="the pack's control mode at start (off: the pack runs its own solar logic)",
+    )
+    return parser.parse_args()
 
 
 def port_is_open(port: int) -> bool:
@@ -163,15 +175,18 @@ async def configure(args: argparse.Namespace) -> None:
         devices = await wait_for_devices(client, entry_id, timeout_s=120)
         await client.remove_entries(ONBOARDING_EXTRAS)
         await publish_dashboard(client, devices)
-        if args.charger_mode != "off":
-            await command_charger(client, devices, args.charger_mode)
+        modes = {"charger": args.charger_mode, "pack": args.pack_mode}
+        await prepare_demo(client, devices, modes)
     READY_FILE.write_text(
         json.dumps(
-            {"url": base_url, "dashboard": f"{base_url}/lovelace/{DASHBOARD_PATH}"}
+            {
+                "url": base_url,
+                "dashboard": f"{base_url}/{DASHBOARD_URL}/{DASHBOARD_PATH}",
+            }
         )
     )
     print(
-        f"\nV2G Home demo is ready: {base_url}/lovelace/{DASHBOARD_PATH}\n"
+        f"\nV2G Home demo is ready: {base_url}/{DASHBOARD_URL}/{DASHBOARD_PATH}\n"
         f"  login: {login.username} / {login.password} (from this machine no login is asked)\n"
         f"  simulator: {'BiDiPro 10' if args.charger == 'evtec' else 'Quasar 1'} on {HOST}:{args.quasar_port}, SunSpec pack on {HOST}:{args.pack_port}, speed x{args.speed:g}\n"
         f"  logs: {(DEMO_DIR / 'hass.log').relative_to(ROOT)}, {(DEMO_DIR / 'simulator.log').relative_to(ROOT)}\n"
@@ -218,7 +233,12 @@ async def run(args: argparse.Namespace) -> None:
     }
     # A config written by a newer Home Assistant is not read by an older one: rebuild it when HA changes.
     stamp["ha"] = ha_const.__version__
-    prepare_config_dir(stamp, host=HOST, ha_port=args.ha_port, fresh=args.fresh)
+    # "demo": the day turned so that its evening peak tops in the current hour, and the plan sells at once.
+    local_hour = dt_util.now(dt_util.get_time_zone(DEMO_TIME_ZONE)).hour
+    peak_at = local_hour if args.prices == "demo" else None
+    prepare_config_dir(
+        stamp, host=HOST, ha_port=args.ha_port, fresh=args.fresh, peak_at=peak_at
+    )
     # The Python (and hass) of the end scripts/demo chose: a host venv, or the Python 3.14 root's.
     python = sys.executable
     # --autostart: the owner's app charges the car at 10 A until Home Assistant takes control, so values move.
@@ -231,6 +251,7 @@ async def run(args: argparse.Namespace) -> None:
         args.charger,
     ]
     sim_argv += ["--host", HOST, "--speed", f"{args.speed:g}"]
+    sim_argv += ["--soc", str(CAR_SOC_PCT), "--pack-soc", str(PACK_SOC_PCT)]
     sim_argv += [
         "--quasar-port",
         str(args.quasar_port),

@@ -1,4 +1,4 @@
-"""Take a screenshot of the running demo's dashboard in headless Chromium once the values have moved."""
+"""Screenshots of the running demo in headless Chromium: the dashboard with the plan card, the Energy settings."""
 
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ import sys
 import time
 
 import aiohttp
+from demo_config import DEMO_DIR
 from demo_ha import DemoSetupError, HomeAssistantClient, Login
 from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 ROOT = Path(__file__).resolve().parent.parent
-READY_FILE = ROOT / ".demo" / "ready.json"
+READY_FILE = DEMO_DIR / "ready.json"
 CHROME_FLAGS = (
     "--headless=new",
     "--no-sandbox",
@@ -32,20 +33,24 @@ CHROME_FLAGS = (
     "--no-first-run",
     "--force-device-scale-factor=1",
 )
-# Counts the dashboard's cards once the frontend is connected; cards live deep inside nested shadow roots.
-CARD_COUNT_JS = """
+# Counts the page's elements with a tag (and a data-status) once the frontend is connected, through shadow roots.
+COUNT_JS = """
+const [tag, status] = arguments;
 const ha = document.querySelector("home-assistant");
 if (!ha || !ha.hass || !ha.hass.connected) { return 0; }
 const count = (root) => {
   let found = 0;
   for (const el of root.querySelectorAll("*")) {
-    if (el.tagName.startsWith("HUI-") && el.tagName.endsWith("-CARD")) { found += 1; }
+    if (el.tagName === tag && (status === null || el.dataset.status === status)) { found += 1; }
     if (el.shadowRoot) { found += count(el.shadowRoot); }
   }
   return found;
 };
 return count(document);
 """
+# The dashboard is ready once the plan card has drawn its chart; the Energy settings once a battery is listed.
+PLAN_DRAWN = ("V2G-PLAN-CARD", "ok")
+BATTERIES_LISTED = ("HA-ENERGY-BATTERY-SETTINGS", None)
 
 
 def parse_args() -> argparse.Namespace:
@@ -53,6 +58,12 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--out", type=Path, default=ROOT / "docs" / "screenshot-demo.png"
+    )
+    parser.add_argument(
+        "--energy-out",
+        type=Path,
+        default=ROOT / "docs" / "screenshot-energy.png",
+        help="the Energy dashboard's settings with the batteries and the return to grid",
     )
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=1200)
@@ -123,8 +134,61 @@ async def wait_for_motion(base_url: str, min_wait_s: float, timeout_s: float) ->
                 )
 
 
-def shoot(args: argparse.Namespace, url: str, user_data_dir: Path) -> None:
-    """Open url in headless Chromium (logged in through trusted_networks) and save a small PNG."""
+async def wait_for_statistics(base_url: str, timeout_s: float) -> None:
+    """Wait until the Energy dashboard no longer warns that a sensor has no statistics (compiled every 5 minutes)."""
+    async with aiohttp.ClientSession() as session:
+        client = HomeAssistantClient(session, base_url)
+        await client.onboard_or_login(Login())
+        deadline = time.monotonic() + timeout_s
+        while True:
+            # The same check as the settings page's warning (list_statistic_ids also names sensors not compiled yet).
+            (validation,) = await client.websocket([{"type": "energy/validate"}])
+            missing = [
+                issue["affected_entities"]
+                for groups in validation.values()
+                if isinstance(groups, list)
+                for group in groups
+                for issue in (group if isinstance(group, list) else [group])
+                if isinstance(issue, dict)
+                and issue.get("type") == "statistics_not_defined"
+            ]
+            if not missing:
+                return
+            if time.monotonic() > deadline:
+                raise DemoSetupError(
+                    f"no statistics within {timeout_s:.0f} s for {missing}"
+                )
+            await asyncio.sleep(10)
+
+
+def _save(driver: webdriver.Chrome, out: Path) -> None:
+    """A small PNG (128 colours) of what the browser shows."""
+    raw = out.with_suffix(".raw.png")
+    driver.save_screenshot(str(raw))
+    with Image.open(raw) as image:
+        image.convert("RGB").quantize(colors=128).save(out, optimize=True)
+    raw.unlink()
+    print(f"screenshot: wrote {out} ({out.stat().st_size // 1024} KiB)")
+
+
+def _open(driver: webdriver.Chrome, url: str, ready: tuple[str, str | None]) -> None:
+    """Open url and wait until the element that says the page is drawn is there."""
+    driver.get(url)
+    deadline = time.monotonic() + 90
+    while driver.execute_script(COUNT_JS, *ready) < 1:  # type: ignore[no-untyped-call]
+        if time.monotonic() > deadline:
+            raise DemoSetupError(
+                f"{url} did not draw {ready} within 90 s (at {driver.current_url})"
+            )
+        time.sleep(1)
+
+
+def shoot(args: argparse.Namespace, urls: dict[str, str], user_data_dir: Path) -> None:
+    """The dashboard and the Energy settings in headless Chromium (logged in through trusted_networks).
+
+    The browser keeps its own defaults (en-US, UTC): the times shown follow the demo user's profile, that is
+    Home Assistant's locale for a Danish home, not the browser's.
+    """
     options = webdriver.ChromeOptions()
     options.binary_location = args.chromium
     for flag in CHROME_FLAGS:
@@ -133,10 +197,8 @@ def shoot(args: argparse.Namespace, url: str, user_data_dir: Path) -> None:
     options.add_argument(f"--user-data-dir={user_data_dir}")
     driver = webdriver.Chrome(
         options=options,
-        # The browser shows times in its own zone; the demo home is in Denmark.
         service=Service(
-            executable_path=args.chromedriver,
-            env={**os.environ, "TZ": "Europe/Copenhagen"},
+            executable_path=args.chromedriver, env={**os.environ, "TZ": "UTC"}
         ),
     )
     try:
@@ -149,23 +211,14 @@ def shoot(args: argparse.Namespace, url: str, user_data_dir: Path) -> None:
                 "mobile": False,
             },
         )
-        driver.get(url)
-        deadline = time.monotonic() + 90
-        while driver.execute_script(CARD_COUNT_JS) < 1:  # type: ignore[no-untyped-call]
-            if time.monotonic() > deadline:
-                raise DemoSetupError(
-                    f"the dashboard did not render within 90 s (at {driver.current_url})"
-                )
-            time.sleep(1)
-        time.sleep(8)  # let the history graph fetch and draw its lines
-        raw = args.out.with_suffix(".raw.png")
-        driver.save_screenshot(str(raw))
+        _open(driver, urls["dashboard"], PLAN_DRAWN)
+        time.sleep(8)  # let the history graphs fetch and draw their lines
+        _save(driver, args.out)
+        _open(driver, f"{urls['url']}/config/energy", BATTERIES_LISTED)
+        time.sleep(3)
+        _save(driver, args.energy_out)
     finally:
         driver.quit()
-    with Image.open(raw) as image:
-        image.convert("RGB").quantize(colors=128).save(args.out, optimize=True)
-    raw.unlink()
-    print(f"screenshot: wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
 
 
 def main() -> int:
@@ -181,15 +234,17 @@ def main() -> int:
         asyncio.run(
             wait_for_motion(urls["url"], args.min_wait, timeout_s=args.min_wait + 300)
         )
-        user_data_dir = ROOT / ".demo" / "chromium-profile"
+        asyncio.run(wait_for_statistics(urls["url"], timeout_s=420))
+        user_data_dir = DEMO_DIR / "chromium-profile"
         shutil.rmtree(user_data_dir, ignore_errors=True)  # a fresh profile every time
-        shoot(args, urls["dashboard"], user_data_dir)
+        shoot(args, urls, user_data_dir)
     except (DemoSetupError, aiohttp.ClientError) as err:
         print(f"screenshot: {err}", file=sys.stderr)
         return 1
     finally:
         if demo is not None:
-            demo.send_signal(signal.SIGINT)
+            # The whole session it was started in: bash passes no signal on to the demo it waits for.
+            os.killpg(demo.pid, signal.SIGINT)
             demo.wait(timeout=120)
     return 0
 

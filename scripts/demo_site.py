@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
 
 from demo_config import DEMO_PRICE_ENTITY
 from demo_dashboard import DemoDevice, list_devices
@@ -28,7 +27,7 @@ class SimulatedHosts:
 def site_answers(prices: str) -> JsonDict:
     """Answers for the site flow (demo prices from the template sensor, or Energi Data Service DK1)."""
     answers: JsonDict = {"name": "Demo home", "price_area": "DK1", "currency": "DKK"}
-    if prices == "demo":
+    if prices != "energidataservice":
         return {**answers, "price_source": "entity", "price_entity": DEMO_PRICE_ENTITY}
     return {**answers, "price_source": "energidataservice"}
 
@@ -36,9 +35,9 @@ def site_answers(prices: str) -> JsonDict:
 def charger_answers(hosts: SimulatedHosts) -> JsonDict:
     """Answers for the charger subentry flow: the simulated charger (detected) with a 40 kWh Leaf.
 
-    The simulator counts the fail-safe timeout in simulated seconds: at x60 the Quasar's longest timeout
-    (3600 s) is one real minute, which the 10 s poll keeps alive, while its default 600 s would fire between
-    two polls. The BiDiPro takes at most 600 s, so its demo runs at x30 (20 real seconds).
+    The simulator counts the fail-safe timeout in simulated seconds. The demo runs in real time, where either
+    outlasts the 10 s poll; the Quasar's longest (3600 s) also stays over a poll up to --speed 60, the
+    BiDiPro's at most 600 s up to --speed 30.
     """
     return {
         "host": hosts.host,
@@ -60,24 +59,27 @@ def pack_answers(hosts: SimulatedHosts) -> JsonDict:
 
 
 async def wait_for_demo_prices(client: HomeAssistantClient, timeout_s: float) -> None:
-    """Wait until the demo's price sensor carries its forecast (newer HA renders template attributes later)."""
+    """Wait until the demo price sensor carries today and tomorrow (HA renders template attributes after it starts)."""
     deadline = asyncio.get_running_loop().time() + timeout_s
-    while asyncio.get_running_loop().time() < deadline:
+    while True:
         states = await client.get_json("/api/states")
-        for found in states:
-            if found["entity_id"] == DEMO_PRICE_ENTITY and found["attributes"].get(
-                "raw_tomorrow"
-            ):
-                return
+        found = next((s for s in states if s["entity_id"] == DEMO_PRICE_ENTITY), None)
+        if found is not None and all(
+            found["attributes"].get(day) for day in ("raw_today", "raw_tomorrow")
+        ):
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise DemoSetupError(
+                f"{DEMO_PRICE_ENTITY} had no prices within {timeout_s:.0f} s: {found}"
+            )
         await asyncio.sleep(1)
-    raise DemoSetupError(f"{DEMO_PRICE_ENTITY} has no forecast after {timeout_s:.0f} s")
 
 
 async def ensure_site(
     client: HomeAssistantClient, hosts: SimulatedHosts, prices: str
 ) -> str:
     """Create the site entry and one charger and one pack subentry unless they exist; return the entry id."""
-    if prices == "demo":
+    if prices != "energidataservice":
         await wait_for_demo_prices(client, timeout_s=60)
     entries = await client.get_json(f"/api/config/config_entries/entry?domain={DOMAIN}")
     if entries:
@@ -143,24 +145,3 @@ async def wait_for_devices(
                 f"(entry state {entry.get('state')!r}, reason {entry.get('reason')!r}); devices: {devices}"
             )
         await asyncio.sleep(2)
-
-
-async def command_charger(
-    client: HomeAssistantClient, devices: list[DemoDevice], mode: str
-) -> None:
-    """Set the charger's control mode select (charge or discharge) as a user would in the UI."""
-    states: dict[str, Any] = {
-        state["entity_id"]: state for state in await client.get_json("/api/states")
-    }
-    for device in devices:
-        if device.kind != "charger" or device.is_car:
-            continue
-        for entity_id in device.entity_ids:
-            options = states.get(entity_id, {}).get("attributes", {}).get("options", [])
-            if entity_id.startswith("select.") and mode in options:
-                await client.call_service(
-                    "select", "select_option", {"entity_id": entity_id, "option": mode}
-                )
-                print(f"demo: {entity_id} -> {mode}")
-                return
-    raise DemoSetupError(f"no charger select offers {mode!r}")

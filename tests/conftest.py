@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 # The simulator on loopback, and Home Assistant with a site (opted into by the folders that need it).
 pytest_plugins = ["tests.simulated_hardware", "tests.home_assistant"]
+# The plan card in Chromium needs a running demo: scripts/test-card runs that folder on its own.
+collect_ignore = ["browser"]
 
 # What Home Assistant's frame helper and its deprecation helpers log about an integration's calls.
 _REPORT_MARKERS = (

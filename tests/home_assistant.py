@@ -10,6 +10,7 @@ import json
 import logging
 import time
 from typing import TYPE_CHECKING
+from unittest.mock import PropertyMock, patch
 
 import pytest
 
@@ -22,7 +23,7 @@ from tests.helpers.site import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Iterator
 
     from homeassistant.components.recorder import Recorder
     from homeassistant.core import HomeAssistant
@@ -69,6 +70,17 @@ def ha_harness(
     enable_custom_integrations: None,
 ) -> None:
     """Home Assistant with the recorder (started before `hass`), custom integrations and loopback sockets."""
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Every entity enabled, those disabled by default too (for tests that read them)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
 
 
 @pytest.fixture

@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import Platform
 from homeassistant.exceptions import ConfigEntryNotReady
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+)
 from homeassistant.helpers.storage import Store
 
 from .accounting.ledger import Ledger, ledger_store_key
@@ -16,6 +20,7 @@ from .const import DOMAIN
 from .coordinators.charger import ChargerCoordinator
 from .coordinators.entity import device_info, leaf_device_info, site_device_info
 from .coordinators.factory import async_create_coordinators
+from .plan_card import async_register_card
 from .pricing.coordinator import PriceCoordinator
 from .pricing.kept import kept_prices_store_key
 from .reserve_services import async_setup_reserve_services
@@ -35,9 +40,12 @@ if TYPE_CHECKING:
     from .coordinators.base import DeviceCoordinator
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+# Entities of earlier versions, by platform and key: removed from the registry when the site loads.
+RETIRED_ENTITIES = (("sensor", "next_price_update"),)
 PLATFORMS = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.CALENDAR,
     Platform.NUMBER,
     Platform.SELECT,
     Platform.SENSOR,
@@ -59,6 +67,17 @@ async def _async_first_refresh(coordinator: DeviceCoordinator[Any]) -> None:
                 "error": str(err.__cause__ or err),
             },
         ) from err
+
+
+def _remove_retired_entities(hass: HomeAssistant, entry: V2GConfigEntry) -> None:
+    """Next price update moved into the buy price's attributes (it changed every few minutes)."""
+    registry = er.async_get(hass)
+    for platform, key in RETIRED_ENTITIES:
+        entity_id = registry.async_get_entity_id(
+            platform, DOMAIN, f"{entry.entry_id}_{key}"
+        )
+        if entity_id is not None:
+            registry.async_remove(entity_id)
 
 
 def _register_devices(hass: HomeAssistant, entry: V2GConfigEntry) -> None:
@@ -85,9 +104,10 @@ def _register_devices(hass: HomeAssistant, entry: V2GConfigEntry) -> None:
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001 (HA's signature)
-    """Register the actions once; each call names the site or device it is for."""
+    """Register the actions once (each call names the site or device it is for), and the plan card."""
     async_setup_services(hass)
     async_setup_reserve_services(hass)
+    await async_register_card(hass)
     return True
 
 
@@ -129,6 +149,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
     ledger.async_start()
     entry.async_on_unload(ledger.async_stop)
     _register_devices(hass, entry)
+    _remove_retired_entities(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # After the platforms: the modes restored by the selects are in place for the first plan.
     await scheduler.async_start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.const import EntityCategory
 
 from .scheduling.entities import SchedulerEntity
 
@@ -16,7 +17,13 @@ if TYPE_CHECKING:
 
 PARALLEL_UPDATES = 1
 
-REPLAN = ButtonEntityDescription(key="replan", translation_key="replan")
+# The plan is made again at every quarter hour and on every change it depends on: a button for the curious.
+REPLAN = ButtonEntityDescription(
+    key="replan",
+    translation_key="replan",
+    entity_category=EntityCategory.DIAGNOSTIC,
+    entity_registry_enabled_default=False,
+)
 
 
 async def async_setup_entry(

@@ -11,7 +11,11 @@ from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 from homeassistant.util import dt as dt_util
 
 from .accounting.entities import async_add_accounting_sensors
-from .accounting.pack_energy import ENERGY_COUNTERS, PackEnergySensor
+from .accounting.pack_energy import (
+    ENERGY_COUNTERS,
+    ChargerEnergySensor,
+    PackEnergySensor,
+)
 from .accounting.reserve_entities import async_add_reserve_income_sensors
 from .coordinators.charger import ChargerCoordinator
 from .coordinators.charger_sensors import CHARGER_STATUS_SENSORS
@@ -24,7 +28,7 @@ from .coordinators.sensor_descriptions import (
     PackSensorDescription,
 )
 from .pricing.entities import async_add_price_sensors
-from .scheduling.entities import async_add_scheduler_sensors
+from .scheduling.plan_entities import LedgerFeed, async_add_scheduler_sensors
 from .scheduling.reserve_entities import async_add_reserve_sensors
 
 if TYPE_CHECKING:
@@ -42,17 +46,23 @@ async def async_setup_entry(
     entry: V2GConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add each device's sensors to its subentry, and the price sensors to the site."""
+    """Add each device's sensors to its subentry, and the price and plan sensors to the site."""
     for subentry_id, coordinator in entry.runtime_data.devices.items():
         if isinstance(coordinator, ChargerCoordinator):
             async_add_entities(
-                (
-                    (LeafSocSensor if _is_leaf_soc(description) else ChargerSensor)(
-                        coordinator, description
-                    )
-                    for description in (*CHARGER_SENSORS, *CHARGER_STATUS_SENSORS)
-                    if coordinator.driver.kind in description.kinds
-                ),
+                [
+                    *(
+                        (LeafSocSensor if _is_leaf_soc(description) else ChargerSensor)(
+                            coordinator, description
+                        )
+                        for description in (*CHARGER_SENSORS, *CHARGER_STATUS_SENSORS)
+                        if coordinator.driver.kind in description.kinds
+                    ),
+                    *(
+                        ChargerEnergySensor(coordinator, description)
+                        for description in ENERGY_COUNTERS
+                    ),
+                ],
                 config_subentry_id=subentry_id,
             )
         elif isinstance(coordinator, PackCoordinator):
@@ -73,7 +83,16 @@ async def async_setup_entry(
     if entry.runtime_data.prices is not None:
         async_add_price_sensors(entry.runtime_data.prices, entry, async_add_entities)
     runtime = entry.runtime_data
-    async_add_scheduler_sensors(entry, runtime.scheduler, async_add_entities)
+    ledger = runtime.ledger
+    async_add_scheduler_sensors(
+        entry,
+        runtime.scheduler,
+        async_add_entities,
+        LedgerFeed(
+            revenue_today=lambda: ledger.totals(None, "today").export_revenue,
+            subscribe=ledger.async_add_listener,
+        ),
+    )
     async_add_accounting_sensors(
         entry, runtime.ledger, runtime.devices, async_add_entities
     )
@@ -142,6 +161,14 @@ class LeafSocMemory(ExtraStoredData):
 
 class LeafSocSensor(ChargerSensor, RestoreEntity):
     """The car's SoC, kept across restarts: chargers such as the Quasar report it only while energy flows."""
+
+    # Renewed at every poll while energy flows: kept out of the recorder (and so out of the history).
+    _unrecorded_attributes = frozenset({"measured_at"})
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """When the SoC shown was measured."""
+        return {"measured_at": self.coordinator.data.car.soc.measured_at}
 
     @property
     def extra_restore_state_data(self) -> LeafSocMemory | None:

@@ -5,12 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from homeassistant.const import EntityCategory
-from homeassistant.helpers import entity_registry as er
 import pytest
 
 from custom_components.v2g_home.accounting.books import Books, OutsideControl
-from custom_components.v2g_home.const import DOMAIN
 from custom_components.v2g_home.planner.accounting import FlowEnergy
 from tests.helpers.accounting import (
     PACK_LEDGER,
@@ -22,7 +19,6 @@ from tests.helpers.accounting import (
 )
 from tests.helpers.ha import setup
 from tests.helpers.scheduling import CHARGER_MODE, PACK_MODE, select
-from tests.helpers.site import PACK_SERIAL
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
@@ -141,22 +137,6 @@ async def test_the_owners_own_charging_is_not_v2g_charging_cost(
     assert ledger.outside_control(charger_id).charged_kwh == pytest.approx(
         own_kwh, rel=2e-3
     )
-
-
-async def test_outside_control_sensors_are_diagnostic_and_start_disabled(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry
-) -> None:
-    """The site and each device have them, for whoever wants to reconcile with a device's own meter."""
-    registry = er.async_get(hass)
-    for owner in (loaded_entry.entry_id, PACK_SERIAL):
-        for key in ("charged_outside_control", "discharged_outside_control"):
-            entity_id = registry.async_get_entity_id("sensor", DOMAIN, f"{owner}_{key}")
-            assert entity_id is not None, (owner, key)
-            found = registry.async_get(entity_id)
-            assert found is not None
-            assert found.entity_category is EntityCategory.DIAGNOSTIC
-            assert found.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-            assert found.translation_key == key
 
 
 def test_books_price_only_what_v2g_home_moved() -> None:

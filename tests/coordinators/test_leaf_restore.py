@@ -66,6 +66,7 @@ async def _reload(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     await hass.async_block_till_done()
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_soc_is_kept_across_a_reload_while_plugged_in(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, quasar: SimulatedQuasar
 ) -> None:

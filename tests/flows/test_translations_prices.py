@@ -15,7 +15,6 @@ from custom_components.v2g_home.flows.prices import (
     tariff_schema,
 )
 from custom_components.v2g_home.pricing.entities import (
-    NEXT_UPDATE_SENSOR,
     PRICE_SENSORS,
     TOMORROW_KNOWN_SENSOR,
 )
@@ -48,7 +47,7 @@ def test_fragment_covers_every_key(language: str) -> None:
     assert {"energidataservice", "entity"} == strings["selector"]["price_source"][
         "options"
     ].keys()
-    sensor_keys = {d.translation_key for d in (*PRICE_SENSORS, NEXT_UPDATE_SENSOR)}
+    sensor_keys = {d.translation_key for d in PRICE_SENSORS}
     assert sensor_keys == strings["entity"]["sensor"].keys()
     assert {TOMORROW_KNOWN_SENSOR.translation_key} == strings["entity"][
         "binary_sensor"

@@ -66,24 +66,20 @@ async def _add_entities(
     }
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_entities_show_current_prices_and_forecast(
     hass: HomeAssistant,
     aioclient_mock: AiohttpClientMocker,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Buy and sell now, a compact forecast attribute, the next update, and tomorrow known, on the site device."""
+    """Buy and sell now with the forecast, next update and tomorrow known as attributes, on the site device."""
     freezer.move_to(NOW)
     aioclient_mock.get(
         EDS_URL, json=load_fixture("dayaheadprices_dk1_2026-01-14_15.json")
     )
     coordinator = await start_coordinator(hass)
     ids = await _add_entities(hass, coordinator)
-    assert set(ids) == {
-        "buy_price",
-        "sell_price",
-        "next_price_update",
-        "tomorrow_prices_known",
-    }
+    assert set(ids) == {"buy_price", "sell_price", "tomorrow_prices_known"}
 
     slot = coordinator.data.slot_at(NOW)
     assert slot is not None
@@ -100,9 +96,8 @@ async def test_entities_show_current_prices_and_forecast(
     sell = hass.states.get(ids["sell_price"])
     assert sell is not None
     assert float(sell.state) == pytest.approx(slot.sell_per_kwh, abs=1e-5)
-    assert (
-        hass.states.get(ids["next_price_update"]).state == "2026-01-15T12:00:00+00:00"
-    )  # type: ignore[union-attr]
+    assert buy.attributes["next_update"] == datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+    assert buy.attributes["tomorrow_known"] is True
     assert hass.states.get(ids["tomorrow_prices_known"]).state == "on"  # type: ignore[union-attr]
 
     entry_id = coordinator.config_entry.entry_id
@@ -127,6 +122,7 @@ async def test_entities_show_current_prices_and_forecast(
     await coordinator.async_shutdown()
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_without_prices_the_price_sensors_are_unavailable(
     hass: HomeAssistant,
     aioclient_mock: AiohttpClientMocker,
@@ -147,7 +143,7 @@ async def test_forecast_is_not_recorded(
     aioclient_mock: AiohttpClientMocker,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """The forecast attribute is excluded from the recorder; stale and source are recorded."""
+    """The forecast and the next update are excluded from the recorder; stale and source are recorded."""
     freezer.move_to(NOW)
     aioclient_mock.get(
         EDS_URL, json=load_fixture("dayaheadprices_dk1_2026-01-14_15.json")
@@ -156,6 +152,6 @@ async def test_forecast_is_not_recorded(
     ids = await _add_entities(hass, coordinator)
     for key in ("buy_price", "sell_price"):
         unrecorded = ADDED[ids[key]]._state_info["unrecorded_attributes"]
-        assert "forecast" in unrecorded
+        assert {"forecast", "next_update"} <= unrecorded
         assert "stale" not in unrecorded
     await coordinator.async_shutdown()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
+
 from tests.helpers.ha import poll, state
 from tests.helpers.scheduling import (
     CHARGER_MODE,
@@ -47,7 +49,12 @@ async def test_auto_charges_in_the_cheap_slot(
     assert [p["reason"] for p in plans] == ["prices", "mode", "mode"]
     attributes = hass.states.get(NEXT_ACTION).attributes
     assert attributes["planning_mode"] == "grid_only"
-    assert len(attributes["plan"]) == 96
+    plan = attributes["plan"]
+    assert plan["status"] == "ok"
+    assert len(plan["buy"]) == len(plan["sell"]) == len(plan["t"]) - 1 == 96
+    assert [len(device["kw"]) for device in plan["devices"]] == [96, 96]
+    assert plan["next"]["a"] == "charge"
+    assert attributes["power_kw"] == pytest.approx(7.4 + 5.0, abs=0.1)
     assert scheduler_of(loaded_entry).plan is not None
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from tests.helpers.ha import poll, state
@@ -118,6 +119,7 @@ async def test_export_not_allowed(
     assert scheduler_of(loaded_entry).settings.export_allowed is False
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_replan_triggers(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, quasar: SimulatedQuasar
 ) -> None:

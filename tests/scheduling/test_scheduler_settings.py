@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from custom_components.v2g_home.planner.model import Slot
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_settings_survive_a_restart(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_storage: dict[str, Any]
 ) -> None:
@@ -94,6 +95,7 @@ async def test_unreadable_stored_settings_fall_back_to_defaults(
     await hass.config_entries.async_unload(entry.entry_id)
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_house_forecast_makes_the_plan_serve_the_home(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, pack: SimulatedSunSpecPack
 ) -> None:

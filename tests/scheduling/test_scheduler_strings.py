@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from custom_components.v2g_home.button import REPLAN
-from custom_components.v2g_home.scheduling.entities import (
+from custom_components.v2g_home.planner.model import Reason
+from custom_components.v2g_home.scheduling.entities import SETTING_NUMBERS
+from custom_components.v2g_home.scheduling.plan_calendar import PLAN_CALENDAR
+from custom_components.v2g_home.scheduling.plan_entities import (
     NEXT_ACTION,
-    PLANNING_MODE,
-    REVENUE_SENSORS,
-    SETTING_NUMBERS,
+    PLAN_SENSORS,
 )
 from custom_components.v2g_home.switch import SETTING_SWITCHES
 from custom_components.v2g_home.time import DEPARTURE_TIME
@@ -35,11 +36,15 @@ def test_scheduler_strings(language: str) -> None:
     """Names for every entity, every enum state, the repairs with their placeholders."""
     strings = _load(language)
     entity = strings["entity"]
-    for description in (NEXT_ACTION, PLANNING_MODE, *REVENUE_SENSORS):
+    for description in PLAN_SENSORS:
         names = entity["sensor"][description.translation_key]
         assert names["name"]
         for option in description.options or ():
             assert names["state"][option]
+    next_action = entity["sensor"][NEXT_ACTION.translation_key]["state_attributes"]
+    assert set(next_action["reason"]["state"]) == {reason.value for reason in Reason}
+    assert set(next_action["current"]["state"]) == set(NEXT_ACTION.options or ())
+    assert entity["calendar"][PLAN_CALENDAR.translation_key]["name"]
     for number in SETTING_NUMBERS:
         assert entity["number"][number.translation_key]["name"]
     for switch in SETTING_SWITCHES:

@@ -45,6 +45,11 @@ class LedgerSensorDescription(SensorEntityDescription):
     money: bool
 
 
+# What the Energy dashboard reads (energy sold as return to grid, export revenue as its compensation) and the
+# headline figure; the other amounts, periods and per-device copies start disabled (utility_meter makes days and
+# months from the lifetime totals, and the site's totals add the devices up).
+ENABLED_BY_DEFAULT = frozenset({"sold_energy", "export_revenue", "net_profit"})
+
 # (key, amount, money?)
 AMOUNTS: tuple[tuple[str, Callable[[Earnings], float], bool], ...] = (
     ("sold_energy", lambda e: e.energy_sold_kwh, False),
@@ -74,6 +79,8 @@ def _description(
         if grows
         else SensorStateClass.TOTAL,
         suggested_display_precision=2,
+        entity_registry_enabled_default=period == "lifetime"
+        and key in ENABLED_BY_DEFAULT,
         value_fn=value_fn,
         period=period,
         money=money,
@@ -119,7 +126,7 @@ def async_add_accounting_sensors(
     devices: Mapping[str, DeviceCoordinator[Any]],
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the site's ledger sensors, and each device's (daily and monthly ones start disabled)."""
+    """Add the site's ledger sensors, and each device's (those start disabled)."""
     site = site_device_info(entry)
     async_add_entities(
         [
@@ -187,7 +194,7 @@ class LedgerSensor(SensorEntity):
         self._attr_unique_id = unique_id
         self._attr_device_info = info
         self._attr_entity_registry_enabled_default = (
-            device_id is None or description.period == "lifetime"
+            device_id is None and description.entity_registry_enabled_default
         )
         if description.money:
             self._attr_native_unit_of_measurement = ledger.currency

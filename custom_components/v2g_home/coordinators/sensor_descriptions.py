@@ -145,6 +145,8 @@ CHARGER_SENSORS: tuple[ChargerSensorDescription, ...] = (
         translation_key="soc_measured_at",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
+        # Changes at every poll while energy flows (logbook noise); the SoC sensor has it as an attribute.
+        entity_registry_enabled_default=False,
         on_leaf=True,
         value_fn=lambda data: data.car.soc.measured_at,
     ),

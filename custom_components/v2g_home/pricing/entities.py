@@ -1,4 +1,4 @@
-"""Price entities on the site device: buy and sell price now (with forecast), next update, tomorrow known."""
+"""Price entities on the site device: buy and sell price now (with forecast and next update), tomorrow known."""
 
 from __future__ import annotations
 
@@ -25,8 +25,6 @@ from ..prices.models import BuyAndSell
 from .coordinator import PriceCoordinator
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
@@ -36,6 +34,7 @@ if TYPE_CHECKING:
 # At about 59 bytes per item 150 slots stay under 9 KB, well below HA's 16 KB attribute warning.
 MAX_FORECAST_SLOTS = 150
 ATTR_FORECAST = "forecast"
+ATTR_NEXT_UPDATE = "next_update"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,14 +58,11 @@ PRICE_SENSORS: tuple[PriceSensorDescription, ...] = (
         price_fn=lambda slot: slot.sell_per_kwh,
     ),
 )
-NEXT_UPDATE_SENSOR = SensorEntityDescription(
-    key="next_price_update",
-    translation_key="next_price_update",
-    device_class=SensorDeviceClass.TIMESTAMP,
-    entity_category=EntityCategory.DIAGNOSTIC,
-)
 TOMORROW_KNOWN_SENSOR = BinarySensorEntityDescription(
-    key="tomorrow_prices_known", translation_key="tomorrow_prices_known"
+    key="tomorrow_prices_known",
+    translation_key="tomorrow_prices_known",
+    entity_category=EntityCategory.DIAGNOSTIC,
+    entity_registry_enabled_default=False,
 )
 
 
@@ -94,7 +90,8 @@ class PriceSensor(PriceEntity, SensorEntity):
 
     entity_description: PriceSensorDescription
     _attr_device_class = SensorDeviceClass.MONETARY
-    _unrecorded_attributes = frozenset({ATTR_FORECAST})
+    # The next fetch moves every few minutes while an entity source is polled: no history, no logbook.
+    _unrecorded_attributes = frozenset({ATTR_FORECAST, ATTR_NEXT_UPDATE})
 
     def __init__(
         self,
@@ -122,8 +119,9 @@ class PriceSensor(PriceEntity, SensorEntity):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """Forecast for chart cards ({start, price}), staleness and source."""
-        slots = self.forecast.slots_from(dt_util.utcnow())[:MAX_FORECAST_SLOTS]
+        """Forecast for chart cards ({start, price}), staleness, source, next fetch, tomorrow known."""
+        forecast = self.forecast
+        slots = forecast.slots_from(dt_util.utcnow())[:MAX_FORECAST_SLOTS]
         return {
             ATTR_FORECAST: [
                 {
@@ -132,23 +130,11 @@ class PriceSensor(PriceEntity, SensorEntity):
                 }
                 for slot in slots
             ],
-            "stale": self.forecast.stale,
-            "source": self.forecast.source,
+            "stale": forecast.stale,
+            "source": forecast.source,
+            "tomorrow_known": forecast.tomorrow_known,
+            ATTR_NEXT_UPDATE: forecast.next_update,
         }
-
-
-class NextUpdateSensor(PriceEntity, SensorEntity):
-    """When the prices will be fetched next."""
-
-    def __init__(self, coordinator: PriceCoordinator, entry: ConfigEntry) -> None:
-        """Describe the timestamp sensor."""
-        super().__init__(coordinator, entry, NEXT_UPDATE_SENSOR.key)
-        self.entity_description = NEXT_UPDATE_SENSOR
-
-    @property
-    def native_value(self) -> datetime | None:
-        """The planned time of the next fetch."""
-        return self.forecast.next_update
 
 
 class TomorrowKnownSensor(PriceEntity, BinarySensorEntity):
@@ -172,11 +158,9 @@ def async_add_price_sensors(
     async_add_entities: AddEntitiesCallback,
 ) -> None:
     """Add the price sensors (called from the integration's sensor platform)."""
-    entities: list[SensorEntity] = [
+    async_add_entities(
         PriceSensor(coordinator, entry, description) for description in PRICE_SENSORS
-    ]
-    entities.append(NextUpdateSensor(coordinator, entry))
-    async_add_entities(entities)
+    )
 
 
 @callback

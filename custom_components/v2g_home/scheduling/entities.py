@@ -1,38 +1,27 @@
-"""The site's scheduler entities: plan sensors and the settings numbers."""
+"""The site's scheduler entities: their base, and the settings numbers."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from homeassistant.components.number import (
     NumberEntity,
     NumberEntityDescription,
     NumberMode,
 )
-from homeassistant.components.sensor import (
-    SensorDeviceClass,
-    SensorEntity,
-    SensorEntityDescription,
-)
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfPower
 from homeassistant.helpers.entity import Entity, EntityDescription
-from homeassistant.util import dt as dt_util
 
 from ..control.settings import SchedulerSettings
 from ..coordinators.entity import site_device_info
-from .view import NextAction, compact_plan, expected_revenue, next_action
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-    from homeassistant.helpers.typing import StateType
 
     from .scheduler import Scheduler
-
-PLANNING_MODES = ["grid_only", "with_house"]
 
 
 class SchedulerEntity(Entity):
@@ -61,102 +50,6 @@ class SchedulerEntity(Entity):
         )
 
 
-NEXT_ACTION = SensorEntityDescription(
-    key="next_action",
-    translation_key="next_action",
-    device_class=SensorDeviceClass.ENUM,
-    options=[action.value for action in NextAction],
-)
-PLANNING_MODE = SensorEntityDescription(
-    key="planning_mode",
-    translation_key="planning_mode",
-    device_class=SensorDeviceClass.ENUM,
-    options=PLANNING_MODES,
-    entity_category=EntityCategory.DIAGNOSTIC,
-)
-REVENUE_SENSORS = tuple(
-    SensorEntityDescription(
-        key=key, translation_key=key, device_class=SensorDeviceClass.MONETARY
-    )
-    for key in ("expected_revenue_today", "expected_revenue_tomorrow")
-)
-
-
-class NextActionSensor(SchedulerEntity, SensorEntity):
-    """What the site does now and why; the plan is an attribute kept out of the recorder."""
-
-    _unrecorded_attributes = frozenset({"plan"})
-
-    @property
-    def native_value(self) -> str:
-        """The action in the current slot."""
-        if not self.scheduler.settings.enabled:
-            return NextAction.DISABLED.value
-        return next_action(self.scheduler.plan, dt_util.utcnow())[0].value
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any]:
-        """Reason, planning mode, when and why it was planned, and the plan per slot."""
-        scheduler = self.scheduler
-        planned_at = scheduler.planned_at
-        return {
-            "reason": next_action(scheduler.plan, dt_util.utcnow())[1],
-            "planning_mode": _planning_mode(scheduler),
-            "planned_at": None if planned_at is None else planned_at.isoformat(),
-            "trigger": scheduler.last_reason,
-            "plan": compact_plan(scheduler.plan, scheduler.names()),
-        }
-
-
-class PlanningModeSensor(SchedulerEntity, SensorEntity):
-    """Grid-only (no house sensor) or with the house load forecast."""
-
-    @property
-    def native_value(self) -> str:
-        """The planning mode of the latest plan."""
-        return _planning_mode(self.scheduler)
-
-
-class ExpectedRevenueSensor(SchedulerEntity, SensorEntity):
-    """Export revenue the plan expects today (from now on) or tomorrow."""
-
-    def __init__(
-        self,
-        scheduler: Scheduler,
-        entry: ConfigEntry,
-        description: SensorEntityDescription,
-    ) -> None:
-        """In the prices' currency."""
-        super().__init__(scheduler, entry, description)
-        self._attr_native_unit_of_measurement = scheduler.currency
-        self._days_ahead = 1 if description.key.endswith("tomorrow") else 0
-
-    @property
-    def native_value(self) -> StateType:
-        """The money the plan expects from export on that day."""
-        day = dt_util.now().date() + timedelta(days=self._days_ahead)
-        return expected_revenue(self.scheduler.plan, day)
-
-
-def _planning_mode(scheduler: Scheduler) -> str:
-    return PLANNING_MODES[0] if scheduler.grid_only else PLANNING_MODES[1]
-
-
-def async_add_scheduler_sensors(
-    entry: ConfigEntry,
-    scheduler: Scheduler,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the plan sensors to the site (called from the sensor platform)."""
-    async_add_entities(
-        [
-            NextActionSensor(scheduler, entry, NEXT_ACTION),
-            PlanningModeSensor(scheduler, entry, PLANNING_MODE),
-            *(ExpectedRevenueSensor(scheduler, entry, d) for d in REVENUE_SENSORS),
-        ]
-    )
-
-
 @dataclass(frozen=True, kw_only=True)
 class SettingNumberDescription(NumberEntityDescription):
     """A number setting of the scheduler, read from and written to its settings."""
@@ -183,10 +76,12 @@ def _percent(key: str, setting: str) -> SettingNumberDescription:
 SETTING_NUMBERS: tuple[SettingNumberDescription, ...] = (
     _percent("reserve_soc", "reserve_soc_pct"),
     _percent("departure_target_soc", "departure_target_soc_pct"),
+    # Set once for the connection and the battery, and rarely after: disabled until a user enables them.
     SettingNumberDescription(
         key="max_export_power",
         translation_key="max_export_power",
         entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
         device_class=None,
         native_unit_of_measurement=UnitOfPower.KILO_WATT,
         native_min_value=0,
@@ -200,6 +95,7 @@ SETTING_NUMBERS: tuple[SettingNumberDescription, ...] = (
         key="wear_cost",
         translation_key="wear_cost",
         entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
         native_min_value=0,
         native_max_value=5,
         native_step=0.01,

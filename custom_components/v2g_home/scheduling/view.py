@@ -1,14 +1,14 @@
-"""The plan as the UI and actions see it: next action, compact slot list, expected revenue."""
+"""The plan as the UI and actions see it: the action now, planned setpoints and SoC, expected revenue."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.util import dt as dt_util
 
 from ..planner.model import Plan, Reason
+from .blocks import POWER_EPSILON_KW, NextAction
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -18,20 +18,8 @@ if TYPE_CHECKING:
     from ..control.modes import ControlMode
     from ..control.snapshot import DeviceSnapshot
 
-POWER_EPSILON_KW = 0.01
 DRIFT_PCT = 5.0  # SoC points off the plan that call for a new plan
 MIN_DRIFT_REPLAN = timedelta(minutes=1)
-
-
-class NextAction(StrEnum):
-    """What the site does now, in words a user understands."""
-
-    CHARGE = "charge"
-    EXPORT = "export"
-    SERVE_HOME = "serve_home"
-    IDLE = "idle"
-    DISABLED = "disabled"
-    NO_PLAN = "no_plan"
 
 
 def slot_index(plan: Plan, now: datetime) -> int | None:
@@ -123,43 +111,22 @@ def next_action(plan: Plan | None, now: datetime) -> tuple[NextAction, str | Non
     return action, (reasons[0].value if reasons else Reason.IDLE.value)
 
 
-def expected_revenue(plan: Plan | None, day: date) -> float | None:
-    """Export revenue the plan expects on a local day (from now on), None when not planned."""
+def expected_revenue(
+    plan: Plan | None, day: date, since: datetime | None = None
+) -> float:
+    """Export revenue the plan expects on a local day, after `since` if given; 0 when nothing is planned then."""
     if plan is None:
-        return None
+        return 0.0
     total = 0.0
-    covered = False
     for slot, export_kw in zip(plan.slots, plan.grid_export_kw, strict=True):
         if dt_util.as_local(slot.start).date() != day:
             continue
-        covered = True
-        total += export_kw * slot.hours * slot.sell_price_per_kwh
-    return round(total, 2) if covered else None
-
-
-def compact_plan(plan: Plan | None, names: Mapping[str, str]) -> list[dict[str, Any]]:
-    """One short entry per slot for chart cards: start, setpoint and SoC per device, prices."""
-    if plan is None:
-        return []
-    rows: list[dict[str, Any]] = []
-    for index, slot in enumerate(plan.slots):
-        rows.append(
-            {
-                "start": slot.start.isoformat(),
-                "setpoint_kw": round(
-                    sum(d.setpoint_kw[index] for d in plan.devices), 2
-                ),
-                "soc_pct": {
-                    names.get(d.device_id, d.device_id): round(
-                        100 * d.soc[index + 1], 1
-                    )
-                    for d in plan.devices
-                },
-                "buy": round(slot.buy_price_per_kwh, 4),
-                "sell": round(slot.sell_price_per_kwh, 4),
-            }
-        )
-    return rows
+        hours = slot.hours
+        if since is not None and since > slot.start:
+            # What was sold since the plan was made is the ledger's now: count only the rest of the slot.
+            hours = max(0.0, (slot.end - since).total_seconds() / 3600)
+        total += export_kw * hours * slot.sell_price_per_kwh
+    return round(total, 2)
 
 
 def plan_as_dict(
