@@ -138,6 +138,21 @@ async def test_the_plan_holds_reserves_and_the_sensors_show_the_offer(
         for device in slot["devices"].values()
     ]
     assert set(held[0]) == {"fcr_n", "fcr_d_up", "fcr_d_down"}
+    now = dt_util.now()
+    events = await hass.services.async_call(
+        "calendar",
+        "get_events",
+        {
+            "entity_id": "calendar.home_plan",
+            "start_date_time": now,
+            "end_date_time": now + timedelta(days=2),
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert events is not None
+    summaries = [event["summary"] for event in events["calendar.home_plan"]["events"]]
+    assert any(summary.startswith("Reserved FCR-D up (DK2)") for summary in summaries)
 
 
 async def test_an_accepted_bid_holds_in_every_plan_and_across_a_restart(

@@ -65,6 +65,10 @@ class ReserveIncomeSensor(SensorEntity):
         self._attr_unique_id = unique_id
         self._attr_device_info = info
         self._attr_native_unit_of_measurement = income.currency
+        # As with the energy amounts: the site's lifetime shown, today's and each device's on demand.
+        self._attr_entity_registry_enabled_default = (
+            device_id is None and description is LIFETIME
+        )
 
     async def async_added_to_hass(self) -> None:
         """Follow the bookings."""

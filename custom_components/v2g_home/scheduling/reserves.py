@@ -8,7 +8,8 @@ plugged out, a new band, a fault, new prices) an event tells the aggregator's in
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.util import dt as dt_util
@@ -21,7 +22,6 @@ from .reserve_book import ReserveBook
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from datetime import datetime
 
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
@@ -90,6 +90,51 @@ def site_reserves(
         else None
     )
     return SiteReserves(hass, entry.entry_id, settings, feed)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReserveRun:
+    """Consecutive slots in which one device holds one product (for the plan's calendar)."""
+
+    device_id: str
+    product: str
+    start: datetime
+    end: datetime
+    mean_kw: float
+    income: float  # after the aggregator's share
+
+
+def reserve_runs(plan: Plan | None) -> list[ReserveRun]:
+    """Each stretch of slots in which a device holds a product, in time order."""
+    runs: list[ReserveRun] = []
+    if plan is None:
+        return runs
+    for reserve in plan.reserves:
+        first: int | None = None
+        for index, kw in enumerate((*reserve.kw, 0.0)):
+            if kw > _CHANGE_KW and first is None:
+                first = index
+            elif kw <= _CHANGE_KW and first is not None:
+                slots = plan.slots[first:index]
+                hours = [s.hours for s in slots]
+                kws = reserve.kw[first:index]
+                prices = reserve.price_per_kw_h[first:index]
+                runs.append(
+                    ReserveRun(
+                        device_id=reserve.device_id,
+                        product=reserve.product,
+                        start=slots[0].start,
+                        end=slots[-1].end,
+                        mean_kw=sum(k * h for k, h in zip(kws, hours, strict=True))
+                        / sum(hours),
+                        income=sum(
+                            k * p * h
+                            for k, p, h in zip(kws, prices, hours, strict=True)
+                        ),
+                    )
+                )
+                first = None
+    return sorted(runs, key=lambda run: (run.start, run.device_id, run.product))
 
 
 class SiteReserves:
