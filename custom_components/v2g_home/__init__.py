@@ -15,6 +15,7 @@ from homeassistant.helpers import (
 from homeassistant.helpers.storage import Store
 
 from .accounting.ledger import Ledger, ledger_store_key
+from .accounting.reserve_income import ReserveIncome, reserve_income_store_key
 from .const import DOMAIN
 from .coordinators.charger import ChargerCoordinator
 from .coordinators.entity import device_info, leaf_device_info, site_device_info
@@ -30,6 +31,7 @@ from .runtime import RuntimeData, V2GConfigEntry
 from .scheduling.house_forecast import house_forecast_provider
 from .scheduling.overrides import overrides_store_key
 from .scheduling.plan_card import async_register_card
+from .scheduling.reserves import site_reserves
 from .scheduling.scheduler import Scheduler
 from .scheduling.settings_store import settings_store_key
 from .services import async_setup_services
@@ -125,6 +127,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
     await prices.async_config_entry_first_refresh()
     scheduler = Scheduler(hass, entry, devices, prices)
     scheduler.house_forecast_provider = house_forecast_provider(entry)
+    scheduler.reserves = site_reserves(hass, entry, prices.currency)
     await scheduler.async_load()
     ledger = Ledger(
         hass,
@@ -133,14 +136,22 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool:
         prices,
         wear_per_kwh=lambda: scheduler.settings.wear_per_kwh,
     )
-    responder = await async_setup_responder(hass, entry, scheduler, ledger.book_power)
+    responder = await async_setup_responder(
+        hass, entry, scheduler, ledger.book_power, book=scheduler.reserves.book
+    )
     scheduler.setpoint_hook = responder
+    scheduler.reserves.deliverable = responder.deliverable
+    reserve_income = ReserveIncome(hass, entry.entry_id, prices.currency)
+    await reserve_income.async_load()
+    scheduler.reserves.book_income = reserve_income.book
+    entry.async_on_unload(reserve_income.async_flush)
     entry.runtime_data = RuntimeData(
         devices=devices,
         prices=prices,
         scheduler=scheduler,
         ledger=ledger,
         responder=responder,
+        reserve_income=reserve_income,
     )
     await ledger.async_load()
     ledger.async_start()
@@ -172,13 +183,14 @@ async def async_unload_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> bool
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: V2GConfigEntry) -> None:
-    """Delete the site's stored settings, overrides, kept prices and ledger when the site is deleted."""
+    """Delete the site's stored settings, overrides, kept prices, ledger and reserve commitments."""
     for key in (
         settings_store_key(entry.entry_id),
         overrides_store_key(entry.entry_id),
         kept_prices_store_key(entry.entry_id),
         ledger_store_key(entry.entry_id),
         *response_store_keys(entry.entry_id),
+        reserve_income_store_key(entry.entry_id),
     ):
         await Store[dict[str, Any]](hass, 1, key).async_remove()
     await async_remove_response_data(hass, entry.entry_id)

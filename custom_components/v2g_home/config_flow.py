@@ -28,6 +28,7 @@ from .flows.prices import (
     validate_price_source,
     validate_tariffs,
 )
+from .flows.reserves import reserves_schema, validate_reserves
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -147,7 +148,7 @@ class V2GConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class V2GOptionsFlow(OptionsFlow):
-    """Change the tariff preset and price components of a site, and its house meters."""
+    """Change the tariff preset and price components of a site, its house meters and its reserves."""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
@@ -159,6 +160,7 @@ class V2GOptionsFlow(OptionsFlow):
             errors = validate_tariffs(user_input, self.hass)
             errors |= validate_house_entities(self.hass, user_input)
             errors |= validate_frequency_source(self.hass, user_input, meters)
+            errors |= validate_reserves(user_input)
             if not errors:
                 return self.async_create_entry(data=user_input)
         defaults = user_input or self.config_entry.options
@@ -166,6 +168,7 @@ class V2GOptionsFlow(OptionsFlow):
             step_id="init",
             data_schema=tariff_schema(defaults)
             .extend(house_schema(defaults))
-            .extend(frequency_schema(defaults, meters)),
+            .extend(frequency_schema(defaults, meters))
+            .extend(reserves_schema(defaults)),
             errors=errors,
         )

@@ -8,6 +8,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 
 from .accounting.ledger import Ledger
+from .accounting.reserve_income import ReserveIncome
 from .coordinators.base import DeviceCoordinator
 from .grid.responder import FrequencyResponder
 from .pricing.coordinator import PriceCoordinator
@@ -23,6 +24,7 @@ class RuntimeData:
     scheduler: Scheduler
     ledger: Ledger
     responder: FrequencyResponder
+    reserve_income: ReserveIncome | None = None  # expected income of reserves held
 
 
 type V2GConfigEntry = ConfigEntry[RuntimeData]

@@ -16,6 +16,7 @@ from .accounting.pack_energy import (
     ChargerEnergySensor,
     PackEnergySensor,
 )
+from .accounting.reserve_entities import async_add_reserve_income_sensors
 from .coordinators.charger import ChargerCoordinator
 from .coordinators.charger_sensors import CHARGER_STATUS_SENSORS
 from .coordinators.entity import V2GEntity
@@ -29,6 +30,7 @@ from .coordinators.sensor_descriptions import (
 from .grid.entities import async_add_response_sensors
 from .pricing.entities import async_add_price_sensors
 from .scheduling.plan_entities import LedgerFeed, async_add_scheduler_sensors
+from .scheduling.reserve_entities import async_add_reserve_sensors
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -96,6 +98,12 @@ async def async_setup_entry(
     async_add_accounting_sensors(
         entry, runtime.ledger, runtime.devices, async_add_entities
     )
+    async_add_reserve_sensors(entry, runtime.scheduler, async_add_entities)
+    reserves = runtime.scheduler.reserves
+    if runtime.reserve_income is not None and reserves and reserves.settings.enabled:
+        async_add_reserve_income_sensors(
+            entry, runtime.reserve_income, runtime.devices, async_add_entities
+        )
 
 
 class ChargerSensor(V2GEntity[ChargerCoordinator], SensorEntity):

@@ -16,6 +16,7 @@ from .common.compat import vol
 from .const import DEFAULT_CHARGE_POWER_KW, DOMAIN, SUBENTRY_CHARGER
 from .coordinators.keys import device_identifiers
 from .grid.actions import async_setup_response_actions
+from .grid.aggregator_actions import AggregatorTarget, async_setup_aggregator_actions
 from .runtime import V2GConfigEntry
 from .scheduling.scheduler import Scheduler
 
@@ -228,6 +229,17 @@ def _responder_of(call: ServiceCall) -> tuple[FrequencyResponder, str | None]:
     return target.entry.runtime_data.responder, target.device_id
 
 
+def _aggregator_target_of(call: ServiceCall) -> AggregatorTarget:
+    """The site the call names (its scheduler and frequency response) and the device."""
+    target = resolve_target(call)
+    return AggregatorTarget(
+        site=target.entry.title,
+        scheduler=target.scheduler,
+        responder=target.entry.runtime_data.responder,
+        device_id=target.device_id,
+    )
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions once for all sites (they name the site or device they are for)."""
@@ -248,3 +260,4 @@ def async_setup_services(hass: HomeAssistant) -> None:
         supports_response=SupportsResponse.ONLY,
     )
     async_setup_response_actions(hass, _responder_of)
+    async_setup_aggregator_actions(hass, _aggregator_target_of)

@@ -13,7 +13,10 @@ from custom_components.v2g_home.control.capability import (
     summary,
 )
 from custom_components.v2g_home.control.frequency import FrequencySource
-from custom_components.v2g_home.control.reserve import ReserveProduct
+from custom_components.v2g_home.control.reserve import (
+    FREQUENCY_PRODUCTS,
+    ReserveProduct,
+)
 
 
 def _able(speed: DeviceSpeed | None, source: FrequencySource | None) -> set[str]:
@@ -24,7 +27,7 @@ def _able(speed: DeviceSpeed | None, source: FrequencySource | None) -> set[str]
 def test_the_simulated_chargers_offer_every_product_with_a_meter(kind: str) -> None:
     """Ramps of a few seconds meet FCR-D's 5 s and FCR-N's 60 s."""
     assert _able(CHARGER_SPEEDS[kind], FrequencySource.METER) == {
-        p.value for p in ReserveProduct
+        p.value for p in FREQUENCY_PRODUCTS
     }
 
 
@@ -62,7 +65,7 @@ def test_without_a_frequency_source_nothing_is_offered_unless_the_device_measure
 ):
     """The fast task needs a source; a DER device's own droop does not."""
     assert _able(CHARGER_SPEEDS["quasar"], None) == set()
-    assert _able(local_droop_speed(), None) == {p.value for p in ReserveProduct}
+    assert _able(local_droop_speed(), None) == {p.value for p in FREQUENCY_PRODUCTS}
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from custom_components.v2g_home.control.reserve import (
     Commitment,
     ReservedPower,
     ReserveProduct,
+    activation,
     droop_export_kw,
     reserved_now,
 )
@@ -106,6 +107,16 @@ def test_reserved_now_sums_the_commitments_in_force_for_the_device() -> None:
     later = reserved_now(book, "car", NOW + timedelta(hours=1))
     assert later == ReservedPower(fcr_d_down_kw=4.0)
     assert not reserved_now(book, "car", NOW - timedelta(seconds=1)).committed
+
+
+def test_mfrr_is_held_but_never_answers_the_frequency() -> None:
+    """A dispatch activates mFRR up: the fast task sees no reserve and no droop from it."""
+    book = [_commitment(ReserveProduct.MFRR_UP, 5.0)]
+    now = reserved_now(book, "car", NOW)
+    assert not now.committed
+    assert droop_export_kw(now, 49.5) == 0.0
+    assert activation(ReserveProduct.MFRR_UP, 49.5) == 0.0
+    assert activation(ReserveProduct.FCR_D_DOWN, 50.5) == -1.0
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from custom_components.v2g_home.control.reserve import ReserveProduct
+from custom_components.v2g_home.control.reserve import (
+    FREQUENCY_PRODUCTS,
+    ReserveProduct,
+)
 from custom_components.v2g_home.control.response import ResponseState
 from custom_components.v2g_home.devices.simulator.actuator import DER_DYNAMICS
 from custom_components.v2g_home.devices.simulator.sunspec_der import (
@@ -41,7 +44,11 @@ async def test_the_device_answers_by_itself_and_gets_its_own_curve_back(
         responder = await start(hass, entry, [DER_MODE])
         (device_id,) = entry.runtime_data.devices
         assert {o.product.value for o in responder.offers(device_id) if o.able} == {
-            p.value for p in ReserveProduct
+            p.value for p in FREQUENCY_PRODUCTS
+        }
+        assert responder.deliverable(device_id) == {
+            *(p.value for p in FREQUENCY_PRODUCTS),
+            ReserveProduct.MFRR_UP.value,
         }
         await commit(responder, device_id, ReserveProduct.FCR_D_UP, 3.0)
         await wait_for(

@@ -14,7 +14,10 @@ from pytest_homeassistant_custom_component.common import load_yaml_dict
 import voluptuous as vol
 
 from custom_components.v2g_home import services
-from custom_components.v2g_home.grid import actions as response_actions
+from custom_components.v2g_home.grid import (
+    actions as response_actions,
+    aggregator_actions,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -27,6 +30,8 @@ ACTIONS = {
     "get_plan": services.GET_PLAN_SCHEMA,
     "set_reserved_power": response_actions.SET_RESERVED_POWER_SCHEMA,
     "export_frequency_log": response_actions.EXPORT_FREQUENCY_LOG_SCHEMA,
+    "commit_reserve": aggregator_actions.COMMIT_RESERVE_SCHEMA,
+    "dispatch": aggregator_actions.DISPATCH_SCHEMA,
 }
 
 

@@ -81,34 +81,30 @@ def _requirements(
     return required, trips
 
 
-def solve_lp(
-    problem: PlanningProblem,
-    *,
-    single_setpoint: bool = False,
-    dead_band: bool = False,
-    binaries_where_negative: bool = False,
-    time_limit_s: float | None = None,
-) -> LpResult:
-    """Minimise import cost - export revenue + wear - terminal value, with hard constraints.
+@dataclass
+class Model:
+    """The reference model's columns (cost, lower, upper), equality rows and each device's columns."""
 
-    With `single_setpoint`, a binary per device and slot forbids charging and discharging in the
-    same slot (a MILP: one setpoint per slot cannot do both); `dead_band` adds each device's
-    min_power_kw as "0 or at least" (the true dead-band optimum, for measuring the heuristic).
-    `binaries_where_negative` puts the single-setpoint binaries only on slots with a negative buy
-    or sell price (the only ones where doing both can pay): the same optimum, for long horizons.
-    """
+    columns: list[tuple[float, float, float]]
+    rows: list[tuple[list[int], list[float], float]]
+    device_columns: list[tuple[list[int], list[int], list[int]]]
+
+    def add(self, cost: float, lower: float, upper: float) -> int:
+        """A new column; its index."""
+        self.columns.append((cost, lower, upper))
+        return len(self.columns) - 1
+
+
+def build_model(problem: PlanningProblem) -> Model:
+    """Columns and equality rows of the planning model (no dead band, no binaries)."""
+    model = Model(columns=[], rows=[], device_columns=[])
     slots = problem.slots
     n_slots = len(slots)
     site = problem.site
-    columns: list[tuple[float, float, float]] = []  # (cost, lower, upper)
-
-    def add(cost: float, lower: float, upper: float) -> int:
-        columns.append((cost, lower, upper))
-        return len(columns) - 1
-
-    rows: list[tuple[list[int], list[float], float]] = []  # equality rows
+    add = model.add
+    rows = model.rows
     grid_terms: list[list[tuple[int, float]]] = [[] for _ in slots]
-    device_columns = []
+    device_columns = model.device_columns
     for device in problem.devices:
         cap = device.capacity_kwh
         available = _available(device, problem)
@@ -162,6 +158,29 @@ def solve_lp(
                 slot.house_load_kw - slot.solar_kw,
             )
         )
+    return model
+
+
+def solve_lp(
+    problem: PlanningProblem,
+    *,
+    single_setpoint: bool = False,
+    dead_band: bool = False,
+    binaries_where_negative: bool = False,
+    time_limit_s: float | None = None,
+) -> LpResult:
+    """Minimise import cost - export revenue + wear - terminal value, with hard constraints.
+
+    With `single_setpoint`, a binary per device and slot forbids charging and discharging in the
+    same slot (a MILP: one setpoint per slot cannot do both); `dead_band` adds each device's
+    min_power_kw as "0 or at least" (the true dead-band optimum, for measuring the heuristic).
+    `binaries_where_negative` puts the single-setpoint binaries only on slots with a negative buy
+    or sell price (the only ones where doing both can pay): the same optimum, for long horizons.
+    """
+    model = build_model(problem)
+    columns, rows, device_columns = model.columns, model.rows, model.device_columns
+    slots = problem.slots
+    n_slots = len(slots)
     row_index, col_index, values, rhs = [], [], [], []
     for r, (cols, vals, b) in enumerate(rows):
         row_index += [r] * len(cols)

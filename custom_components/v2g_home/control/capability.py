@@ -14,7 +14,7 @@ from enum import StrEnum
 import math
 
 from .frequency import FrequencySource
-from .reserve import PRODUCT_SPEEDS, ReserveProduct
+from .reserve import FREQUENCY_PRODUCTS, PRODUCT_SPEEDS, ReserveProduct
 
 TICK_S = 0.5  # the fast task runs at 2 Hz while a reserve is committed
 # What a reading adds before the task sees a change: a meter register or 701 Hz is read at every tick;
@@ -131,7 +131,7 @@ class OfferSummary(StrEnum):
 def summary(device_offers: tuple[Offer, ...]) -> OfferSummary:
     """The one word for a device's offers (a product not offered is never shown as offered)."""
     able = {offer.product for offer in device_offers if offer.able}
-    if able == set(ReserveProduct):
+    if able == set(FREQUENCY_PRODUCTS):
         return OfferSummary.FCR_N_AND_FCR_D
     if ReserveProduct.FCR_N in able:
         return OfferSummary.FCR_N_ONLY

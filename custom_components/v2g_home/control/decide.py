@@ -68,6 +68,9 @@ class Situation:
     may_probe_soc: bool = (
         False  # a car with an unknown SoC may charge briefly to make it report one
     )
+    offset_kw: float = (
+        0.0  # an aggregator's dispatch on top of the plan (+ charge, - export)
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,6 +131,8 @@ def decide(situation: Situation) -> Command:
         # Chargers such as the Quasar report the car's SoC only while energy flows: a short, slow
         # charge makes it known, so the plan can use the car (planned at its floor until then).
         wanted, reason = probe, "learn_soc"
+    elif situation.offset_kw:
+        wanted, reason = situation.planned_kw + situation.offset_kw, "dispatch"
     else:
         wanted, reason = situation.planned_kw, "plan"
     setpoint, verdict = safe_setpoint_kw(

@@ -24,11 +24,20 @@ FCR_D_SPAN_HZ = 0.4  # ... and is fully activated 0.4 Hz further (49.5 / 50.5 Hz
 
 
 class ReserveProduct(StrEnum):
-    """The Nordic frequency containment reserves a home device can deliver (DK2)."""
+    """The reserves a home device can hold: the DK2 frequency containment reserves, and mFRR up."""
 
     FCR_N = "fcr_n"
     FCR_D_UP = "fcr_d_up"
     FCR_D_DOWN = "fcr_d_down"
+    MFRR_UP = "mfrr_up"  # manual: the aggregator activates it with the dispatch action
+
+
+# The products the fast task delivers from the measured frequency (mFRR up follows a dispatch).
+FREQUENCY_PRODUCTS: tuple[ReserveProduct, ...] = (
+    ReserveProduct.FCR_N,
+    ReserveProduct.FCR_D_UP,
+    ReserveProduct.FCR_D_DOWN,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,7 +67,7 @@ PRODUCT_SPEEDS: dict[ReserveProduct, tuple[ProductSpeed, ...]] = {
 
 @dataclass(frozen=True, kw_only=True)
 class ReservedPower:
-    """kW of each product one device holds now (magnitudes; 0 = not committed)."""
+    """kW of each frequency product one device holds now (magnitudes; 0 = not committed)."""
 
     fcr_n_kw: float = 0.0
     fcr_d_up_kw: float = 0.0
@@ -66,7 +75,7 @@ class ReservedPower:
 
     def __post_init__(self) -> None:
         """Refuse what cannot be a reserve: negative or non-finite kW."""
-        for product in ReserveProduct:
+        for product in FREQUENCY_PRODUCTS:
             value = self.kw(product)
             if not math.isfinite(value) or value < 0:
                 raise ValueError(f"{product} reserve must be a finite magnitude")
@@ -78,7 +87,7 @@ class ReservedPower:
     @property
     def total_kw(self) -> float:
         """All products together (what the 2 % write threshold is taken of)."""
-        return sum(self.kw(product) for product in ReserveProduct)
+        return sum(self.kw(product) for product in FREQUENCY_PRODUCTS)
 
     @property
     def committed(self) -> bool:
@@ -88,7 +97,7 @@ class ReservedPower:
     @property
     def products(self) -> tuple[ReserveProduct, ...]:
         """The products held, in a stable order."""
-        return tuple(p for p in ReserveProduct if self.kw(p) > 0)
+        return tuple(p for p in FREQUENCY_PRODUCTS if self.kw(p) > 0)
 
 
 NOTHING_RESERVED = ReservedPower()
@@ -124,7 +133,7 @@ class Commitment:
 def reserved_now(
     commitments: Iterable[Commitment], device_id: str, now: datetime
 ) -> ReservedPower:
-    """What one device holds at `now`: the sum of its commitments in force, per product."""
+    """What one device holds at `now`: the sum of its commitments in force, per frequency product."""
     totals = dict.fromkeys(ReserveProduct, 0.0)
     for commitment in commitments:
         if commitment.device_id == device_id and commitment.active(now):
@@ -146,7 +155,9 @@ def activation(product: ReserveProduct, hz: float) -> float:
         return _clamp((NOMINAL_HZ - hz) / FCR_N_BAND_HZ, -1.0, 1.0)
     if product is ReserveProduct.FCR_D_UP:
         return _clamp((NOMINAL_HZ - FCR_D_START_HZ - hz) / FCR_D_SPAN_HZ, 0.0, 1.0)
-    return -_clamp((hz - NOMINAL_HZ - FCR_D_START_HZ) / FCR_D_SPAN_HZ, 0.0, 1.0)
+    if product is ReserveProduct.FCR_D_DOWN:
+        return -_clamp((hz - NOMINAL_HZ - FCR_D_START_HZ) / FCR_D_SPAN_HZ, 0.0, 1.0)
+    return 0.0  # mFRR is activated by a dispatch, never by the frequency
 
 
 def droop_export_kw(reserved: ReservedPower, hz: float) -> float:

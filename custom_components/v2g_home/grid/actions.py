@@ -16,12 +16,12 @@ from homeassistant.util import dt as dt_util
 from ..common.actions import ATTR_CONFIG_ENTRY_ID, ATTR_DEVICE_ID, invalid
 from ..common.compat import vol
 from ..const import DOMAIN
-from ..control.reserve import Commitment, ReserveProduct
+from ..control.reserve import FREQUENCY_PRODUCTS, Commitment, ReserveProduct
 from .audit_log import KEEP
 from .view import async_export_csv
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
 
@@ -37,7 +37,7 @@ ATTR_START = "start"
 ATTR_END = "end"
 MAX_RESERVE_KW = 50.0  # far above any home connection: catches W typed as kW
 MAX_RESERVE_DURATION = timedelta(hours=48)
-PRODUCT_FIELDS = {f"{product.value}_kw": product for product in ReserveProduct}
+PRODUCT_FIELDS = {f"{product.value}_kw": product for product in FREQUENCY_PRODUCTS}
 
 SET_RESERVED_POWER_SCHEMA = vol.Schema(
     {
@@ -59,6 +59,21 @@ EXPORT_FREQUENCY_LOG_SCHEMA = vol.Schema(
 )
 
 
+def refuse_undeliverable(
+    responder: FrequencyResponder,
+    device_id: str,
+    products: Iterable[ReserveProduct],
+) -> None:
+    """Refuse, with the reason, a frequency product the device cannot deliver at its speed."""
+    offers = {offer.product: offer for offer in responder.offers(device_id)}
+    name = responder.scheduler.names().get(device_id, device_id)
+    for product in products:
+        offer = offers.get(product)
+        if offer is not None and not offer.able:
+            reason = offer.reason or "too_slow"
+            raise invalid(f"reserve_{reason}", device=name, product=product.value)
+
+
 async def async_set_reserved_power(
     responder: FrequencyResponder, device_id: str | None, data: Mapping[str, Any]
 ) -> None:
@@ -75,12 +90,9 @@ async def async_set_reserved_power(
     for product, kw in wanted.items():
         if not 0 <= kw <= MAX_RESERVE_KW:
             raise invalid("invalid_reserve", product=product.value, power=f"{kw:g}")
-    offers = {offer.product: offer for offer in responder.offers(device_id)}
-    name = responder.scheduler.names().get(device_id, device_id)
-    for product, kw in wanted.items():
-        if kw > 0 and not offers[product].able:
-            reason = offers[product].reason or "too_slow"
-            raise invalid(f"reserve_{reason}", device=name, product=product.value)
+    refuse_undeliverable(
+        responder, device_id, [product for product, kw in wanted.items() if kw > 0]
+    )
     now = dt_util.utcnow()
     await responder.book.async_replace(
         [

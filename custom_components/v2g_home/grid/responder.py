@@ -29,6 +29,7 @@ from ..control.capability import (
 )
 from ..control.decide import Action
 from ..control.frequency import FrequencyReading, FrequencyVerdict, judge
+from ..control.reserve import ReserveProduct
 from ..control.response import ResponseState, respond
 from ..devices.fast_read import fast_reader
 from .device_tick import DeviceTrack, tick_device
@@ -215,6 +216,15 @@ class FrequencyResponder:
         if droop is not None:
             speed = local_droop_speed()
         return offers(speed, self.source.kind)
+
+    def deliverable(self, device_id: str) -> frozenset[str]:
+        """The product keys the device can be sold in: the FCR it delivers in time, and mFRR up.
+
+        mFRR up is activated by the aggregator's dispatch (minutes, not seconds), which any device
+        in auto follows.
+        """
+        able = {offer.product.value for offer in self.offers(device_id) if offer.able}
+        return frozenset({*able, ReserveProduct.MFRR_UP.value})
 
     @callback
     def async_add_listener(self, listener: CALLBACK_TYPE) -> Callable[[], None]:

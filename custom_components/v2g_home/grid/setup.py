@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..scheduling.reservations import ReservationBook, reservations_store_key
+from ..scheduling.reservations import reservations_store_key
 from .audit_log import remove_log
 from .audit_trail import AuditTrail, log_root
 from .frequency_source import FrequencyReader
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
 
+    from ..scheduling.reservations import ReservationBook
     from ..scheduling.scheduler import Scheduler
 
 
@@ -23,10 +24,10 @@ async def async_setup_responder(
     entry: ConfigEntry,
     scheduler: Scheduler,
     book_power: PowerBooker,
+    *,
+    book: ReservationBook,
 ) -> FrequencyResponder:
-    """The responder with its commitments, frequency source, DER droops and audit trail loaded."""
-    book = ReservationBook(hass, entry.entry_id)
-    await book.async_load()
+    """The responder of the site's loaded commitments, with its frequency source, DER droops and audit trail."""
     source = FrequencyReader(hass, {**entry.data, **entry.options}, scheduler.devices)
     await source.async_setup()
     local = LocalDroops(hass, entry.entry_id)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 
+from .array_types import BoolArray, FloatArray
 from .model import (
     Infeasibility,
     InfeasibilityKind,
@@ -17,9 +18,18 @@ from .model import (
     StorageDevice,
     TerminalValue,
 )
+from .reserve_arrays import ReserveArrays, band_kwh, compile_reserves, offered_slots
 
-FloatArray = np.ndarray[tuple[int, ...], np.dtype[np.floating[Any]]]
-BoolArray = np.ndarray[tuple[int, ...], np.dtype[np.bool_]]
+__all__ = [
+    "BoolArray",
+    "DeviceArrays",
+    "FloatArray",
+    "ProblemArrays",
+    "compile_problem",
+    "floats",
+    "indices",
+    "terminal_value_per_kwh",
+]
 
 
 def floats(values: FloatArray) -> list[float]:
@@ -64,6 +74,7 @@ class ProblemArrays:
     export_limit_kw: float
     boundaries: tuple[datetime, ...]
     devices: tuple[DeviceArrays, ...]
+    reserves: ReserveArrays | None = None  # None: no reserves offered
 
 
 def terminal_value_per_kwh(
@@ -142,12 +153,15 @@ def _reachable(
     limits: tuple[FloatArray, FloatArray],
     requirements: tuple[FloatArray, FloatArray, set[int]],
     boundaries: tuple[datetime, ...],
+    band: tuple[list[float], list[float]] | None = None,
 ) -> _Reach:
     """Energy bounds per boundary: the SoC window intersected with what can be reached.
 
     The floor holds in every plan: a discharge is allowed only in a slot the battery is sure to
     start at its floor or above, and a battery below it (at the start, or back from a trip it could
-    not be charged for) may only climb until a requirement lifts it to the floor.
+    not be charged for) may only climb until a requirement lifts it to the floor. A reserve offer's
+    SoC band (kWh per boundary) narrows the window as far as it can be reached, never below a
+    requirement; missing it is not a planning problem.
     """
     required, trips, departing = requirements
     cap = device.capacity_kwh
@@ -175,7 +189,6 @@ def _reachable(
         window_high = max(top, idle)
         own_floor = max(0.0, min(floor, low[t] - taken[t]))
         wanted = max(own_floor, required_list[t + 1])
-        window_low = min(wanted, window_high)
         reach_low = low[t] - (down[t] if may_discharge[t] else 0.0) - taken[t]
         reach_high = high[t] + up[t] - taken[t]
         best = min(reach_high, window_high)
@@ -185,6 +198,10 @@ def _reachable(
             problems.append(
                 _shortfall(device, t + 1, wanted - best, boundaries, departing)
             )
+        if band is not None:
+            window_high = min(window_high, max(band[1][t + 1], reach_low, wanted))
+            wanted = max(wanted, min(band[0][t + 1], window_high))
+        window_low = min(wanted, window_high)
         if reach_high < window_low - 1e-9:
             low[t + 1] = high[t + 1] = reach_high
         else:
@@ -228,7 +245,9 @@ def compile_problem(problem: PlanningProblem) -> ProblemArrays:
     boundaries = (*(s.start for s in slots), slots[-1].end) if slots else ()
     site = problem.site
     devices = []
-    for device in problem.devices:
+    market = problem.reserves
+    offered: dict[int, BoolArray] = {}
+    for index, device in enumerate(problem.devices):
         available = _availability(device, slots)
         charge = np.where(available, device.max_charge_kw, 0.0)
         discharge = np.where(available, device.max_discharge_kw, 0.0)
@@ -237,7 +256,17 @@ def compile_problem(problem: PlanningProblem) -> ProblemArrays:
             if slots
             else (np.zeros(1), hours, set[int]())
         )
-        reach = _reachable(device, hours, (charge, discharge), requirements, boundaries)
+        band = None
+        mask = None
+        if market is not None and slots:
+            mask = offered_slots(market, device.device_id, slots, available)
+        offer = None if market is None else market.offer(device.device_id)
+        if mask is not None and offer is not None:
+            offered[index] = mask
+            band = band_kwh(offer, device.capacity_kwh, mask)
+        reach = _reachable(
+            device, hours, (charge, discharge), requirements, boundaries, band
+        )
         devices.append(
             DeviceArrays(
                 device=device,
@@ -265,32 +294,7 @@ def compile_problem(problem: PlanningProblem) -> ProblemArrays:
         export_limit_kw=site.export_limit_kw if site.export_allowed else 0.0,
         boundaries=boundaries,
         devices=tuple(devices),
-    )
-
-
-def horizon_part(arrays: ProblemArrays, n_slots: int) -> ProblemArrays:
-    """The first `n_slots` slots of a problem planned with a lookahead (requirements known beyond)."""
-    k = n_slots + 1
-    return replace(
-        arrays,
-        hours=arrays.hours[:n_slots],
-        buy_per_kwh=arrays.buy_per_kwh[:n_slots],
-        sell_per_kwh=arrays.sell_per_kwh[:n_slots],
-        net_load_kw=arrays.net_load_kw[:n_slots],
-        solar_kw=arrays.solar_kw[:n_slots],
-        boundaries=arrays.boundaries[:k],
-        devices=tuple(
-            replace(
-                device,
-                available=device.available[:n_slots],
-                max_charge_kw=device.max_charge_kw[:n_slots],
-                max_discharge_kw=device.max_discharge_kw[:n_slots],
-                trip_kwh=device.trip_kwh[:n_slots],
-                required_kwh=device.required_kwh[:k],
-                energy_min_kwh=device.energy_min_kwh[:k],
-                energy_max_kwh=device.energy_max_kwh[:k],
-                departing=frozenset(b for b in device.departing if b < k),
-            )
-            for device in arrays.devices
-        ),
+        reserves=None
+        if market is None or not offered
+        else compile_reserves(market, slots, tuple(devices), offered, (buy, sell)),
     )

@@ -18,6 +18,7 @@ from .backtest_args import (
     site_from_flags,
 )
 from .backtest_report import BacktestResult, Totals, format_table, result_json
+from .backtest_reserves import ReserveSetup, reserve_setup
 from .backtest_sim import PlannerOutputError, SimulationRun, market_slots, simulate
 from .backtest_site import HouseLoad, SiteError, SiteSpec
 from .backtest_site_yaml import load_profile, load_site
@@ -96,6 +97,7 @@ def run(args: argparse.Namespace, stderr: TextIO) -> BacktestResult:
             f"backtest: note: {prices.filled_slots} missing prices filled with the price before them\n"
         )
     slots = market_slots(prices, site)
+    reserves = _reserves(args)
     show_progress = (
         not args.no_progress
         and stderr.isatty()
@@ -108,12 +110,13 @@ def run(args: argparse.Namespace, stderr: TextIO) -> BacktestResult:
         replan_every_slot=args.replan_every_slot,
         terminal=args.terminal_value,
         on_progress=_Progress(stderr) if show_progress else None,
+        reserves=reserves,
     )
     foresight = None
+    best = run_result
     if args.share:
-        best = run_result
         if not args.perfect_foresight:
-            best = simulate(slots, site, perfect_foresight=True)
+            best = simulate(slots, site, perfect_foresight=True, reserves=reserves)
         foresight = sum((totals for _, totals in best.months), start=Totals())
     area = f", {prices.area}" if prices.area else ""
     first, last = run_result.period
@@ -125,6 +128,8 @@ def run(args: argparse.Namespace, stderr: TextIO) -> BacktestResult:
             f"rolling day-ahead (tomorrow's prices known at 13:00, re-planned {when},"
             f" {args.terminal_value} terminal value)"
         )
+        if reserves is not None:
+            mode += f"; reserves bid at {args.bid_hour:02d}:00 for the next day on forecast prices"
     names = " + ".join(path.name for path in args.prices)
     return BacktestResult(
         title=f"{names} ({prices.file_format}{area}), {first} to {last} (Danish time)",
@@ -136,6 +141,29 @@ def run(args: argparse.Namespace, stderr: TextIO) -> BacktestResult:
         end_soc=run_result.end_soc,
         notes=_notes(run_result),
         foresight=foresight,
+        reserves=run_result.reserves,
+        foresight_reserves=best.reserves if args.share else (),
+    )
+
+
+def _reserves(args: argparse.Namespace) -> ReserveSetup | None:
+    """The reserve market the flags describe (None: energy only)."""
+    paths = [
+        *(args.reserve_prices or ()),
+        *([args.mfrr_prices] if args.mfrr_prices else []),
+    ]
+    if not paths:
+        if args.reserves:
+            raise PriceFileError("--reserves needs --reserve-prices or --mfrr-prices")
+        return None
+    return reserve_setup(
+        paths,
+        products=args.reserves,
+        area=args.area,
+        currency=args.currency,
+        aggregator_share=args.aggregator_share,
+        fcr_n_activation=args.fcr_n_activation,
+        bid_hour=args.bid_hour,
     )
 
 

@@ -157,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="utc_timestamp",
         help="the time column of both (default utc_timestamp)",
     )
+    _reserve_flags(parser)
     parser.add_argument(
         "--perfect-foresight", action="store_true", help="plan the whole period at once"
     )
@@ -186,6 +187,63 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-progress", action="store_true", help="no progress bar on stderr"
     )
     return parser
+
+
+def _reserve_flags(parser: argparse.ArgumentParser) -> None:
+    """Flags of the reserve market (see docs/grid-services.md)."""
+    group = parser.add_argument_group(
+        "reserves (capacity sold through an aggregator, co-optimised with energy)"
+    )
+    group.add_argument(
+        "--reserve-prices",
+        type=Path,
+        nargs="+",
+        help="Energi Data Service FcrNdDK2 (DK2 FCR-N/FCR-D) or FcrDK1 CSV",
+    )
+    group.add_argument(
+        "--mfrr-prices",
+        type=Path,
+        help="Energi Data Service MfrrCapacityMarket CSV (mFRR up, the --area's prices)",
+    )
+    group.add_argument(
+        "--reserves",
+        help="products to sell, e.g. fcr-n,fcr-d-up,fcr-d-down (default: all the files price)",
+    )
+    group.add_argument(
+        "--aggregator-share",
+        type=_share,
+        default=0.4,
+        help="share of the reserve income the aggregator keeps (default 0.4)",
+    )
+    group.add_argument(
+        "--fcr-n-activation",
+        type=_fraction,
+        default=0.3,
+        help="FCR-N energy activated, as a share of the reserve, half each way (default 0.3)",
+    )
+    group.add_argument(
+        "--bid-hour",
+        type=_hour,
+        default=7,
+        help="rolling mode: the Danish hour the next day's reserves are bid (default 7, before"
+        " the day-ahead prices are out; from 13 the bid sees them)",
+    )
+
+
+def _hour(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 23:
+        raise argparse.ArgumentTypeError(f"{text} is not an hour of the day")
+    return value
+
+
+def _share(text: str) -> float:
+    value = _fraction(text)
+    if value >= 1.0:
+        raise argparse.ArgumentTypeError(
+            f"{text}: the aggregator cannot keep everything"
+        )
+    return value
 
 
 def site_from_flags(args: argparse.Namespace) -> SiteSpec:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from .expected import DEFAULT_DAYS, expected_prices
+from .model import TerminalValue
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -66,3 +67,29 @@ class Lookahead:
             )
             for slot, spot in zip(ahead, spots, strict=True)
         )
+
+
+def terminal_for(
+    policy: TerminalPolicy,
+    lookahead: Lookahead,
+    end: int,
+    *,
+    final: bool,
+    pinned: float | None,
+) -> tuple[int, TerminalValue]:
+    """Where a problem with known prices up to slot `end` ends, and how stored energy is valued.
+
+    At the end of the data it is worth nothing: the backtest stops there. Otherwise, by default,
+    the plan looks 24 h further at prices learned from the last two weeks (see Lookahead). With
+    the horizon policy the planner values it from the prices published; a re-plan before the
+    next publication keeps that value (`pinned`), so it solves the rest of the same problem
+    instead of re-valuing from a shrinking horizon.
+    """
+    if final:
+        return end, TerminalValue(price_per_kwh=0.0)
+    if policy is TerminalPolicy.LEARNED:
+        stop, ahead = lookahead.after(end)
+        return stop, TerminalValue(lookahead=ahead)
+    if pinned is not None:
+        return end, TerminalValue(price_per_kwh=pinned)
+    return end, TerminalValue()

@@ -7,6 +7,8 @@ import math
 import statistics
 from typing import TYPE_CHECKING
 
+from .backtest_report_reserves import money_json, reserve_json, reserve_lines
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -27,6 +29,8 @@ class Totals:
         0.0  # charging: grid energy at the buy price, own solar at its export value
     )
     wear_cost: float = 0.0
+    reserve_income: float = 0.0  # reserves held, after the aggregator's share
+    activation_cost: float = 0.0  # expected cost of their activations
 
     @property
     def revenue(self) -> float:
@@ -35,8 +39,9 @@ class Totals:
 
     @property
     def net_profit(self) -> float:
-        """What the storage earned: revenue less the cost of charging and the wear."""
-        return self.revenue - self.import_cost - self.wear_cost
+        """What the storage earned: revenue and reserves less charging, wear and activations."""
+        energy = self.revenue - self.import_cost - self.wear_cost
+        return energy + self.reserve_income - self.activation_cost
 
     def __add__(self, other: Totals) -> Totals:
         """Sum two totals field by field."""
@@ -63,6 +68,9 @@ class BacktestResult:
     foresight: Totals | None = (
         None  # the same period planned with perfect foresight (--share)
     )
+    # per reserve product: (key, income, activation cost, mean kW held); empty without reserves
+    reserves: tuple[tuple[str, float, float, float], ...] = ()
+    foresight_reserves: tuple[tuple[str, float, float, float], ...] = ()
 
     @property
     def total(self) -> Totals:
@@ -85,14 +93,20 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def result_json(result: BacktestResult) -> dict[str, float | int | str]:
+def result_json(result: BacktestResult) -> dict[str, object]:
     """The `--json` object, with exactly the keys the documentation promises."""
     total = result.total
-    shares: dict[str, float | int | str] = {}
+    shares: dict[str, object] = {}
     if result.foresight is not None:
         shares["foresight_net_profit"] = round(result.foresight.net_profit, 2)
         share = result.share_of_foresight
         shares["share_of_foresight"] = round(share, 5) if share is not None else 0.0
+    if result.reserves:
+        shares |= reserve_json(total, result.reserves)
+        if result.foresight is not None:
+            shares["foresight"] = money_json(result.foresight) | reserve_json(
+                result.foresight, result.foresight_reserves
+            )
     return {
         "energy_charged_kwh": round(total.energy_charged_kwh, 3),
         "energy_sold_kwh": round(total.energy_sold_kwh, 3),
@@ -158,11 +172,18 @@ def format_table(result: BacktestResult) -> str:
             f"{name}: state of charge {start_soc:.0%} at the start, {end_soc:.0%} at the end"
         )
     lines.extend(result.notes)
+    lines.extend(reserve_lines(result.total, result.reserves, result.currency))
     if result.foresight is not None:
         share = result.share_of_foresight
         lines.append(
             f"perfect foresight: net profit {result.foresight.net_profit:.2f}"
             + (f"; this run earns {share:.2%} of it" if share is not None else "")
+        )
+        lines.extend(
+            f"perfect foresight {line}"
+            for line in reserve_lines(
+                result.foresight, result.foresight_reserves, result.currency
+            )
         )
     summary = result_json(result)
     lines.append(

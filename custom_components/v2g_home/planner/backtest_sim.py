@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
-from datetime import date
 import math
 from time import perf_counter
 from typing import TYPE_CHECKING
@@ -16,8 +14,10 @@ from .backtest_device import (
     stored_energy_kwh,
 )
 from .backtest_horizon import known_until, planner_device, trips_on_slots
-from .backtest_lookahead import Lookahead, TerminalPolicy
+from .backtest_lookahead import Lookahead, TerminalPolicy, terminal_for
 from .backtest_report import Totals
+from .backtest_reserve_desk import ReserveDesk
+from .backtest_run import PlannerOutputError, SimulationRun
 from .model import Plan, PlanningProblem, Site, TerminalValue
 from .optimise import plan
 from .price_files import DANISH_TIME
@@ -25,34 +25,14 @@ from .price_files import DANISH_TIME
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from .backtest_reserves import ReserveSetup
     from .backtest_site import SiteSpec
     from .model import Slot
+    from .reserve_model import ReserveMarket
 
 __all__ = ["PlannerOutputError", "SimulationRun", "market_slots", "simulate"]
 
 _SOC_TOLERANCE_KWH = 1e-6
-
-
-class PlannerOutputError(RuntimeError):
-    """The planner answered with something the simulation cannot execute (a bug in the planner)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class SimulationRun:
-    """What a simulation produced, before formatting."""
-
-    months: tuple[tuple[str, Totals], ...]
-    plan_ms: tuple[float, ...]
-    end_soc: tuple[tuple[str, float, float], ...]
-    days: int
-    period: tuple[date, date]  # first and last Danish day
-    unmet_kwh: float  # trip energy the car did not have, or SoC targets missed
-    # planned energy the batteries could not follow (outside their limits)
-    refused_kwh: float
-    driven_kwh: float  # energy the car's trips took from its battery
-    setpoints_kw: tuple[
-        tuple[float, ...], ...
-    ]  # per slot and device: what was executed
 
 
 def simulate(
@@ -64,13 +44,14 @@ def simulate(
     terminal: TerminalPolicy = TerminalPolicy.LEARNED,
     lookahead: Lookahead | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    reserves: ReserveSetup | None = None,
 ) -> SimulationRun:
     """Run the devices slot by slot, planning as the chosen mode allows, and account for every kWh.
 
     Rolling mode re-plans over the prices known when new prices arrive or the executed state left the
     plan (with `replan_every_slot`, at every slot), valuing energy left at the horizon's end as
     `terminal` says (`lookahead` replaces the learned expectation, e.g. to measure a perfect one).
-    Perfect foresight plans once.
+    Perfect foresight plans once. With `reserves` the plans also sell reserves (see ReserveDesk).
     """
     runner = _Runner(
         slots,
@@ -81,6 +62,10 @@ def simulate(
     )
     if lookahead is not None:
         runner.lookahead = lookahead
+    if reserves is not None:
+        runner.desk = ReserveDesk(
+            reserves, slots, site, perfect_foresight=perfect_foresight
+        )
     for index in range(len(slots)):
         runner.step(index)
         if on_progress is not None:
@@ -127,6 +112,7 @@ class _Runner:
         self.months: dict[str, Totals] = {}
         self.unmet_kwh = 0.0
         self.executed: list[tuple[float, ...]] = []
+        self.desk: ReserveDesk | None = None
 
     def step(self, index: int) -> None:
         """Execute one slot."""
@@ -136,6 +122,9 @@ class _Runner:
             len(self.slots) if self.perfect_foresight else self._known_end(index)
         )
         current = self.plan
+        if self.desk is not None and self.desk.bid_due(index):
+            self.desk.bid(index, self._plan_bid)
+            self.diverged = True  # the new commitments hold from the next plan on
         if (
             current is None
             or self.diverged
@@ -159,7 +148,11 @@ class _Runner:
             planned_kwh = current.devices[number].soc[offset + 1] * device.capacity_kwh
             if abs(planned_kwh - self.soc_kwh[number]) > _SOC_TOLERANCE_KWH:
                 self.diverged = True
-        self._book(index, account(slot, self.site.devices, setpoints))
+        totals = account(slot, self.site.devices, setpoints)
+        if self.desk is not None:
+            income, activation = self.desk.book(slot, current, offset)
+            totals = Totals(reserve_income=income, activation_cost=activation) + totals
+        self._book(index, totals)
 
     def _book(self, index: int, totals: Totals) -> None:
         month = self.slots[index].start.astimezone(DANISH_TIME).strftime("%Y-%m")
@@ -203,6 +196,7 @@ class _Runner:
             refused_kwh=self.refused_kwh,
             driven_kwh=self.driven_kwh,
             setpoints_kw=tuple(self.executed),
+            reserves=() if self.desk is None else self.desk.summary(),
         )
 
     def _known_end(self, index: int) -> int:
@@ -227,26 +221,21 @@ class _Runner:
             self._book(index, Totals(trip_credit=credit))
 
     def _terminal_value(self, end: int, *, final: bool) -> tuple[int, TerminalValue]:
-        """Where the planned problem ends and how stored energy at the horizon's end is valued.
+        """Where the planned problem ends and how stored energy there is valued (see terminal_for)."""
+        pinned = self.pinned_value if end == self.plan_end else None
+        return terminal_for(
+            self.terminal, self.lookahead, end, final=final, pinned=pinned
+        )
 
-        At the end of the data it is worth nothing: the backtest stops there. Otherwise, by default,
-        the plan looks 24 h further at prices learned from the last two weeks (see Lookahead). With
-        the horizon policy the planner values it from the prices published; a re-plan before the
-        next publication keeps that value, so it solves the rest of the same problem instead of
-        re-valuing from a shrinking horizon.
-        """
-        if final:
-            return end, TerminalValue(price_per_kwh=0.0)
-        if self.terminal is TerminalPolicy.LEARNED:
-            stop, ahead = self.lookahead.after(end)
-            return stop, TerminalValue(lookahead=ahead)
-        if end == self.plan_end and self.pinned_value is not None:
-            return end, TerminalValue(price_per_kwh=self.pinned_value)
-        return end, TerminalValue()
-
-    def _replan(self, start: int, end: int) -> Plan:
-        final = end == len(self.slots)
-        stop, terminal = self._terminal_value(end, final=final)
+    def _problem(
+        self,
+        start: int,
+        stop: int,
+        slots: tuple[Slot, ...],
+        terminal: TerminalValue,
+        reserves: ReserveMarket | None,
+    ) -> PlanningProblem:
+        final = start + len(slots) == len(self.slots)
         devices = tuple(
             planner_device(
                 device,
@@ -260,8 +249,8 @@ class _Runner:
             for number, device in enumerate(self.site.devices)
         )
         site = self.site
-        problem = PlanningProblem(
-            slots=self.slots[start:end],
+        return PlanningProblem(
+            slots=slots,
             devices=devices,
             site=Site(
                 import_limit_kw=_limit(site.import_limit_kw),
@@ -269,7 +258,34 @@ class _Runner:
                 export_allowed=site.export_allowed,
             ),
             terminal_value=terminal,
+            reserves=reserves,
         )
+
+    def _plan_bid(
+        self,
+        start: int,
+        slots: tuple[Slot, ...],
+        ahead: tuple[Slot, ...],
+        market: ReserveMarket,
+    ) -> Plan:
+        """The plan a bid rests on: known prices, then expected ones, looking a day further."""
+        stop = start + len(slots) + len(ahead)
+        problem = self._problem(
+            start, stop, slots, TerminalValue(lookahead=ahead), market
+        )
+        began = perf_counter()
+        bid_plan = plan(problem)
+        self.plan_ms.append((perf_counter() - began) * 1000.0)
+        return bid_plan
+
+    def _replan(self, start: int, end: int) -> Plan:
+        final = end == len(self.slots)
+        stop, terminal = self._terminal_value(end, final=final)
+        market = None
+        if self.desk is not None:
+            previous = None if self.plan is None else (self.plan, self.plan_start)
+            market = self.desk.market(start, stop, previous)
+        problem = self._problem(start, stop, self.slots[start:end], terminal, market)
         began = perf_counter()
         new_plan = plan(problem)
         self.plan_ms.append((perf_counter() - began) * 1000.0)

@@ -10,6 +10,7 @@ from .arrays import DeviceArrays, FloatArray, floats
 _NOISE_KW = 1e-3
 # A flow this close to a device limit is that limit (so "flat out" stores exactly what was reachable).
 _AT_LIMIT_KW = 1e-6
+_EDGE_KWH = 1e-9  # a stored energy this far beyond a bound is that bound
 
 
 def _guard_bounds(
@@ -45,7 +46,9 @@ def realise(device: DeviceArrays, hours: FloatArray, net_kw: FloatArray) -> Floa
         clipped = np.clip(net_kw, bottom, top)
         clipped = np.where(np.abs(clipped - top) < _AT_LIMIT_KW, top, clipped)
         clipped = np.where(np.abs(clipped - bottom) < _AT_LIMIT_KW, bottom, clipped)
-        return np.where(np.abs(clipped) < _NOISE_KW, 0.0, clipped)
+        return _within_energy(
+            device, hours, np.where(np.abs(clipped) < _NOISE_KW, 0.0, clipped)
+        )
     eff_c, eff_d = spec.charge_efficiency, spec.discharge_efficiency
     dead_band = spec.min_power_kw
     low, high = _guard_bounds(device, hours)
@@ -74,6 +77,42 @@ def realise(device: DeviceArrays, hours: FloatArray, net_kw: FloatArray) -> Floa
         )
         energy += h * (power * eff_c if power > 0 else power / eff_d) - trips[t]
     return np.array(setpoints)
+
+
+def _within_energy(
+    device: DeviceArrays, hours: FloatArray, power_kw: FloatArray
+) -> FloatArray:
+    """The powers, trimmed where the linear optimum's rounding would leave the energy bounds.
+
+    An interior-point optimum meets its bounds to about 1e-6 of the data's scale; following its
+    flows exactly could then end a slot a few Wh beyond the SoC window, which a battery refuses.
+    """
+    spec = device.device
+    eff_c, eff_d = spec.charge_efficiency, spec.discharge_efficiency
+    stored = np.where(power_kw > 0, power_kw * eff_c, power_kw / eff_d) * hours
+    path = device.energy_min_kwh[0] + np.cumsum(stored - device.trip_kwh)
+    low, high = device.energy_min_kwh[1:], device.energy_max_kwh[1:]
+    if bool(((path >= low - _EDGE_KWH) & (path <= high + _EDGE_KWH)).all()):
+        return power_kw
+    result = power_kw.copy()
+    energy = float(device.energy_min_kwh[0])
+    trips = floats(device.trip_kwh)
+    charge_max, discharge_max = (
+        floats(device.max_charge_kw),
+        floats(device.max_discharge_kw),
+    )
+    for t, (h, power) in enumerate(zip(floats(hours), floats(power_kw), strict=True)):
+        after = energy - trips[t]
+        wanted = after + h * (power * eff_c if power > 0 else power / eff_d)
+        target = min(max(wanted, float(low[t])), max(float(high[t]), after))
+        if target != wanted and power != 0.0:
+            trimmed = _power_for(target - after, h, eff_c, eff_d)
+            result[t] = min(max(trimmed, -discharge_max[t]), charge_max[t])
+            wanted = after + h * (
+                result[t] * eff_c if result[t] > 0 else result[t] / eff_d
+            )
+        energy = wanted
+    return result
 
 
 def _power_for(energy_kwh: float, hours: float, eff_c: float, eff_d: float) -> float:

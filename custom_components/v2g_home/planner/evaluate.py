@@ -8,6 +8,7 @@ import numpy as np
 
 from .arrays import DeviceArrays, FloatArray, ProblemArrays, indices
 from .model import Infeasibility, InfeasibilityKind
+from .reserve_outcome import commitment_shortfalls, reserve_money, trimmed
 
 _MISS_KWH = 1e-3  # 1 Wh: below the solver's and the 1 W setpoint rounding's noise
 
@@ -68,12 +69,25 @@ class Outcome:
         Infeasibility
     ]  # requirements missed that were not known to be unreachable
     falls_short: bool  # below what was reachable at some requirement (known or not)
+    reserve_kw: FloatArray | None = (
+        None  # held, per taking-part device, product and slot
+    )
+    reserve_income: FloatArray | None = None  # per taking-part device and product
+    activation_cost: FloatArray | None = None
+
+    @property
+    def reserve_net(self) -> float:
+        """Reserve income less the expected activation cost."""
+        if self.reserve_income is None or self.activation_cost is None:
+            return 0.0
+        return float(self.reserve_income.sum() - self.activation_cost.sum())
 
     @property
     def objective(self) -> float:
-        """Import cost - export revenue + wear - value of the energy left (what the planner minimises)."""
+        """Import cost - export revenue + wear - reserves' net - value of the energy left (minimised)."""
         wear = sum(self.wear_costs)
-        return self.import_cost - self.export_revenue + wear - self.terminal_value
+        money = self.import_cost - self.export_revenue + wear - self.reserve_net
+        return money - self.terminal_value
 
     @property
     def rank(self) -> tuple[bool, float]:
@@ -81,14 +95,26 @@ class Outcome:
         return (self.falls_short, self.objective)
 
 
-def evaluate(arrays: ProblemArrays, setpoints: list[FloatArray]) -> Outcome:
-    """Simulate the setpoints over the horizon."""
+def evaluate(
+    arrays: ProblemArrays,
+    setpoints: list[FloatArray],
+    reserve_kw: FloatArray | None = None,
+) -> Outcome:
+    """Simulate the setpoints over the horizon, holding as much of `reserve_kw` as they leave room for."""
     hours = arrays.hours
     energies = [
         energy_path(d, hours, p) for d, p in zip(arrays.devices, setpoints, strict=True)
     ]
     storage = np.sum(setpoints, axis=0) if setpoints else np.zeros(hours.size)
     imported, exported = grid_flows(arrays, storage)
+    held = income = activation = None
+    short: list[Infeasibility] = []
+    if arrays.reserves is not None:
+        if reserve_kw is None:
+            reserve_kw = np.zeros_like(arrays.reserves.upper_kw)
+        held = trimmed(arrays, arrays.reserves, (setpoints, energies), reserve_kw)
+        income, activation = reserve_money(arrays.reserves, held)
+        short = commitment_shortfalls(arrays, held)
     return Outcome(
         setpoints=setpoints,
         energies=energies,
@@ -105,8 +131,11 @@ def evaluate(arrays: ProblemArrays, setpoints: list[FloatArray]) -> Outcome:
             d.terminal_value_per_kwh * float(e[-1])
             for d, e in zip(arrays.devices, energies, strict=True)
         ),
-        misses=_misses(arrays, energies),
-        falls_short=_falls_short(arrays, energies),
+        misses=_misses(arrays, energies) + short,
+        falls_short=_falls_short(arrays, energies) or bool(short),
+        reserve_kw=held,
+        reserve_income=income,
+        activation_cost=activation,
     )
 
 

@@ -13,14 +13,18 @@ from .lp_layout import (
     IMPORT,
     OVER_LIMIT,
     LinearProgram,
-    NormalEquations,
+    NormalSolver,
     build_program,
 )
+from .lp_reserves import ReserveLayout, build_reserve_program, reserve_bonus_per_kw
 
 _FEASIBILITY = 1e-9  # residuals relative to the data's scale
 _GAP = 1e-8  # duality gap relative to the objective
 _LOOSE = 1e-6  # good enough when numerics stall
 _BREAKDOWN = 100.0
+_STALLED = (
+    3  # iterations without halving the best error: numerics stall, take the best point
+)
 _MAX_ITERATIONS = 80
 _STEP = 0.995
 _FIXED_WITHIN = 1e-9  # a variable whose bounds are closer than this is fixed
@@ -40,6 +44,8 @@ class Relaxation:
     objective: float
     iterations: int
     converged: bool  # False: the bounds leave no feasible plan (or the method stalled)
+    reserve_kw: FloatArray | None = None  # taking-part devices x products x slots
+    bonus: float = 0.0  # what holding accepted bids took off the objective (not money)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,6 +75,8 @@ def solve_relaxation(
 ) -> Relaxation:
     """Minimise cost - terminal value over the linear model, optionally with tighter flow bounds."""
     program = build_program(arrays)
+    if arrays.reserves is not None:
+        program = build_reserve_program(arrays, arrays.reserves, program)
     if flows is not None:
         size = flows.charge_max_kw.size
         program.lower[:size] = flows.charge_min_kw.ravel()
@@ -97,7 +105,7 @@ class _Iterate:
         # A far bound (an absent limit) starts with a small dual so it does not dominate the gap.
         self.z_up = self.z_low * np.minimum(1.0, self.scale_b / self.gap_up)
         self.y: FloatArray = np.zeros(program.rhs.size)
-        self.normal: NormalEquations  # factorised once per step, in iterate()
+        self.normal: NormalSolver  # factorised once per step
         self.pairs = max(2 * int(self.free.sum()), 1)
         self.residual_p = self.residual_d = self.theta = self.x
 
@@ -185,17 +193,20 @@ def _interior_point(program: LinearProgram) -> tuple[FloatArray, int, bool]:
     """
     point = _Iterate(program)
     best_x, best_error = point.x, np.inf
-    iteration = 0
+    iteration = stalled = 0
     while iteration < _MAX_ITERATIONS:
         iteration += 1
         error = point.error()
         if not np.isfinite(error):
             break
+        stalled = 0 if error < best_error / 2 else stalled + 1
         if error < best_error:
             best_x, best_error = point.x, error
         if error < _FEASIBILITY:
             return np.clip(point.x, program.lower, program.upper), iteration, True
-        if error > _BREAKDOWN * best_error and best_error < _LOOSE:
+        if best_error < _LOOSE and (
+            error > _BREAKDOWN * best_error or stalled >= _STALLED
+        ):
             break
         try:
             point.iterate()
@@ -230,6 +241,12 @@ def _result(
     flows = {kind: grid[i] for i, kind in enumerate(layout.grid_kinds)}
     zeros = np.zeros(layout.n_slots)
     start = np.array([d.energy_min_kwh[0] for d in arrays.devices]).reshape(-1, 1)
+    reserve_kw, bonus = None, 0.0
+    if isinstance(layout, ReserveLayout) and arrays.reserves is not None:
+        reserve_kw = layout.reserve_kw(x)
+        per_kw = reserve_bonus_per_kw(arrays, arrays.reserves) * arrays.hours
+        committed = arrays.reserves.committed_kw > 0
+        bonus = float((np.where(committed, reserve_kw, 0.0) * per_kw).sum())
     return Relaxation(
         charge_kw=charge,
         discharge_kw=discharge,
@@ -241,4 +258,6 @@ def _result(
         objective=_dot(program.cost, x),
         iterations=iterations,
         converged=converged,
+        reserve_kw=reserve_kw,
+        bonus=bonus,
     )

@@ -3,11 +3,58 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from .arrays import FloatArray, ProblemArrays
 from .blocktri import BlockTridiagonal
+
+
+class NormalSolver(Protocol):
+    """A factorised A diag(theta) A^T."""
+
+    def solve(self, rhs: FloatArray) -> FloatArray:
+        """The y with (A diag(theta) A^T) y = rhs."""
+        ...
+
+
+class ProgramLayout(Protocol):
+    """How a linear program's variables are laid out and its matrix applied."""
+
+    @property
+    def n_devices(self) -> int:
+        """Devices."""
+        ...
+
+    @property
+    def n_slots(self) -> int:
+        """Slots."""
+        ...
+
+    @property
+    def grid_kinds(self) -> tuple[int, ...]:
+        """Which grid flows are variables."""
+        ...
+
+    def split(
+        self, x: FloatArray
+    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """Charge, discharge, energy and grid flows of a solution."""
+        ...
+
+    def times(self, x: FloatArray) -> FloatArray:
+        """A x."""
+        ...
+
+    def transposed_times(self, y: FloatArray) -> FloatArray:
+        """A^T y."""
+        ...
+
+    def normal_factor(self, theta: FloatArray) -> NormalSolver:
+        """Factorise A diag(theta) A^T."""
+        ...
+
 
 UNLIMITED_KW = 1e6  # stands in for an absent limit: no plan comes near it
 TIE_BREAK_PER_KWH = 1e-7
@@ -128,7 +175,7 @@ def penalty_per_kwh(arrays: ProblemArrays) -> float:
 class LinearProgram:
     """min cost.x subject to A x = rhs, lower <= x <= upper, with A given by `layout`."""
 
-    layout: Layout
+    layout: ProgramLayout
     cost: FloatArray
     lower: FloatArray
     upper: FloatArray

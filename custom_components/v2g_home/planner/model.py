@@ -14,8 +14,10 @@ from .plan_types import (
     Plan,
     PlanTotals,
     Reason,
+    ReservePlan,
 )
-from .slot import Slot
+from .reserve_model import ReserveMarket
+from .slot import AvailabilityWindow, Slot
 
 __all__ = [
     "AvailabilityWindow",
@@ -27,19 +29,12 @@ __all__ = [
     "PlanTotals",
     "PlanningProblem",
     "Reason",
+    "ReservePlan",
     "Site",
     "Slot",
     "StorageDevice",
     "TerminalValue",
 ]
-
-
-@dataclass(frozen=True, kw_only=True)
-class AvailabilityWindow:
-    """A period in which a device can be controlled (a car: plugged in)."""
-
-    start: datetime
-    end: datetime
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -185,10 +180,18 @@ class PlanningProblem:
     devices: tuple[StorageDevice, ...]
     site: Site = field(default_factory=Site)
     terminal_value: TerminalValue = field(default_factory=TerminalValue)
+    reserves: ReserveMarket | None = None  # None: energy only
 
     def __post_init__(self) -> None:
         """Slots in time order without overlaps; a lookahead starts after the last slot."""
         _in_order(self.slots)
+        if self.reserves is not None:
+            ids = {device.device_id for device in self.devices}
+            for offer in self.reserves.offers:
+                if offer.device_id not in ids:
+                    raise ValueError(
+                        f"reserve offer for unknown device {offer.device_id}"
+                    )
         ahead = self.terminal_value.lookahead
         if ahead and self.slots and ahead[0].start < self.slots[-1].end:
             raise ValueError("the lookahead must start after the horizon's last slot")

@@ -6,22 +6,25 @@ from dataclasses import replace
 
 import numpy as np
 
-from .arrays import FloatArray, ProblemArrays, compile_problem, floats, horizon_part
+from .arrays import FloatArray, ProblemArrays, compile_problem, floats
 from .deadband import dead_band_plan, has_dead_band
 from .dispatch import realise
 from .evaluate import Outcome, evaluate, grid_flows, over_fuse
+from .horizon import horizon_part
 from .lp import Relaxation, solve_relaxation
 from .lp_layout import penalty_per_kwh
 from .model import DevicePlan, Plan, PlanningProblem, PlanTotals
 from .one_way import realisable
 from .reasons import device_reasons
+from .reserve_plan import reserve_plans
 
 
 def _relaxed_objective(arrays: ProblemArrays, relaxation: Relaxation) -> float:
     """The LP optimum with the over-fuse penalty replaced by the plain buy price."""
     over = relaxation.import_over_limit_kw * arrays.hours
     penalty = penalty_per_kwh(arrays)
-    return relaxation.objective - float(((penalty - arrays.buy_per_kwh) * over).sum())
+    extra = float(((penalty - arrays.buy_per_kwh) * over).sum())
+    return relaxation.objective - extra + relaxation.bonus
 
 
 def _outcome(arrays: ProblemArrays) -> tuple[Outcome, float | None, bool]:
@@ -34,13 +37,19 @@ def _outcome(arrays: ProblemArrays) -> tuple[Outcome, float | None, bool]:
     if not relaxation.converged:  # numerical trouble: doing nothing is always safe
         return evaluate(arrays, idle), None, False
     one_way = realisable(
-        arrays, relaxation, lambda r: evaluate(arrays, _followed(arrays, r)).rank
+        arrays,
+        relaxation,
+        lambda r: evaluate(arrays, _followed(arrays, r), r.reserve_kw).rank,
     )
+    held = one_way.reserve_kw
     if has_dead_band(arrays):
-        setpoints = dead_band_plan(arrays, one_way, lambda s: evaluate(arrays, s).rank)
+        setpoints = dead_band_plan(
+            arrays, one_way, lambda s: evaluate(arrays, s, held).rank
+        )
     else:
         setpoints = _followed(arrays, one_way)
-    return evaluate(arrays, setpoints), _relaxed_objective(arrays, relaxation), True
+    relaxed = _relaxed_objective(arrays, relaxation)
+    return evaluate(arrays, setpoints, held), relaxed, True
 
 
 def _followed(arrays: ProblemArrays, relaxation: Relaxation) -> list[FloatArray]:
@@ -69,7 +78,10 @@ def plan(problem: PlanningProblem) -> Plan:
     if ahead:
         arrays = horizon_part(arrays, len(problem.slots))
         kept = [power[: len(problem.slots)] for power in outcome.setpoints]
-        outcome = evaluate(arrays, kept)
+        held = outcome.reserve_kw
+        outcome = evaluate(
+            arrays, kept, None if held is None else held[:, :, : len(problem.slots)]
+        )
     base_import, base_export = grid_flows(arrays, np.zeros(arrays.hours.size))
     baseline = float(
         (arrays.buy_per_kwh * base_import * arrays.hours).sum()
@@ -95,7 +107,12 @@ def plan(problem: PlanningProblem) -> Plan:
             strict=True,
         )
     )
-    net_cost = outcome.import_cost - outcome.export_revenue + sum(outcome.wear_costs)
+    net_cost = (
+        outcome.import_cost
+        - outcome.export_revenue
+        + sum(outcome.wear_costs)
+        - outcome.reserve_net
+    )
     known = [p for d in arrays.devices for p in d.infeasibilities]
     return Plan(
         slots=problem.slots,
@@ -109,6 +126,12 @@ def plan(problem: PlanningProblem) -> Plan:
             baseline_cost=baseline,
             net_cost=net_cost,
             savings=baseline - net_cost,
+            reserve_income=0.0
+            if outcome.reserve_income is None
+            else float(outcome.reserve_income.sum()),
+            activation_cost=0.0
+            if outcome.activation_cost is None
+            else float(outcome.activation_cost.sum()),
         ),
         objective=objective,
         relaxed_objective=objective if relaxed is None else relaxed,
@@ -118,4 +141,5 @@ def plan(problem: PlanningProblem) -> Plan:
             *over_fuse(arrays, outcome.import_kw),
         ),
         solver_converged=converged,
+        reserves=reserve_plans(arrays, outcome),
     )

@@ -33,6 +33,7 @@ class InfeasibilityKind(StrEnum):
     EXPORT_LIMIT = (
         "export_limit"  # solar or discharge beyond the export cap cannot be avoided
     )
+    RESERVE_COMMITMENT = "reserve_commitment"  # an accepted reserve bid cannot be held
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,6 +61,20 @@ class DevicePlan:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReservePlan:
+    """One device's reserve in one product: kW held per slot, and what that earns and costs."""
+
+    device_id: str
+    product: str  # a ReserveProduct key
+    kw: tuple[float, ...]  # len(slots); constant over each bid block
+    price_per_kw_h: tuple[
+        float, ...
+    ]  # len(slots); the price after the aggregator's share
+    income: float  # after the aggregator's share
+    activation_cost: float  # expected
+
+
+@dataclass(frozen=True, kw_only=True)
 class PlanTotals:
     """Money over the horizon (in the price series' currency)."""
 
@@ -67,8 +82,10 @@ class PlanTotals:
     export_revenue: float
     wear_cost: float
     baseline_cost: float  # import cost minus export revenue without any storage
-    net_cost: float  # import_cost - export_revenue + wear_cost
+    net_cost: float  # import - export + wear - reserve income + activation cost
     savings: float  # baseline_cost - net_cost
+    reserve_income: float = 0.0  # after the aggregator's share, apart from energy sold
+    activation_cost: float = 0.0  # expected cost of the reserves' activations
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,6 +104,7 @@ class Plan:
     infeasibilities: tuple[Infeasibility, ...] = ()
     # False: the solver failed numerically and the plan is the idle fallback.
     solver_converged: bool = True
+    reserves: tuple[ReservePlan, ...] = ()  # per taking-part device and product offered
 
     @property
     def feasible(self) -> bool:

@@ -43,3 +43,11 @@ class Slot:
     def hours(self) -> float:
         """The slot's length in hours."""
         return self.duration.total_seconds() / 3600.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class AvailabilityWindow:
+    """A period in which a device can be controlled (a car: plugged in)."""
+
+    start: datetime
+    end: datetime

@@ -162,37 +162,55 @@ class EnergiDataServiceClient:
     async def _fetch(
         self, dataset: Dataset, area: str, currency: str, first_day: date, end_day: date
     ) -> PriceSeries:
+        payload = await self.fetch_records(
+            dataset.name,
+            time_column=dataset.time_column,
+            first_day=first_day,
+            end_day=end_day,
+            filters={"PriceArea": [area]},
+            per_day=200,  # room to spare: a 25-hour day has 100 quarters
+        )
+        return parse_records(payload, dataset=dataset, area=area, currency=currency)
+
+    async def fetch_records(
+        self,
+        dataset: str,
+        *,
+        time_column: str,
+        first_day: date,
+        end_day: date,
+        filters: Mapping[str, list[str]],
+        per_day: int,
+    ) -> Any:
+        """The reply of any dataset for Danish days [first_day, end_day), fetched politely."""
         params = {
             "start": first_day.isoformat(),
             "end": end_day.isoformat(),
-            "filter": json.dumps({"PriceArea": [area]}, separators=(",", ":")),
-            "sort": f"{dataset.time_column} ASC",
-            # Explicit, with room to spare (a 25-hour day has 100 quarters): the API's default is short.
-            "limit": str(max((end_day - first_day).days, 1) * 200),
+            "filter": json.dumps(dict(filters), separators=(",", ":")),
+            "sort": f"{time_column} ASC",
+            # Explicit: the API's default limit is short.
+            "limit": str(max((end_day - first_day).days, 1) * per_day),
         }
         for attempt in range(1, self._max_attempts + 1):
-            await self._wait_turn(dataset.name)
-            self._next_allowed[dataset.name] = self._monotonic() + self._min_interval_s
+            await self._wait_turn(dataset)
+            self._next_allowed[dataset] = self._monotonic() + self._min_interval_s
             try:
-                payload = await self._request_once(dataset.name, params)
+                return await self._request_once(dataset, params)
             except RateLimitedError as err:
-                self._next_allowed[dataset.name] = self._monotonic() + err.retry_after_s
+                self._next_allowed[dataset] = self._monotonic() + err.retry_after_s
                 if (
                     attempt == self._max_attempts
                     or err.retry_after_s > self._max_wait_s
                 ):
                     raise
-                continue
             except (TimeoutError, aiohttp.ClientError, PriceFetchError) as err:
                 if attempt == self._max_attempts:
                     raise PriceFetchError(
-                        f"{dataset.name}: gave up after {attempt} attempts ({str(err) or type(err).__name__})"
+                        f"{dataset}: gave up after {attempt} attempts ({str(err) or type(err).__name__})"
                     ) from err
-                self._next_allowed[dataset.name] = (
+                self._next_allowed[dataset] = (
                     self._monotonic() + self._min_interval_s * 2 ** (attempt - 1)
                 )
-                continue
-            return parse_records(payload, dataset=dataset, area=area, currency=currency)
         raise AssertionError(
             "unreachable: the last attempt returns or raises"
         )  # pragma: no cover

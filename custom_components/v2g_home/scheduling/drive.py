@@ -9,6 +9,7 @@ from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN, LOGGER
 from ..control.decide import Action, Force, Situation, decide, force_refusal
+from ..control.dispatch import Dispatch, dispatch_refusal
 from ..control.modes import ControlMode
 from ..coordinators.charger import ChargerCoordinator
 from ..coordinators.pack import PackCoordinator
@@ -48,7 +49,9 @@ def situation_for(
     device = snapshot(
         device_id, scheduler.devices[device_id], reading_age_s=guard.reading_age_s(now)
     )
+    dispatch = scheduler.dispatches.get(device_id)
     return Situation(
+        offset_kw=dispatch.offset_kw if dispatch and dispatch.active(now) else 0.0,
         device=device,
         now=now,
         settings=scheduler.settings,
@@ -89,10 +92,39 @@ async def async_apply_force(
     await drive_all(scheduler, "force")
 
 
+async def async_apply_dispatch(
+    scheduler: Scheduler, device_id: str, dispatch: Dispatch
+) -> None:
+    """Put an aggregator's offset on top of the plan now; a translated error when it cannot act."""
+    if device_id not in scheduler.devices:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="dispatch_unknown_device"
+        )
+    now = dt_util.utcnow()
+    situation = situation_for(
+        scheduler, device_id, now, force=scheduler.forces.get(device_id)
+    )
+    refusal = dispatch_refusal(situation, dispatch)
+    if refusal is not None:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key=f"dispatch_{refusal}",
+            translation_placeholders={"device": scheduler.devices[device_id].name},
+        )
+    scheduler.dispatches[device_id] = dispatch
+    await drive_device(scheduler, device_id, "dispatch")
+
+
 async def drive_all(scheduler: Scheduler, reason: str) -> None:
     """Drive every device of the site now, one after the other."""
     for device_id in list(scheduler.devices):
         await drive_device(scheduler, device_id, reason)
+
+
+def _drop_ended_dispatch(scheduler: Scheduler, device_id: str, now: datetime) -> None:
+    dispatch = scheduler.dispatches.get(device_id)
+    if dispatch is not None and not dispatch.active(now):
+        del scheduler.dispatches[device_id]
 
 
 async def drive_device(scheduler: Scheduler, device_id: str, reason: str) -> None:
@@ -105,6 +137,7 @@ async def drive_device(scheduler: Scheduler, device_id: str, reason: str) -> Non
         # The pack's own firmware holds the reserve too, whatever happens between two checks.
         await coordinator.async_keep_reserve(scheduler.settings.reserve_soc_pct)
     now = dt_util.utcnow()
+    _drop_ended_dispatch(scheduler, device_id, now)
     situation = situation_for(
         scheduler, device_id, now, force=scheduler.forces.get(device_id)
     )

@@ -15,6 +15,7 @@ from homeassistant.util import dt as dt_util
 from ..const import DOMAIN
 from .blocks import PlanBlock, device_blocks
 from .entities import SchedulerEntity
+from .reserves import ReserveRun, reserve_runs
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -29,10 +30,11 @@ _ACTION_KEY = f"component.{DOMAIN}.entity.sensor.next_action.state.{{}}"
 _REASON_KEY = (
     f"component.{DOMAIN}.entity.sensor.next_action.state_attributes.reason.state.{{}}"
 )
+_PRODUCT_KEY = f"component.{DOMAIN}.entity.sensor.reserved_{{}}.name"
 
 
 class PlanCalendar(SchedulerEntity, CalendarEntity):
-    """The plan's windows per device: kWh, money and reason in each event; on while one is under way."""
+    """The plan's windows per device (kWh, money, reason) and its reserve hours; on while one is under way."""
 
     def __init__(
         self,
@@ -73,12 +75,32 @@ class PlanCalendar(SchedulerEntity, CalendarEntity):
     def _blocks(self) -> list[PlanBlock]:
         return device_blocks(self.scheduler.plan)
 
+    def _reserve_event(self, run: ReserveRun) -> CalendarEvent:
+        scheduler = self.scheduler
+        device = scheduler.names().get(run.device_id, run.device_id)
+        product = self._text(_PRODUCT_KEY, run.product)
+        return CalendarEvent(
+            start=dt_util.as_local(run.start),
+            end=dt_util.as_local(run.end),
+            summary=f"{product} {run.mean_kw:.1f} kW · {device}",
+            description=f"{run.income:+.2f} {scheduler.currency}",
+            uid=f"{run.device_id}_{run.product}_{run.start.isoformat()}",
+        )
+
+    def _events(self) -> list[tuple[datetime, datetime, CalendarEvent]]:
+        """Energy windows and reserve hours, in time order."""
+        events = [(b.start, b.end, self._event(b)) for b in self._blocks()]
+        events += [
+            (run.start, run.end, self._reserve_event(run))
+            for run in reserve_runs(self.scheduler.plan)
+        ]
+        return sorted(events, key=lambda item: item[0])
+
     @property
     def event(self) -> CalendarEvent | None:
         """The window under way, else the next one."""
         now = dt_util.utcnow()
-        following = next((b for b in self._blocks() if b.end > now), None)
-        return None if following is None else self._event(following)
+        return next((e for _, end, e in self._events() if end > now), None)
 
     async def async_get_events(
         self,
@@ -86,9 +108,9 @@ class PlanCalendar(SchedulerEntity, CalendarEntity):
         start_date: datetime,
         end_date: datetime,
     ) -> list[CalendarEvent]:
-        """The planned windows that overlap the range asked for."""
+        """The planned windows (and reserve hours) that overlap the range asked for."""
         return [
-            self._event(block)
-            for block in self._blocks()
-            if block.start < end_date and block.end > start_date
+            event
+            for start, end, event in self._events()
+            if start < end_date and end > start_date
         ]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
@@ -20,7 +20,11 @@ from ..control.snapshot import DeviceSnapshot
 from ..planner.model import InfeasibilityKind, Plan, Slot
 from ..planner.optimise import plan as optimise
 from ..prices.models import BuyAndSell
+from .reserves import SiteReserves
 from .snapshot import snapshot
+
+if TYPE_CHECKING:
+    from .scheduler import Scheduler
 
 type HouseForecastProvider = Callable[
     [HomeAssistant, Sequence[Slot]], Awaitable[list[float] | None]
@@ -36,6 +40,7 @@ class PlanInputs:
     snapshots: Sequence[DeviceSnapshot]
     settings: SchedulerSettings
     departures: Mapping[str, tuple[datetime, float]]
+    reserves: SiteReserves | None = None
 
 
 async def async_make_plan(
@@ -59,12 +64,41 @@ async def async_make_plan(
     )
     if not problem.devices and house_kw is None:
         return None, True
+    if inputs.reserves is not None and problem.devices:
+        market = await inputs.reserves.async_market(
+            slots, [d.device_id for d in problem.devices], now
+        )
+        problem = replace(problem, reserves=market)
     plan = await hass.async_add_executor_job(optimise, problem)
     if not plan.solver_converged:
         LOGGER.warning(
             "The planner failed numerically; devices stay idle until the next plan"
         )
     return plan, house_kw is None
+
+
+async def async_plan_site(
+    scheduler: Scheduler, now: datetime, snapshots: Sequence[DeviceSnapshot]
+) -> tuple[Plan | None, bool]:
+    """The scheduler's plan over the known prices, and whether it is grid-only."""
+    known = () if scheduler.prices is None else scheduler.prices.data.slots_from(now)
+    departures = {
+        s.device_id: d
+        for s in snapshots
+        if s.is_car and (d := scheduler.departure_for(s.device_id, now)) is not None
+    }
+    return await async_make_plan(
+        scheduler.hass,
+        PlanInputs(
+            known=known,
+            now=now,
+            snapshots=snapshots,
+            settings=scheduler.settings,
+            departures=departures,
+            reserves=scheduler.reserves,
+        ),
+        scheduler.house_forecast_provider,
+    )
 
 
 async def async_house_forecast(

@@ -1,9 +1,10 @@
 """The site's reserve commitments: which device holds how many kW of which product, and when.
 
 This book is the interface between whoever sells a reserve and whoever delivers it:
-- Filled by: the plan and the aggregator's `commit_reserve` (issue 19), and the `set_reserved_power`
-  action (source "manual"). Each writer uses its own `source` and replaces only its own commitments
-  (`async_replace`), so a new plan never cuts what the aggregator or a person committed.
+- Filled by: the aggregator's `commit_reserve` (accepted bids, source "commit_reserve"; a bid for the
+  same device, product and start replaces the earlier one), and the `set_reserved_power` action
+  (source "manual", `async_replace`), so one writer never cuts what another committed.
+- Held by every plan as hard headroom (`planner_commitments`), with reserves on.
 - Read by: the fast frequency response (grid/), every tick: `reserved(device_id, now)` is the kW per
   product the device must deliver now, `devices(now)` the devices holding one.
 - Before committing, a seller checks that the device can deliver the product at its speed:
@@ -28,6 +29,7 @@ from ..control.reserve import (
     ReserveProduct,
     reserved_now,
 )
+from ..planner.reserve_model import ReserveCommitment
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
 STORAGE_VERSION = 1
+SOURCE_AGGREGATOR = "commit_reserve"
 
 
 def reservations_store_key(entry_id: str) -> str:
@@ -89,6 +92,27 @@ class ReservationBook:
         """What the device holds at `now`, per product (the fast response's question)."""
         return reserved_now(self._commitments, device_id, now)
 
+    def held(self, device_id: str, product: str, now: datetime) -> float:
+        """KW of one product (a planner key) the device has committed at `now`."""
+        return sum(
+            c.kw
+            for c in self._commitments
+            if c.device_id == device_id and c.product == product and c.active(now)
+        )
+
+    def planner_commitments(self) -> tuple[ReserveCommitment, ...]:
+        """The commitments as the planner holds them (hard headroom in every plan)."""
+        return tuple(
+            ReserveCommitment(
+                device_id=c.device_id,
+                product=c.product.value,
+                start=c.start,
+                end=c.end,
+                kw=c.kw,
+            )
+            for c in self._commitments
+        )
+
     def devices(self, now: datetime) -> set[str]:
         """The devices holding a reserve at `now`."""
         return {c.device_id for c in self._commitments if c.active(now)}
@@ -116,9 +140,19 @@ class ReservationBook:
         return tuple(c for c in commitments if c.end > now)
 
     async def async_commit(self, commitments: Iterable[Commitment]) -> None:
-        """Add commitments (an accepted bid, a test's); they hold until they end."""
-        now = dt_util.utcnow()
-        await self._async_set(self._current((*self._commitments, *commitments), now))
+        """Add commitments (accepted bids); they hold until they end.
+
+        A bid for the same device, product, start and source replaces the earlier one (an
+        aggregator that corrects an hour sends it again).
+        """
+        added = tuple(commitments)
+        replaced = {(c.device_id, c.product, c.start, c.source) for c in added}
+        kept = (
+            c
+            for c in self._commitments
+            if (c.device_id, c.product, c.start, c.source) not in replaced
+        )
+        await self._async_set(self._current((*kept, *added), dt_util.utcnow()))
 
     async def async_replace(
         self,

@@ -21,8 +21,7 @@ from .guard import DeviceGuard
 from .overrides import Overrides
 from .planning import (
     HouseForecastProvider,
-    PlanInputs,
-    async_make_plan,
+    async_plan_site,
     update_departure_issue,
 )
 from .settings_store import SettingsStore
@@ -34,11 +33,13 @@ if TYPE_CHECKING:
 
     from homeassistant.config_entries import ConfigEntry
 
+    from ..control.dispatch import Dispatch
     from ..control.modes import ControlMode
     from ..control.snapshot import DeviceSnapshot
     from ..coordinators.base import DeviceCoordinator
     from ..planner.model import Plan
     from ..pricing.coordinator import PriceCoordinator
+    from .reserves import SiteReserves
 
 EVENT_PLAN_UPDATED = f"{DOMAIN}_plan_updated"
 WATCHDOG_INTERVAL = timedelta(seconds=30)
@@ -67,6 +68,8 @@ class Scheduler:
         self.house_forecast_provider: HouseForecastProvider | None = None
         self.overrides = Overrides(hass, entry.entry_id)
         self.guards: dict[str, DeviceGuard] = {}
+        self.reserves: SiteReserves | None = None
+        self.dispatches: dict[str, Dispatch] = {}
         self._store = SettingsStore(hass, entry.entry_id)
         self._unsubscribe: list[CALLBACK_TYPE] = []
         self._listeners: list[CALLBACK_TYPE] = []
@@ -94,6 +97,10 @@ class Scheduler:
         """Read the stored settings (before the entities are created)."""
         self.settings = await self._store.async_load()
         await self.overrides.async_load(dt_util.utcnow())
+        if self.reserves is not None:
+            await self.reserves.async_load()
+            self.reserves.book.async_add_listener(self._on_reserves)
+            self.reserves.on_new_prices = self._on_reserves
         for device_id, coordinator in self.devices.items():
             self.guards[device_id] = DeviceGuard(
                 self.hass, self.entry.entry_id, device_id, coordinator.base_interval
@@ -219,9 +226,12 @@ class Scheduler:
         snapshots = [
             snapshot(key, coordinator) for key, coordinator in self.devices.items()
         ]
+        previous = self.plan
         self.plan = (
             await self._async_plan(now, snapshots) if self.settings.enabled else None
         )
+        if self.reserves is not None:
+            self.reserves.after_plan(previous, self.plan, now, reason)
         self.planned_at = now
         self.last_reason = reason
         update_departure_issue(self.hass, self.entry.entry_id, self.plan, self.names())
@@ -242,23 +252,7 @@ class Scheduler:
     async def _async_plan(
         self, now: datetime, snapshots: list[DeviceSnapshot]
     ) -> Plan | None:
-        known = () if self.prices is None else self.prices.data.slots_from(now)
-        departures = {
-            s.device_id: d
-            for s in snapshots
-            if s.is_car and (d := self.departure_for(s.device_id, now)) is not None
-        }
-        plan, self.grid_only = await async_make_plan(
-            self.hass,
-            PlanInputs(
-                known=known,
-                now=now,
-                snapshots=snapshots,
-                settings=self.settings,
-                departures=departures,
-            ),
-            self.house_forecast_provider,
-        )
+        plan, self.grid_only = await async_plan_site(self, now, snapshots)
         return plan
 
     @callback
@@ -285,6 +279,10 @@ class Scheduler:
             self.entry.async_create_task(
                 self.hass, drive_device(self, device_id, "poll")
             )
+
+    @callback
+    def _on_reserves(self) -> None:
+        self.entry.async_create_task(self.hass, self.async_request_replan("reserves"))
 
     @callback
     def _on_slot_boundary(self, _now: datetime) -> None:

@@ -135,7 +135,7 @@ def plan_as_dict(
     """The whole plan as response data: slots with every device, totals and feasibility."""
     if plan is None:
         return {"planned_at": None, "slots": [], "totals": None, "feasible": None}
-    slots = [
+    slots: list[dict[str, Any]] = [
         {
             "start": slot.start.isoformat(),
             "end": slot.end.isoformat(),
@@ -157,6 +157,17 @@ def plan_as_dict(
         for index, slot in enumerate(plan.slots)
     ]
     totals = plan.totals
+    reserve_totals: dict[str, float] = {}
+    for reserve in plan.reserves:
+        reserve_totals = {
+            "reserve_income": totals.reserve_income,
+            "activation_cost": totals.activation_cost,
+        }
+        for index, kw in enumerate(reserve.kw):
+            held = slots[index]["devices"][reserve.device_id].setdefault(
+                "reserve_kw", {}
+            )
+            held[reserve.product] = round(kw, 3)
     return {
         "planned_at": None if planned_at is None else planned_at.isoformat(),
         "slots": slots,
@@ -166,6 +177,7 @@ def plan_as_dict(
             "wear_cost": totals.wear_cost,
             "net_cost": totals.net_cost,
             "savings": totals.savings,
+            **reserve_totals,
         },
         "feasible": plan.feasible,
         "infeasibilities": [

@@ -1,0 +1,235 @@
+"""A sparse constraint matrix whose rows are grouped by slot, and its block-tridiagonal normal equations.
+
+Every column touches rows of one group or of two neighbouring groups, so A diag(theta) A^T is
+block-tridiagonal over the groups. The pairs of entries that meet in a column are found once; each
+interior-point step only weighs them by theta and adds them up (numpy bincount), then factorises the
+blocks by cyclic reduction (blocktri.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+import numpy as np
+
+from .array_types import FloatArray, IntArray
+from .blocktri_stable import StableBlockTridiagonal as BlockTridiagonal
+
+_REGULARISE = 1e-14  # keeps a block invertible where every column of a row is fixed
+_STEPS = 12  # conjugate-gradient steps at most per factorisation
+_ACCURATE = 1e-10  # relative residual of a solve that needs no refinement
+_GOOD = 1e-9  # relative residual good enough to keep the present damping
+_DAMPINGS = (0.0, 1e-10)  # added to the unit diagonal, level by level
+
+
+def _weighted_count(
+    index: IntArray, *, weights: FloatArray, minlength: int
+) -> FloatArray:
+    """Sum of the weights per index (numpy bincount with weights, typed as floats)."""
+    counted = np.bincount(index, weights=weights, minlength=minlength)
+    return cast(
+        "FloatArray", counted.astype(float, copy=False)
+    )  # int when nothing is weighed
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Pairs:
+    """Entries (flat targets) of the normal matrix and the column and product that make each."""
+
+    target: IntArray
+    column: IntArray
+    product: FloatArray
+
+
+class GroupedRows:
+    """A (rows x columns) with rows numbered group * size + position; rows without entries pad."""
+
+    def __init__(
+        self,
+        *,
+        n_groups: int,
+        size: int,
+        n_columns: int,
+        entries: tuple[IntArray, IntArray, FloatArray],
+    ) -> None:
+        """Take the nonzeros (row, column, value) and find which pairs meet in a column."""
+        row, column, value = entries
+        self.n_groups, self.size, self.n_columns = n_groups, size, n_columns
+        self.row, self.column, self.value = row, column, value
+        used = np.zeros(n_groups * size, dtype=bool)
+        used[row] = True
+        self.padding = ~used
+        self._diagonal, self._upper = self._pairs()
+
+    def _pairs(self) -> tuple[_Pairs, _Pairs]:
+        order = np.argsort(self.column, kind="stable")
+        row, column, value = self.row[order], self.column[order], self.value[order]
+        counts = np.bincount(column, minlength=self.n_columns)
+        everything = np.arange(row.size)
+        firsts: list[IntArray] = [everything]
+        seconds: list[IntArray] = [everything]
+        for offset in range(1, int(counts.max(initial=0))):
+            a = everything[: row.size - offset]
+            b = a + offset
+            same = column[a] == column[b]
+            firsts.extend((a[same], b[same]))
+            seconds.extend((b[same], a[same]))
+        first, second = np.concatenate(firsts), np.concatenate(seconds)
+        group_a, position_a = np.divmod(row[first], self.size)
+        group_b, position_b = np.divmod(row[second], self.size)
+        if np.any(np.abs(group_b - group_a) > 1):
+            raise ValueError("a column links groups that are not neighbours")
+        block = self.size * self.size
+        flat = position_a * self.size + position_b
+        products = value[first] * value[second]
+        same_group = group_a == group_b
+        following = group_b == group_a + 1
+        return (
+            _Pairs(
+                target=group_a[same_group] * block + flat[same_group],
+                column=column[first][same_group],
+                product=products[same_group],
+            ),
+            _Pairs(
+                target=group_a[following] * block + flat[following],
+                column=column[first][following],
+                product=products[following],
+            ),
+        )
+
+    def times(self, x: FloatArray) -> FloatArray:
+        """A x (padded rows are 0)."""
+        result: FloatArray = _weighted_count(
+            self.row, weights=self.value * x[self.column], minlength=self.padding.size
+        )
+        return result
+
+    def transposed_times(self, y: FloatArray) -> FloatArray:
+        """A^T y."""
+        result: FloatArray = _weighted_count(
+            self.column, weights=self.value * y[self.row], minlength=self.n_columns
+        )
+        return result
+
+    def normal_factor(self, theta: FloatArray) -> GroupedNormal:
+        """Factorise A diag(theta) A^T (padding rows get a 1 on the diagonal)."""
+        g, b = self.n_groups, self.size
+        diagonal = _weighted_count(
+            self._diagonal.target,
+            weights=self._diagonal.product * theta[self._diagonal.column],
+            minlength=g * b * b,
+        ).reshape(g, b, b)
+        upper = _weighted_count(
+            self._upper.target,
+            weights=self._upper.product * theta[self._upper.column],
+            minlength=g * b * b,
+        ).reshape(g, b, b)
+        own = diagonal.reshape(g, b * b)[:, :: b + 1]
+        own += self.padding.reshape(g, b) + _REGULARISE
+        # Scaled to a unit diagonal: theta spans many orders of magnitude near the optimum, and
+        # the block inverses of cyclic reduction keep their digits only on a balanced matrix.
+        scale = 1.0 / np.sqrt(own)
+        diagonal *= scale[:, :, None] * scale[:, None, :]
+        upper *= scale[:, :, None]
+        upper[:-1] *= scale[1:, None, :]
+        return GroupedNormal(diagonal, upper, scale=scale, rows=self, theta=theta)
+
+    def normal_times(self, theta: FloatArray, y: FloatArray) -> FloatArray:
+        """(A diag(theta) A^T + padding) y, without forming the matrix."""
+        return self.times(theta * self.transposed_times(y)) + self.padding * y
+
+
+class GroupedNormal:
+    """A diag(theta) A^T, factorised (scaled to a unit diagonal, damped only where that is needed).
+
+    Near the optimum the matrix is close to singular and cyclic reduction's block inverses lose
+    digits. Each solve is refined against the exact product; should the refined residual stay
+    large, the factorisation is repeated with a little more on the diagonal (a damped system is a
+    good preconditioner for the exact one) and the best answer is kept.
+    """
+
+    def __init__(
+        self,
+        diagonal: FloatArray,
+        upper: FloatArray,
+        *,
+        scale: FloatArray,
+        rows: GroupedRows,
+        theta: FloatArray,
+    ) -> None:
+        """Factorise without damping first."""
+        self._diagonal, self._upper = diagonal, upper
+        self._scale, self._rows, self._theta = scale, rows, theta
+        self._level = -1
+        self._system = self._next_system()
+
+    def _next_system(self) -> BlockTridiagonal | None:
+        """The factorisation at the next damping level (None once every level failed)."""
+        while self._level + 1 < len(_DAMPINGS):
+            self._level += 1
+            diagonal = self._diagonal.copy()
+            g, b = diagonal.shape[0], diagonal.shape[1]
+            diagonal.reshape(g, b * b)[:, :: b + 1] += _DAMPINGS[self._level]
+            try:
+                return BlockTridiagonal(diagonal, self._upper)
+            except np.linalg.LinAlgError:
+                continue
+        return None
+
+    def solve(self, rhs: FloatArray) -> FloatArray:
+        """The y with (A diag(theta) A^T) y = rhs: conjugate gradients, the factorisation as preconditioner.
+
+        With an accurate factorisation the first step is the answer; where the matrix is nearly
+        singular (a degenerate optimum) a few more steps win back the digits. Should they stall,
+        the factorisation is repeated with more damping, and the best answer is kept.
+        """
+        size = max(float(np.abs(rhs).max(initial=0.0)), 1e-300)
+        best, best_error = np.zeros_like(rhs), 1.0
+        while self._system is not None:
+            y, error = self._conjugate_gradients(self._system, rhs, size)
+            if error < best_error:
+                best, best_error = y, error
+            if best_error <= _GOOD:
+                return best
+            self._system = self._next_system()
+        return best
+
+    def _conjugate_gradients(
+        self, system: BlockTridiagonal, rhs: FloatArray, size: float
+    ) -> tuple[FloatArray, float]:
+        y = np.zeros_like(rhs)
+        residual = rhs.copy()
+        best, best_error = y, 1.0
+        direction = preconditioned = self._solve_once(system, residual)
+        product = float(residual @ preconditioned)
+        if not product > 0.0:
+            return best, 0.0 if size <= 1e-300 else best_error
+        for _ in range(_STEPS):
+            applied = self._rows.normal_times(self._theta, direction)
+            curvature = float(direction @ applied)
+            if not curvature > 0.0 or not np.isfinite(curvature):
+                break
+            step = product / curvature
+            y = y + step * direction
+            residual = residual - step * applied
+            error = float(np.abs(residual).max(initial=0.0)) / size
+            if not np.isfinite(error):
+                break
+            if error < best_error:
+                best, best_error = y, error
+            if error <= _ACCURATE:
+                break
+            preconditioned = self._solve_once(system, residual)
+            following = float(residual @ preconditioned)
+            if not following > 0.0:
+                break
+            direction = preconditioned + (following / product) * direction
+            product = following
+        return best, best_error
+
+    def _solve_once(self, system: BlockTridiagonal, rhs: FloatArray) -> FloatArray:
+        shape = self._scale.shape
+        scaled = rhs.reshape(shape) * self._scale
+        result: FloatArray = (system.solve(scaled) * self._scale).reshape(-1)
+        return result
