@@ -22,6 +22,7 @@ from tests.helpers.ha import poll
 from tests.helpers.recorded import FIXTURES
 from tests.helpers.scheduling import (
     CHARGER_MODE,
+    NEXT_ACTION,
     PACK_MODE,
     capture,
     flat,
@@ -171,6 +172,13 @@ async def test_the_plan_holds_reserves_and_the_sensors_show_the_offer(
     assert events is not None
     summaries = [event["summary"] for event in events["calendar.home_plan"]["events"]]
     assert any(summary.startswith("Reserved FCR-D up (DK2)") for summary in summaries)
+    card = hass.states.get(NEXT_ACTION)
+    assert card is not None
+    shown = card.attributes["plan"]
+    assert shown["reserve_income"] == round(plan.totals.reserve_income, 2)
+    assert shown["reserves"]
+    assert {stretch["p"] for stretch in shown["reserves"]} <= set(offers[-1]["offer"])
+    assert {stretch["d"] for stretch in shown["reserves"]} <= {0, 1}
 
 
 async def test_an_accepted_bid_holds_in_every_plan_and_across_a_restart(

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from .blocks import PlanBlock, device_blocks, site_blocks, upcoming
+from .reserves import ReserveRun, reserve_runs
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -46,6 +47,9 @@ class PlanFigures:
     revenue_today: float
     revenue_tomorrow: float
     profit: float
+    reserve_income: float = (
+        0.0  # the plan's, after the aggregator's share; apart from energy sold
+    )
 
 
 def short(value: float, digits: int) -> float | int:
@@ -66,6 +70,20 @@ def block_dict(block: PlanBlock, index: Mapping[str, int]) -> dict[str, Any]:
         "kw": short(block.power_kw, 2),
         "kwh": short(block.energy_kwh, 2),
         "m": short(block.money, 2),
+    }
+
+
+def reserve_dict(
+    run: ReserveRun, plan: Plan, index: Mapping[str, int]
+) -> dict[str, Any]:
+    """A stretch of reserve in the card's short form: device index, product, slot range, mean kW, income."""
+    return {
+        "d": index[run.device_id],
+        "p": run.product,
+        "s": [slot.start for slot in plan.slots].index(run.start),
+        "e": [slot.end for slot in plan.slots].index(run.end) + 1,
+        "kw": short(run.mean_kw, 2),
+        "m": short(run.income, 2),
     }
 
 
@@ -104,7 +122,7 @@ def card_plan(
     figures: PlanFigures,
     now: datetime,
 ) -> dict[str, Any]:
-    """Everything the card draws, kept small: slot edges, prices, per-device power and SoC, blocks."""
+    """Everything the card draws, kept small: slot edges, prices, per-device power and SoC, blocks, reserves."""
     card: dict[str, Any] = {
         "v": CARD_FORMAT,
         "status": status.value,
@@ -114,9 +132,17 @@ def card_plan(
         "today": figures.revenue_today,
         "tomorrow": figures.revenue_tomorrow,
         "profit": figures.profit,
+        "reserve_income": figures.reserve_income,
     }
     if plan is None or not plan.slots:
-        return card | {"start": None, "t": [], "buy": [], "sell": [], "devices": []}
+        return card | {
+            "start": None,
+            "t": [],
+            "buy": [],
+            "sell": [],
+            "devices": [],
+            "reserves": [],
+        }
     ids = [d.device_id for d in plan.devices]
     index = {device_id: position for position, device_id in enumerate(ids)}
     following = upcoming(site_blocks(plan), now)
@@ -129,5 +155,6 @@ def card_plan(
             _device_dict(plan, device_id, devices.get(device_id)) for device_id in ids
         ],
         "blocks": [block_dict(block, index) for block in device_blocks(plan)],
+        "reserves": [reserve_dict(run, plan, index) for run in reserve_runs(plan)],
         "next": None if following is None else block_dict(following, index),
     }

@@ -77,6 +77,11 @@ class PlanReading:
         return 0.0 if self.plan is None else round(self.plan.totals.savings, 2)
 
     @property
+    def reserve_income(self) -> float:
+        """What the plan's reserves earn after the aggregator's share (apart from energy sold)."""
+        return 0.0 if self.plan is None else round(self.plan.totals.reserve_income, 2)
+
+    @property
     def status(self) -> PlanStatus:
         """Why there is or is not a plan to show."""
         scheduler = self.scheduler
@@ -132,6 +137,7 @@ class PlanReading:
                 revenue_today=self.revenue_today,
                 revenue_tomorrow=self.revenue_tomorrow,
                 profit=self.profit,
+                reserve_income=self.reserve_income,
             ),
             now=self.now,
         )
