@@ -1,6 +1,7 @@
 // V2G Home's plan card: what the storage will do when, at which prices, why, and what it earns.
 import { DEVICE_COLORS, chartSvg, instantAt } from "./v2g-plan-chart.js";
 import { decodePlan, localeOf, nextActionText, revenueToday, siteFor, slotAt, slotDetails } from "./v2g-plan-data.js";
+import { heldProducts } from "./v2g-plan-reserves.js";
 import { translator } from "./v2g-plan-strings.js";
 import "./v2g-plan-editor.js";
 
@@ -29,6 +30,7 @@ const STYLE = `
   svg .guide { stroke: var(--primary-text-color); stroke-width: 0.6; }
   .legend { display: flex; flex-wrap: wrap; gap: 2px 14px; font-size: 0.85em; color: var(--secondary-text-color); }
   .legend i { display: inline-block; width: 12px; height: 3px; margin-right: 4px; vertical-align: middle; }
+  .legend i.hatch { height: 8px; background: repeating-linear-gradient(45deg, var(--secondary-text-color) 0 1.5px, transparent 1.5px 4px); }
   .tip { position: absolute; top: 0; pointer-events: none; white-space: pre; font-size: 0.8em; line-height: 1.35;
     background: var(--card-background-color, #fff); color: var(--primary-text-color);
     border: 1px solid var(--divider-color, #ccc); border-radius: 6px; padding: 6px 8px; box-shadow: 0 2px 6px rgba(0,0,0,.2); }
@@ -106,10 +108,13 @@ class V2gPlanCard extends HTMLElement {
   }
 
   _plan(plan, now, fmt, today) {
+    const held = heldProducts(plan, fmt);
     const figures = [
       ["today", today],
       ["tomorrow", plan.tomorrow],
       ["profit", plan.profit],
+      // Apart from energy sold, and only when the plan holds a reserve.
+      ...(held.length ? [["reserve_income", plan.reserve_income ?? 0]] : []),
     ]
       .map(([key, value]) => `<div class="figure" data-figure="${key}"><span>${escape(fmt.t(key))}</span><b>${escape(fmt.money(value, plan.currency))}</b></div>`)
       .join("");
@@ -124,6 +129,9 @@ class V2gPlanCard extends HTMLElement {
         (device, position) =>
           `<span><i style="background:${DEVICE_COLORS[position % DEVICE_COLORS.length]}"></i>${escape(device.name)}</span>`,
       ),
+      ...(held.length
+        ? [`<span data-legend="reserves"><i class="hatch"></i>${escape(fmt.t("reserve_legend", { products: held.join(", ") }))}</span>`]
+        : []),
     ].join("");
     return `<div class="next" data-role="next">${escape(nextActionText(plan, now, fmt))}</div>
       <div class="figures">${figures}</div>

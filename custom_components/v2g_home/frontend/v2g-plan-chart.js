@@ -1,4 +1,7 @@
-// The plan as one SVG: prices on top, each device's power in the middle, state of charge below, a now-line.
+// The plan as one SVG: prices on top, each device's power in the middle (its reserve hours under it), state of
+// charge below, a now-line.
+import { reserveStrips, stripsHeight } from "./v2g-plan-reserves.js";
+
 export const WIDTH = 640;
 export const HEIGHT = 316;
 const LEFT = 46;
@@ -96,8 +99,9 @@ function powerSeries(plan, x) {
   return parts;
 }
 
-function socSeries(plan, x, fmt) {
-  const [top, height] = PANELS.soc;
+function socSeries(plan, x, fmt, shift) {
+  const [panelTop, height] = PANELS.soc;
+  const top = panelTop + shift;
   const y = (pct) => fixed(top + height - (Math.min(Math.max(pct, 0), 100) / 100) * height);
   const parts = [0, 50, 100].map(
     (pct) => `<text class="tick" x="${WIDTH - RIGHT + 4}" y="${y(pct) + 3}">${pct} %</text>`,
@@ -128,7 +132,7 @@ function socSeries(plan, x, fmt) {
   return parts;
 }
 
-function timeAxis(plan, x, fmt) {
+function timeAxis(plan, x, fmt, axisY) {
   const t0 = plan.edges[0];
   const t1 = plan.edges[plan.edges.length - 1];
   const step = t1 - t0 > 30 * 3600000 ? 6 : 3;
@@ -138,8 +142,8 @@ function timeAxis(plan, x, fmt) {
     if (hour % step) continue;
     const label = hour === 0 ? fmt.day(ms) : fmt.time(ms);
     parts.push(
-      `<line class="grid" x1="${x(ms)}" x2="${x(ms)}" y1="${PANELS.price[0]}" y2="${AXIS_Y - 12}"/>` +
-        `<text class="tick${hour === 0 ? " day" : ""}" x="${x(ms)}" y="${AXIS_Y}" text-anchor="middle">${escape(label)}</text>`,
+      `<line class="grid" x1="${x(ms)}" x2="${x(ms)}" y1="${PANELS.price[0]}" y2="${axisY - 12}"/>` +
+        `<text class="tick${hour === 0 ? " day" : ""}" x="${x(ms)}" y="${axisY}" text-anchor="middle">${escape(label)}</text>`,
     );
   }
   return parts;
@@ -149,25 +153,28 @@ function timeAxis(plan, x, fmt) {
 export function chartSvg(plan, now, fmt) {
   const x = scale(plan);
   const t1 = plan.edges[plan.edges.length - 1];
+  const shift = stripsHeight(plan);
+  const axisY = AXIS_Y + shift;
   const parts = [
-    ...timeAxis(plan, x, fmt),
+    ...timeAxis(plan, x, fmt, axisY),
     ...priceSeries(plan, x, fmt),
     `<text class="axis-title" x="${LEFT}" y="${PANELS.power[0] - 4}">${escape(fmt.t("power_axis"))}</text>`,
     ...blockShades(plan, x),
     ...powerSeries(plan, x),
-    ...socSeries(plan, x, fmt),
+    ...reserveStrips(plan, x, PANELS.power[0] + PANELS.power[1], LEFT, DEVICE_COLORS, fmt),
+    ...socSeries(plan, x, fmt, shift),
   ];
   if (now >= plan.edges[0] && now <= t1) {
     parts.push(
-      `<g data-annotation="now"><line class="now" x1="${x(now)}" x2="${x(now)}" y1="${PANELS.price[0]}" y2="${AXIS_Y - 12}"/>` +
+      `<g data-annotation="now"><line class="now" x1="${x(now)}" x2="${x(now)}" y1="${PANELS.price[0]}" y2="${axisY - 12}"/>` +
         `<text class="note now-label" x="${x(now) + 3}" y="${PANELS.price[0] + 8}">${escape(fmt.t("now"))}</text></g>`,
     );
   }
   parts.push(
-    `<line data-role="guide" class="guide" x1="0" x2="0" y1="${PANELS.price[0]}" y2="${AXIS_Y - 12}" visibility="hidden"/>`,
-    `<rect data-role="hover" x="${LEFT}" y="0" width="${WIDTH - LEFT - RIGHT}" height="${AXIS_Y}" fill="transparent"/>`,
+    `<line data-role="guide" class="guide" x1="0" x2="0" y1="${PANELS.price[0]}" y2="${axisY - 12}" visibility="hidden"/>`,
+    `<rect data-role="hover" x="${LEFT}" y="0" width="${WIDTH - LEFT - RIGHT}" height="${axisY}" fill="transparent"/>`,
   );
-  return `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" xmlns="http://www.w3.org/2000/svg">${parts.join("")}</svg>`;
+  return `<svg viewBox="0 0 ${WIDTH} ${HEIGHT + shift}" role="img" xmlns="http://www.w3.org/2000/svg">${parts.join("")}</svg>`;
 }
 
 /** The instant under a pointer on the chart (client coordinates in, epoch milliseconds out). */

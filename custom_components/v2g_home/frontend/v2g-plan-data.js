@@ -1,4 +1,5 @@
 // Where the card's data comes from and how it reads: the site's plan attribute, Home Assistant's locale.
+import { reserveLines } from "./v2g-plan-reserves.js";
 import { translator } from "./v2g-plan-strings.js";
 
 const DOMAIN = "v2g_home";
@@ -127,7 +128,7 @@ export function slotAt(plan, ms) {
   return -1;
 }
 
-/** What the tooltip says about one slot: its time and prices, and each device's block with its reason. */
+/** What the tooltip says about one slot: its time and prices, each device's block with its reason, its reserves. */
 export function slotDetails(plan, index, fmt) {
   const unit = `${plan.currency}/kWh`;
   const lines = [
@@ -137,14 +138,16 @@ export function slotDetails(plan, index, fmt) {
   plan.devices.forEach((device, position) => {
     const soc = `${fmt.number(device.soc[index + 1], 0)} %`;
     const block = (plan.blocks ?? []).find((b) => b.d === position && b.s <= index && index < b.e);
+    const reserves = reserveLines(plan, position, index, fmt).map((line) => `  ${line}`);
     if (!block) {
-      lines.push(`${device.name}: ${fmt.reason("idle")} · ${soc}`);
+      lines.push(`${device.name}: ${fmt.reason("idle")} · ${soc}`, ...reserves);
       return;
     }
     const span = `${fmt.time(plan.edges[block.s])}–${fmt.time(plan.edges[block.e])}`;
     lines.push(
       `${device.name}: ${fmt.action(block.a)} ${fmt.kw(Math.abs(device.kw[index]))} · ${fmt.reason(block.r)} · ${soc}`,
       `  ${span}, ${fmt.number(block.kwh, 1)} kWh, ${block.m >= 0 ? "+" : ""}${fmt.money(block.m, plan.currency)}`,
+      ...reserves,
     );
   });
   return lines;
