@@ -30,7 +30,7 @@ const STYLE = `
   svg .guide { stroke: var(--primary-text-color); stroke-width: 0.6; }
   .legend { display: flex; flex-wrap: wrap; gap: 2px 14px; font-size: 0.85em; color: var(--secondary-text-color); }
   .legend i { display: inline-block; width: 12px; height: 3px; margin-right: 4px; vertical-align: middle; }
-  .legend i.hatch { height: 8px; background: repeating-linear-gradient(45deg, var(--secondary-text-color) 0 1.5px, transparent 1.5px 4px); }
+  .legend i.hatch { height: 8px; background: repeating-linear-gradient(45deg, var(--secondary-text-color, #727272) 0 1.5px, transparent 1.5px 4px); }
   .tip { position: absolute; top: 0; pointer-events: none; white-space: pre; font-size: 0.8em; line-height: 1.35;
     background: var(--card-background-color, #fff); color: var(--primary-text-color);
     border: 1px solid var(--divider-color, #ccc); border-radius: 6px; padding: 6px 8px; box-shadow: 0 2px 6px rgba(0,0,0,.2); }
