@@ -337,8 +337,14 @@ async def test_a_dispatch_goes_on_top_of_the_plan_at_once(
     )
     assert quasar.power_kw == pytest.approx(before + 2.0, abs=0.3)
     scheduler = scheduler_of(loaded_entry)
-    (dispatch,) = scheduler.dispatches.values()
+    (dispatch,) = scheduler.overrides.dispatches.values()
     assert dispatch.offset_kw == 2.0
+    # A restart in the middle of the activation does not end it.
+    assert await hass.config_entries.async_reload(loaded_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    again = scheduler_of(loaded_entry)
+    assert again is not scheduler
+    assert list(again.overrides.dispatches.values()) == [dispatch]
 
 
 async def test_a_dispatch_the_floors_do_not_allow_is_refused(
@@ -363,7 +369,7 @@ async def test_a_dispatch_the_floors_do_not_allow_is_refused(
                 blocking=True,
             )
         assert raised.value.translation_key == key
-    assert not scheduler.dispatches
+    assert not scheduler.overrides.dispatches
     await select(hass, CHARGER_MODE, "hold")
     with pytest.raises(HomeAssistantError) as raised:
         await hass.services.async_call(

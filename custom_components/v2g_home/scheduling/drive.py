@@ -49,7 +49,7 @@ def situation_for(
     device = snapshot(
         device_id, scheduler.devices[device_id], reading_age_s=guard.reading_age_s(now)
     )
-    dispatch = scheduler.dispatches.get(device_id)
+    dispatch = scheduler.overrides.dispatches.get(device_id)
     return Situation(
         offset_kw=dispatch.offset_kw if dispatch and dispatch.active(now) else 0.0,
         device=device,
@@ -111,7 +111,8 @@ async def async_apply_dispatch(
             translation_key=f"dispatch_{refusal}",
             translation_placeholders={"device": scheduler.devices[device_id].name},
         )
-    scheduler.dispatches[device_id] = dispatch
+    scheduler.overrides.dispatches[device_id] = dispatch
+    scheduler.overrides.changed()
     await drive_device(scheduler, device_id, "dispatch")
 
 
@@ -122,9 +123,10 @@ async def drive_all(scheduler: Scheduler, reason: str) -> None:
 
 
 def _drop_ended_dispatch(scheduler: Scheduler, device_id: str, now: datetime) -> None:
-    dispatch = scheduler.dispatches.get(device_id)
+    dispatch = scheduler.overrides.dispatches.get(device_id)
     if dispatch is not None and not dispatch.active(now):
-        del scheduler.dispatches[device_id]
+        del scheduler.overrides.dispatches[device_id]
+        scheduler.overrides.changed()
 
 
 async def drive_device(scheduler: Scheduler, device_id: str, reason: str) -> None:

@@ -1,4 +1,4 @@
-"""The user's overrides: forced charges or exports and one-off trips, kept in .storage across restarts."""
+"""The overrides: forced charges or exports, one-off trips and dispatches, kept in .storage across restarts."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from homeassistant.helpers.storage import Store
 
 from ..const import DOMAIN, LOGGER
 from ..control.decide import Force
+from ..control.dispatch import Dispatch
 from ..control.settings import OneOffDeparture
 
 if TYPE_CHECKING:
@@ -32,12 +33,16 @@ def _device(key: str) -> str | None:
 
 
 class Overrides:
-    """Forces and one-off departures by device id (None: every device), stored so a restart keeps them."""
+    """Forces, one-off departures (device id, None: every device) and dispatches, kept across restarts.
+
+    A dispatch is an aggregator's activation (mFRR, say): a restart in the middle of it must not end it.
+    """
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Nothing pending until loaded."""
         self.forces: dict[str | None, Force] = {}
         self.departures: dict[str | None, OneOffDeparture] = {}
+        self.dispatches: dict[str, Dispatch] = {}
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, overrides_store_key(entry_id)
         )
@@ -63,6 +68,13 @@ class Overrides:
                 )
                 for key, item in data.get("departures", {}).items()
             }
+            dispatches = {
+                str(key): Dispatch(
+                    offset_kw=float(item["offset_kw"]),
+                    until=datetime.fromisoformat(item["until"]),
+                )
+                for key, item in data.get("dispatches", {}).items()
+            }
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             LOGGER.warning(
                 "The stored overrides are unreadable and were dropped: %s", err
@@ -70,6 +82,7 @@ class Overrides:
             return
         self.forces = {k: v for k, v in forces.items() if v.until > now}
         self.departures = {k: v for k, v in departures.items() if v.when > now}
+        self.dispatches = {k: v for k, v in dispatches.items() if v.active(now)}
 
     def changed(self) -> None:
         """Write the pending overrides soon (a restart right after an action still finds them)."""
@@ -95,6 +108,13 @@ class Overrides:
                     "target_soc_pct": departure.target_soc_pct,
                 }
                 for device, departure in self.departures.items()
+            },
+            "dispatches": {
+                device: {
+                    "offset_kw": dispatch.offset_kw,
+                    "until": dispatch.until.isoformat(),
+                }
+                for device, dispatch in self.dispatches.items()
             },
         }
 

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
     from homeassistant.config_entries import ConfigEntry
 
-    from ..control.dispatch import Dispatch
     from ..control.modes import ControlMode
     from ..control.snapshot import DeviceSnapshot
     from ..coordinators.base import DeviceCoordinator
@@ -69,7 +68,6 @@ class Scheduler:
         self.overrides = Overrides(hass, entry.entry_id)
         self.guards: dict[str, DeviceGuard] = {}
         self.reserves: SiteReserves | None = None
-        self.dispatches: dict[str, Dispatch] = {}
         self._store = SettingsStore(hass, entry.entry_id)
         self._unsubscribe: list[CALLBACK_TYPE] = []
         self._listeners: list[CALLBACK_TYPE] = []
