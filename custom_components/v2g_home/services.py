@@ -11,7 +11,7 @@ from homeassistant.core import SupportsResponse, callback
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
 
-from .common.actions import ATTR_CONFIG_ENTRY_ID, ATTR_DEVICE_ID, invalid
+from .common.actions import ATTR_CONFIG_ENTRY_ID, ATTR_DEVICE_ID, invalid, local_to_utc
 from .common.compat import vol
 from .const import DEFAULT_CHARGE_POWER_KW, DOMAIN, SUBENTRY_CHARGER
 from .coordinators.keys import device_identifiers
@@ -172,12 +172,10 @@ def _departure(call: ServiceCall) -> datetime:
         return dt_util.as_utc(when)
     if at_datetime is None or at_time is not None:
         raise invalid("departure_time_required")
-    when = at_datetime
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt_util.get_default_time_zone())
+    when = local_to_utc(at_datetime)
     if when <= now:
-        raise invalid("departure_in_past", departure=when.isoformat())
-    return dt_util.as_utc(when)
+        raise invalid("departure_in_past", departure=dt_util.as_local(when).isoformat())
+    return when
 
 
 async def _async_force_export(call: ServiceCall) -> None:

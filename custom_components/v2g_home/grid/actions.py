@@ -6,14 +6,19 @@ call names and the device (`ResponderOf`), so nothing here reads a config entry'
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import SupportsResponse, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
-from ..common.actions import ATTR_CONFIG_ENTRY_ID, ATTR_DEVICE_ID, invalid
+from ..common.actions import (
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_DEVICE_ID,
+    invalid,
+    local_to_utc,
+)
 from ..common.compat import vol
 from ..const import DOMAIN
 from ..control.reserve import FREQUENCY_PRODUCTS, Commitment, ReserveProduct
@@ -113,18 +118,12 @@ async def async_set_reserved_power(
     )
 
 
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt_util.get_default_time_zone())
-    return dt_util.as_utc(value)
-
-
 async def async_export_frequency_log(
     responder: FrequencyResponder, device_id: str | None, data: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Write the audit log of a site or device as CSV in the config directory; say where (last day by default)."""
-    end = _utc(data.get(ATTR_END, dt_util.utcnow()))
-    start = _utc(data.get(ATTR_START, end - timedelta(days=1)))
+    end = local_to_utc(data.get(ATTR_END, dt_util.utcnow()))
+    start = local_to_utc(data.get(ATTR_START, end - timedelta(days=1)))
     if not start < end or end - start > KEEP:
         raise invalid("invalid_log_range", start=start.isoformat(), end=end.isoformat())
     devices = [device_id] if device_id is not None else list(responder.tracks)

@@ -9,14 +9,19 @@ layer (services.py) registers the actions with a function that finds the site an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
-from ..common.actions import ATTR_CONFIG_ENTRY_ID, ATTR_DEVICE_ID, invalid
+from ..common.actions import (
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_DEVICE_ID,
+    invalid,
+    local_to_utc,
+)
 from ..common.compat import vol
 from ..const import DOMAIN
 from ..control.dispatch import Dispatch
@@ -89,12 +94,6 @@ def _holder(target: AggregatorTarget) -> str:
     return devices[0]
 
 
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt_util.get_default_time_zone())
-    return dt_util.as_utc(value)
-
-
 async def async_commit_reserve(
     target: AggregatorTarget, data: Mapping[str, Any]
 ) -> None:
@@ -109,7 +108,7 @@ async def async_commit_reserve(
     if not 0 < kw <= MAX_RESERVE_KW:
         raise invalid("invalid_reserve", product=key, power=f"{kw:g}")
     product = PRODUCTS[key]
-    start = _utc(data[ATTR_START])
+    start = local_to_utc(data[ATTR_START])
     hours = int(data[ATTR_HOURS])
     end = start + timedelta(hours=hours)
     if (
