@@ -88,6 +88,8 @@ async def test_no_v2g_offered_means_no_export_but_charging_goes_on(
     hass: HomeAssistant, site: MockConfigEntry, bidipro: SimulatedBiDiPro
 ) -> None:
     """Session type 1 (charge only): the planner sees no discharge, the entity says so, no error."""
+    # No trip: one due within the hour (the test's wall-clock time) would charge at any price.
+    await scheduler_of(site).async_update_settings(departure_time=None)
     bidipro.session_type = 1
     await poll(hass)
     assert state(hass, f"binary_sensor.{CHARGER}_discharge_offered") == "off"
