@@ -7,7 +7,10 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from custom_components.v2g_home.planner.blocktri_stable import StableBlockTridiagonal
+from custom_components.v2g_home.planner.blocktri_stable import (
+    StableBlockTridiagonal,
+    _root_inverses,
+)
 from custom_components.v2g_home.planner.lp_sparse import GroupedRows
 from custom_components.v2g_home.planner.model import (
     AvailabilityWindow,
@@ -251,3 +254,23 @@ def test_stable_cyclic_reduction_solves_what_dense_algebra_solves() -> None:
     rhs = rng.normal(size=(n, d))
     solved = StableBlockTridiagonal(diagonal, upper).solve(rhs)
     assert solved.ravel() == pytest.approx(np.linalg.solve(dense, rhs.ravel()))
+
+
+def test_root_inverses_match_inverting_the_cholesky_factors() -> None:
+    # Unit-diagonal blocks from well conditioned to nearly singular (condition up to ~1e12).
+    rng = np.random.default_rng(11)
+    d = 9
+    blocks = []
+    for exponent in range(13):
+        basis, _ = np.linalg.qr(rng.normal(size=(d, d)))
+        block = basis @ np.diag(np.logspace(0, -exponent, d)) @ basis.T
+        scale = 1.0 / np.sqrt(np.diag(block))
+        blocks.append(block * scale[:, None] * scale[None, :])
+    stack = np.array(blocks)
+    found = _root_inverses(stack)
+    expected = np.linalg.inv(np.linalg.cholesky(stack))
+    assert np.allclose(np.tril(found), found)
+    for got, want, block in zip(found, expected, stack, strict=True):
+        size = np.abs(want).max()
+        assert np.abs(got - want).max() <= 1e-6 * size
+        assert np.abs(got @ block @ got.T - np.eye(d)).max() < 1e-3

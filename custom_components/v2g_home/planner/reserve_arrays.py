@@ -146,7 +146,10 @@ def compile_reserves(
     m = len(taking_part)
     buy, sell = prices
     hours = np.array([s.hours for s in slots])
-    by_length = {p.block_hours: blocks_of(p, slots) for p in products}
+    by_length: dict[int, Blocks] = {}
+    for product in products:
+        if product.block_hours not in by_length:
+            by_length[product.block_hours] = blocks_of(product, slots)
     blocks = [by_length[product.block_hours] for product in products]
     edges = (
         np.array([s.start.timestamp() for s in slots]),
