@@ -27,8 +27,9 @@ class _Level:
     size: int  # blocks before padding
     odd_root_inverse: FloatArray  # inv(L), the odd blocks' Cholesky factors inverted
     odd_root_inverse_t: FloatArray  # inv(L).T (contiguous)
-    couplings: FloatArray  # inv(L) [lower | upper] of each odd block: (n, d, 2d)
-    couplings_t: FloatArray  # the same, transposed (contiguous): (n, 2d, d)
+    left: FloatArray  # inv(L) lower of each odd block (to the even block before it)
+    right: FloatArray  # inv(L) upper (to the even block after it)
+    couplings_t: FloatArray  # [left | right] transposed (contiguous): (n, 2d, d)
 
 
 class StableBlockTridiagonal:
@@ -75,7 +76,8 @@ class StableBlockTridiagonal:
                 odd_root_inverse_t=np.ascontiguousarray(
                     np.swapaxes(root_inverse, 1, 2)
                 ),
-                couplings=couplings,
+                left=np.ascontiguousarray(couplings[:, :, :d]),
+                right=np.ascontiguousarray(couplings[:, :, d:]),
                 couplings_t=couplings_t,
             )
         )
@@ -98,10 +100,9 @@ class StableBlockTridiagonal:
             r = reduced
         x = np.linalg.solve(self._last, r.reshape(-1)).reshape(r.shape)
         for level, z in zip(reversed(self._levels), reversed(reached), strict=True):
-            neighbours = np.concatenate(
-                [x, np.concatenate([x[1:], np.zeros_like(x[:1])])], axis=1
-            )
-            odd_x = level.odd_root_inverse_t @ (z - level.couplings @ neighbours)
+            through = z - level.left @ x
+            through[:-1] -= level.right[:-1] @ x[1:]
+            odd_x = level.odd_root_inverse_t @ through
             full = np.empty((2 * len(x), *np.shape(x)[1:]))
             full[0::2] = x
             full[1::2] = odd_x

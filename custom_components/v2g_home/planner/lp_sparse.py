@@ -136,7 +136,7 @@ class GroupedNormal:
     """A diag(theta) A^T, factorised (scaled to a unit diagonal, damped only where that is needed).
 
     Near the optimum the matrix is close to singular and cyclic reduction's block inverses lose
-    digits. Each solve is refined against the exact product; should the refined residual stay
+    digits. Each solve is refined against the undamped blocks; should the refined residual stay
     large, the factorisation is repeated with a little more on the diagonal (a damped system is a
     good preconditioner for the exact one) and the best answer is kept.
     """
@@ -152,6 +152,7 @@ class GroupedNormal:
     ) -> None:
         """Factorise without damping first."""
         self._diagonal, self._upper = diagonal, upper
+        self._lower = np.ascontiguousarray(np.swapaxes(upper[:-1], 1, 2))
         self._scale, self._rows, self._theta = scale, rows, theta
         self._level = -1
         self._system = self._next_system()
@@ -176,18 +177,29 @@ class GroupedNormal:
 
         With an accurate factorisation the first step is the answer; where the matrix is nearly
         singular (a degenerate optimum) a few more steps win back the digits. Should they stall,
-        the factorisation is repeated with more damping, and the best answer is kept.
+        the factorisation is repeated with more damping, and the best answer is kept. The steps run
+        on the scaled system (y / scale); the residual is judged unscaled.
         """
         size = max(float(np.abs(rhs).max(initial=0.0)), 1e-300)
-        best, best_error = np.zeros_like(rhs), 1.0
+        scaled: FloatArray = rhs.reshape(self._scale.shape) * self._scale
+        best: FloatArray = np.zeros_like(scaled)
+        best_error = 1.0
         while self._system is not None:
-            y, error = self._conjugate_gradients(self._system, rhs, size)
+            y, error = self._conjugate_gradients(self._system, scaled, size)
             if error < best_error:
                 best, best_error = y, error
             if best_error <= _GOOD:
-                return best
+                break
             self._system = self._next_system()
-        return best
+        result: FloatArray = (best * self._scale).reshape(-1)
+        return result
+
+    def _times(self, v: FloatArray) -> FloatArray:
+        """The scaled, undamped matrix times v (groups x size), block by block."""
+        out: FloatArray = (self._diagonal @ v[:, :, None])[:, :, 0]
+        out[:-1] += (self._upper[:-1] @ v[1:, :, None])[:, :, 0]
+        out[1:] += (self._lower @ v[:-1, :, None])[:, :, 0]
+        return out
 
     def _conjugate_gradients(
         self, system: BlockTridiagonal, rhs: FloatArray, size: float
@@ -195,35 +207,29 @@ class GroupedNormal:
         y = np.zeros_like(rhs)
         residual = rhs.copy()
         best, best_error = y, 1.0
-        direction = preconditioned = self._solve_once(system, residual)
-        product = float(residual @ preconditioned)
+        direction = preconditioned = system.solve(residual)
+        product = float(np.vdot(residual, preconditioned))
         if not product > 0.0:
             return best, 0.0 if size <= 1e-300 else best_error
         for _ in range(_STEPS):
-            applied = self._rows.normal_times(self._theta, direction)
-            curvature = float(direction @ applied)
+            applied = self._times(direction)
+            curvature = float(np.vdot(direction, applied))
             if not curvature > 0.0 or not np.isfinite(curvature):
                 break
             step = product / curvature
             y = y + step * direction
             residual = residual - step * applied
-            error = float(np.abs(residual).max(initial=0.0)) / size
+            error = float(np.abs(residual / self._scale).max(initial=0.0)) / size
             if not np.isfinite(error):
                 break
             if error < best_error:
                 best, best_error = y, error
             if error <= _ACCURATE:
                 break
-            preconditioned = self._solve_once(system, residual)
-            following = float(residual @ preconditioned)
+            preconditioned = system.solve(residual)
+            following = float(np.vdot(residual, preconditioned))
             if not following > 0.0:
                 break
             direction = preconditioned + (following / product) * direction
             product = following
         return best, best_error
-
-    def _solve_once(self, system: BlockTridiagonal, rhs: FloatArray) -> FloatArray:
-        shape = self._scale.shape
-        scaled = rhs.reshape(shape) * self._scale
-        result: FloatArray = (system.solve(scaled) * self._scale).reshape(-1)
-        return result
