@@ -7,7 +7,10 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from custom_components.v2g_home.planner.blocktri_stable import StableBlockTridiagonal
+from custom_components.v2g_home.planner.blocktri_stable import (
+    StableBlockTridiagonal,
+    _root_inverses,
+)
 from custom_components.v2g_home.planner.lp_sparse import GroupedRows
 from custom_components.v2g_home.planner.model import (
     AvailabilityWindow,
@@ -251,3 +254,28 @@ def test_stable_cyclic_reduction_solves_what_dense_algebra_solves() -> None:
     rhs = rng.normal(size=(n, d))
     solved = StableBlockTridiagonal(diagonal, upper).solve(rhs)
     assert solved.ravel() == pytest.approx(np.linalg.solve(dense, rhs.ravel()))
+
+
+def test_root_inverses_match_inverting_the_cholesky_factors() -> None:
+    # Unit-diagonal blocks from well conditioned to nearly singular (condition up to ~1e12): inv(L)
+    # keeps inv(L) D inv(L)^T = I and agrees with inverting numpy's factor, to the condition's
+    # share of the rounding (the two factorisations round differently).
+    rng = np.random.default_rng(11)
+    d = 9
+    blocks, conditions = [], []
+    for exponent in range(13):
+        basis, _ = np.linalg.qr(rng.normal(size=(d, d)))
+        block = basis @ np.diag(np.logspace(0, -exponent, d)) @ basis.T
+        scale = 1.0 / np.sqrt(np.diag(block))
+        blocks.append(block * scale[:, None] * scale[None, :])
+        conditions.append(np.linalg.cond(blocks[-1]))
+    stack = np.array(blocks)
+    found = _root_inverses(stack)
+    expected = np.linalg.inv(np.linalg.cholesky(stack))
+    assert np.allclose(np.tril(found), found)
+    for got, want, block, condition in zip(
+        found, expected, stack, conditions, strict=True
+    ):
+        allowed = 1e-14 * condition + 1e-13
+        assert np.abs(got @ block @ got.T - np.eye(d)).max() <= allowed
+        assert np.abs(got - want).max() <= allowed * np.abs(want).max()

@@ -7,6 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .array_types import IntArray
 from .arrays import FloatArray, ProblemArrays
 from .blocktri import BlockTridiagonal
 
@@ -180,6 +181,9 @@ class LinearProgram:
     lower: FloatArray
     upper: FloatArray
     rhs: FloatArray
+    slack_columns: IntArray | None = (
+        None  # inequality rows' slacks (for the starting point)
+    )
 
 
 def build_program(arrays: ProblemArrays) -> LinearProgram:

@@ -143,6 +143,7 @@ def build_reserve_program(
         lower=np.concatenate([base.lower, lower, np.zeros(n_slack)]),
         upper=np.concatenate([base.upper, upper, np.full(n_slack, UNLIMITED_KW)]),
         rhs=rhs,
+        slack_columns=np.arange(n_slack) + n_base + cost.size,
     )
 
 

@@ -1,20 +1,22 @@
 """A sparse constraint matrix whose rows are grouped by slot, and its block-tridiagonal normal equations.
 
 Every column touches rows of one group or of two neighbouring groups, so A diag(theta) A^T is
-block-tridiagonal over the groups. The pairs of entries that meet in a column are found once; each
-interior-point step only weighs them by theta and adds them up (numpy bincount), then factorises the
-blocks by cyclic reduction (blocktri.py).
+block-tridiagonal over the groups. The columns are laid out once, densely per group (a column with
+a single entry only adds to a diagonal); each interior-point step weighs them by theta and multiplies
+them out in one batched product, then factorises the blocks by cyclic reduction
+(blocktri_stable.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from .array_types import FloatArray, IntArray
 from .blocktri_stable import StableBlockTridiagonal as BlockTridiagonal
+
+if TYPE_CHECKING:
+    from .array_types import FloatArray, IntArray
 
 _REGULARISE = 1e-14  # keeps a block invertible where every column of a row is fixed
 _STEPS = 12  # conjugate-gradient steps at most per factorisation
@@ -33,15 +35,6 @@ def _weighted_count(
     )  # int when nothing is weighed
 
 
-@dataclass(frozen=True, kw_only=True)
-class _Pairs:
-    """Entries (flat targets) of the normal matrix and the column and product that make each."""
-
-    target: IntArray
-    column: IntArray
-    product: FloatArray
-
-
 class GroupedRows:
     """A (rows x columns) with rows numbered group * size + position; rows without entries pad."""
 
@@ -53,50 +46,47 @@ class GroupedRows:
         n_columns: int,
         entries: tuple[IntArray, IntArray, FloatArray],
     ) -> None:
-        """Take the nonzeros (row, column, value) and find which pairs meet in a column."""
+        """Take the nonzeros (row, column, value) and lay the columns out group by group."""
         row, column, value = entries
         self.n_groups, self.size, self.n_columns = n_groups, size, n_columns
         self.row, self.column, self.value = row, column, value
         used = np.zeros(n_groups * size, dtype=bool)
         used[row] = True
         self.padding = ~used
-        self._diagonal, self._upper = self._pairs()
-
-    def _pairs(self) -> tuple[_Pairs, _Pairs]:
-        order = np.argsort(self.column, kind="stable")
-        row, column, value = self.row[order], self.column[order], self.value[order]
-        counts = np.bincount(column, minlength=self.n_columns)
-        everything = np.arange(row.size)
-        firsts: list[IntArray] = [everything]
-        seconds: list[IntArray] = [everything]
-        for offset in range(1, int(counts.max(initial=0))):
-            a = everything[: row.size - offset]
-            b = a + offset
-            same = column[a] == column[b]
-            firsts.extend((a[same], b[same]))
-            seconds.extend((b[same], a[same]))
-        first, second = np.concatenate(firsts), np.concatenate(seconds)
-        group_a, position_a = np.divmod(row[first], self.size)
-        group_b, position_b = np.divmod(row[second], self.size)
-        if np.any(np.abs(group_b - group_a) > 1):
+        group = row // size
+        home = np.full(n_columns, n_groups, dtype=int)
+        np.minimum.at(home, column, group)
+        if np.any(group - home[column] > 1):
             raise ValueError("a column links groups that are not neighbours")
-        block = self.size * self.size
-        flat = position_a * self.size + position_b
-        products = value[first] * value[second]
-        same_group = group_a == group_b
-        following = group_b == group_a + 1
-        return (
-            _Pairs(
-                target=group_a[same_group] * block + flat[same_group],
-                column=column[first][same_group],
-                product=products[same_group],
+        # A column with one entry adds only to its row's diagonal; the others (at most two
+        # groups each) are kept densely per home group: (groups, 2 x size, columns there).
+        counts = np.bincount(column, minlength=n_columns)
+        alone = counts[column] == 1
+        self._alone_row = row[alone]
+        self._alone_column = column[alone]
+        self._alone_square = value[alone] ** 2
+        shared = np.flatnonzero(counts > 1)
+        shared = shared[np.argsort(home[shared], kind="stable")]
+        homes = home[shared]
+        slot = np.arange(shared.size) - np.searchsorted(homes, homes, side="left")
+        width = int(slot.max(initial=0)) + 1
+        self._columns = np.zeros((n_groups, width), dtype=int)
+        self._columns[homes, slot] = shared
+        slot_of = np.zeros(n_columns, dtype=int)
+        slot_of[shared] = slot
+        together = ~alone
+        where = home[column[together]]
+        self._dense = np.zeros((n_groups, 2 * size, width))
+        np.add.at(
+            self._dense,
+            (
+                where,
+                row[together] - where * size,
+                slot_of[column[together]],
             ),
-            _Pairs(
-                target=group_a[following] * block + flat[following],
-                column=column[first][following],
-                product=products[following],
-            ),
+            value[together],
         )
+        self._dense_t = np.ascontiguousarray(np.swapaxes(self._dense, 1, 2))
 
     def times(self, x: FloatArray) -> FloatArray:
         """A x (padded rows are 0)."""
@@ -115,18 +105,20 @@ class GroupedRows:
     def normal_factor(self, theta: FloatArray) -> GroupedNormal:
         """Factorise A diag(theta) A^T (padding rows get a 1 on the diagonal)."""
         g, b = self.n_groups, self.size
-        diagonal = _weighted_count(
-            self._diagonal.target,
-            weights=self._diagonal.product * theta[self._diagonal.column],
-            minlength=g * b * b,
-        ).reshape(g, b, b)
-        upper = _weighted_count(
-            self._upper.target,
-            weights=self._upper.product * theta[self._upper.column],
-            minlength=g * b * b,
-        ).reshape(g, b, b)
+        weighted = self._dense * theta[self._columns][:, None, :]
+        products = (
+            weighted @ self._dense_t
+        )  # per home group: its rows and the next group's
+        diagonal = products[:, :b, :b].copy()
+        diagonal[1:] += products[:-1, b:, b:]
+        upper = products[:, :b, b:].copy()
+        alone = _weighted_count(
+            self._alone_row,
+            weights=self._alone_square * theta[self._alone_column],
+            minlength=g * b,
+        )
         own = diagonal.reshape(g, b * b)[:, :: b + 1]
-        own += self.padding.reshape(g, b) + _REGULARISE
+        own += alone.reshape(g, b) + self.padding.reshape(g, b) + _REGULARISE
         # Scaled to a unit diagonal: theta spans many orders of magnitude near the optimum, and
         # the block inverses of cyclic reduction keep their digits only on a balanced matrix.
         scale = 1.0 / np.sqrt(own)
@@ -144,7 +136,7 @@ class GroupedNormal:
     """A diag(theta) A^T, factorised (scaled to a unit diagonal, damped only where that is needed).
 
     Near the optimum the matrix is close to singular and cyclic reduction's block inverses lose
-    digits. Each solve is refined against the exact product; should the refined residual stay
+    digits. Each solve is refined against the undamped blocks; should the refined residual stay
     large, the factorisation is repeated with a little more on the diagonal (a damped system is a
     good preconditioner for the exact one) and the best answer is kept.
     """
@@ -160,6 +152,7 @@ class GroupedNormal:
     ) -> None:
         """Factorise without damping first."""
         self._diagonal, self._upper = diagonal, upper
+        self._lower = np.ascontiguousarray(np.swapaxes(upper[:-1], 1, 2))
         self._scale, self._rows, self._theta = scale, rows, theta
         self._level = -1
         self._system = self._next_system()
@@ -168,9 +161,11 @@ class GroupedNormal:
         """The factorisation at the next damping level (None once every level failed)."""
         while self._level + 1 < len(_DAMPINGS):
             self._level += 1
-            diagonal = self._diagonal.copy()
-            g, b = diagonal.shape[0], diagonal.shape[1]
-            diagonal.reshape(g, b * b)[:, :: b + 1] += _DAMPINGS[self._level]
+            diagonal = self._diagonal
+            if _DAMPINGS[self._level]:
+                diagonal = diagonal.copy()
+                g, b = diagonal.shape[0], diagonal.shape[1]
+                diagonal.reshape(g, b * b)[:, :: b + 1] += _DAMPINGS[self._level]
             try:
                 return BlockTridiagonal(diagonal, self._upper)
             except np.linalg.LinAlgError:
@@ -182,18 +177,29 @@ class GroupedNormal:
 
         With an accurate factorisation the first step is the answer; where the matrix is nearly
         singular (a degenerate optimum) a few more steps win back the digits. Should they stall,
-        the factorisation is repeated with more damping, and the best answer is kept.
+        the factorisation is repeated with more damping, and the best answer is kept. The steps run
+        on the scaled system (y / scale); the residual is judged unscaled.
         """
         size = max(float(np.abs(rhs).max(initial=0.0)), 1e-300)
-        best, best_error = np.zeros_like(rhs), 1.0
+        scaled: FloatArray = rhs.reshape(self._scale.shape) * self._scale
+        best: FloatArray = np.zeros_like(scaled)
+        best_error = 1.0
         while self._system is not None:
-            y, error = self._conjugate_gradients(self._system, rhs, size)
+            y, error = self._conjugate_gradients(self._system, scaled, size)
             if error < best_error:
                 best, best_error = y, error
             if best_error <= _GOOD:
-                return best
+                break
             self._system = self._next_system()
-        return best
+        result: FloatArray = (best * self._scale).reshape(-1)
+        return result
+
+    def _times(self, v: FloatArray) -> FloatArray:
+        """The scaled, undamped matrix times v (groups x size), block by block."""
+        out: FloatArray = (self._diagonal @ v[:, :, None])[:, :, 0]
+        out[:-1] += (self._upper[:-1] @ v[1:, :, None])[:, :, 0]
+        out[1:] += (self._lower @ v[:-1, :, None])[:, :, 0]
+        return out
 
     def _conjugate_gradients(
         self, system: BlockTridiagonal, rhs: FloatArray, size: float
@@ -201,35 +207,29 @@ class GroupedNormal:
         y = np.zeros_like(rhs)
         residual = rhs.copy()
         best, best_error = y, 1.0
-        direction = preconditioned = self._solve_once(system, residual)
-        product = float(residual @ preconditioned)
+        direction = preconditioned = system.solve(residual)
+        product = float(np.vdot(residual, preconditioned))
         if not product > 0.0:
             return best, 0.0 if size <= 1e-300 else best_error
         for _ in range(_STEPS):
-            applied = self._rows.normal_times(self._theta, direction)
-            curvature = float(direction @ applied)
+            applied = self._times(direction)
+            curvature = float(np.vdot(direction, applied))
             if not curvature > 0.0 or not np.isfinite(curvature):
                 break
             step = product / curvature
             y = y + step * direction
             residual = residual - step * applied
-            error = float(np.abs(residual).max(initial=0.0)) / size
+            error = float(np.abs(residual / self._scale).max(initial=0.0)) / size
             if not np.isfinite(error):
                 break
             if error < best_error:
                 best, best_error = y, error
             if error <= _ACCURATE:
                 break
-            preconditioned = self._solve_once(system, residual)
-            following = float(residual @ preconditioned)
+            preconditioned = system.solve(residual)
+            following = float(np.vdot(residual, preconditioned))
             if not following > 0.0:
                 break
             direction = preconditioned + (following / product) * direction
             product = following
         return best, best_error
-
-    def _solve_once(self, system: BlockTridiagonal, rhs: FloatArray) -> FloatArray:
-        shape = self._scale.shape
-        scaled = rhs.reshape(shape) * self._scale
-        result: FloatArray = (system.solve(scaled) * self._scale).reshape(-1)
-        return result

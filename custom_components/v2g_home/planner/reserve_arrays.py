@@ -146,7 +146,10 @@ def compile_reserves(
     m = len(taking_part)
     buy, sell = prices
     hours = np.array([s.hours for s in slots])
-    by_length = {p.block_hours: blocks_of(p, slots) for p in products}
+    by_length: dict[int, Blocks] = {}
+    for product in products:
+        if product.block_hours not in by_length:
+            by_length[product.block_hours] = blocks_of(product, slots)
     blocks = [by_length[product.block_hours] for product in products]
     edges = (
         np.array([s.start.timestamp() for s in slots]),
@@ -156,7 +159,7 @@ def compile_reserves(
     for p, (product, block) in enumerate(zip(products, blocks, strict=True)):
         income[p] = (
             (1.0 - market.aggregator_share)
-            * _block_prices(market, product.key, block, slots)
+            * _block_prices(market, product.key, block)
             * hours
         )
     shape = (m, len(products), n_slots)
@@ -204,12 +207,12 @@ def compile_reserves(
     )
 
 
-def _block_prices(
-    market: ReserveMarket, key: str, blocks: Blocks, slots: tuple[Slot, ...]
-) -> FloatArray:
+def _block_prices(market: ReserveMarket, key: str, blocks: Blocks) -> FloatArray:
     """Per slot the price of its block (NaN-free: 0 where a block lacks a price for any hour)."""
     hours = market.prices.get(key, {})
-    result = np.zeros(len(slots))
+    per_block = np.zeros(
+        len(blocks.spans) + 1
+    )  # the last entry for slots outside any block
     for number, (start, end) in enumerate(blocks.spans):
         prices: list[float] = []
         moment = start
@@ -221,7 +224,8 @@ def _block_prices(
             prices.append(price)
             moment += timedelta(hours=1)
         if prices:
-            result[blocks.number == number] = sum(prices) / len(prices)
+            per_block[number] = sum(prices) / len(prices)
+    result: FloatArray = per_block[blocks.number]
     return result
 
 
