@@ -148,3 +148,33 @@ async def test_cancelling_the_caller_is_not_reported_as_a_drop(
     finally:
         quasar_server.faults.clear()
         await transport.close()
+
+
+async def test_a_late_reply_after_a_cancel_is_never_read(
+    quasar_server: ModbusSimulator,
+) -> None:
+    """The caller gave up and the reply comes later: the connection was closed, nothing trips over it.
+
+    (pymodbus 3.8 would hand the late reply to the request it had cancelled and fail in the event loop.)
+    """
+    loop = asyncio.get_running_loop()
+    errors: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    transport = await open_transport(quasar_server, timeout_s=5.0)
+    try:
+        quasar_server.faults.delay_s = 0.5
+        task = asyncio.ensure_future(transport.read_holding(537, 1))
+        await asyncio.sleep(0.1)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await asyncio.sleep(1.0)  # the reply was due half a second ago
+        assert errors == []
+        quasar_server.faults.clear()
+        assert (
+            len(await transport.read_holding(537, 1)) == 1
+        )  # afresh, on a new connection
+    finally:
+        loop.set_exception_handler(None)
+        quasar_server.faults.clear()
+        await transport.close()

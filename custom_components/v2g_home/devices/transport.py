@@ -162,6 +162,9 @@ class ModbusTransport:
         except asyncio.CancelledError as err:
             current = asyncio.current_task()
             if current is not None and current.cancelling():
+                # Our caller stopped waiting: a late reply must not reach the request pymodbus
+                # cancelled (3.8 fails on it in the event loop), nor pass for the next one's answer.
+                self._client.close()
                 raise
             raise DeviceConnectionError(
                 f"{self.host}:{self.port} dropped the connection ({what} {address})"
@@ -170,6 +173,7 @@ class ModbusTransport:
             current = asyncio.current_task()
             if current is not None and current.cancelling():
                 # pymodbus >= 3.10 reports our own cancellation as an I/O error; let it through.
+                self._client.close()
                 raise asyncio.CancelledError from err
             if not self.connected:
                 raise DeviceConnectionError(
