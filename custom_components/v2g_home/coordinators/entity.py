@@ -1,10 +1,11 @@
-"""One base entity and the device registry entries: site, charger, its Leaf, packs."""
+"""The base entities (a device's, the site's) and the device registry entries: site, charger, its Leaf, packs."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ..const import DOMAIN
@@ -12,7 +13,10 @@ from .base import DeviceCoordinator
 from .keys import LEAF_SUFFIX
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from homeassistant.config_entries import ConfigEntry
+    from homeassistant.core import CALLBACK_TYPE
     from homeassistant.helpers.entity import EntityDescription
 
 
@@ -83,3 +87,31 @@ class V2GEntity[CoordinatorT: DeviceCoordinator[Any]](CoordinatorEntity[Coordina
         else:
             self._attr_unique_id = f"{coordinator.serial}_{description.key}"
             self._attr_device_info = device_info(coordinator)
+
+
+class ChangeSource(Protocol):
+    """Something of the site that says when it changed (the scheduler, the frequency response)."""
+
+    def async_add_listener(self, listener: CALLBACK_TYPE) -> Callable[[], None]:
+        """Call `listener` after every change; returns the unsubscribe function."""
+
+
+class SiteEntity(Entity):
+    """An entity of the site device, written again whenever its source says it changed."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(
+        self, source: ChangeSource, entry: ConfigEntry, description: EntityDescription
+    ) -> None:
+        """Attach to the site device."""
+        self._source = source
+        self.entity_description = description
+        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
+        self._attr_device_info = site_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the source."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._source.async_add_listener(self.async_write_ha_state))

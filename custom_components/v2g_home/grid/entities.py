@@ -18,7 +18,7 @@ from homeassistant.helpers.typing import StateType
 from ..control.capability import OfferSummary, summary
 from ..control.response import ResponseState
 from ..coordinators.base import DeviceCoordinator
-from ..coordinators.entity import V2GEntity, site_device_info
+from ..coordinators.entity import SiteEntity, V2GEntity
 from .responder import FrequencyResponder
 from .view import site_state, status
 
@@ -69,11 +69,9 @@ RESPONSE_SENSORS = (
 )
 
 
-class ResponseSensor(SensorEntity):
+class ResponseSensor(SiteEntity, SensorEntity):
     """A sensor of the site's frequency response (updated on changes, at most every few seconds)."""
 
-    _attr_has_entity_name = True
-    _attr_should_poll = False
     # Per-device detail changes every tick of an activation: kept out of the recorder.
     _unrecorded_attributes = frozenset({"devices", "frequency_hz"})
     entity_description: ResponseSensorDescription
@@ -85,17 +83,8 @@ class ResponseSensor(SensorEntity):
         description: ResponseSensorDescription,
     ) -> None:
         """Attach to the site device."""
+        super().__init__(responder, entry, description)
         self.responder = responder
-        self.entity_description = description
-        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
-        self._attr_device_info = site_device_info(entry)
-
-    async def async_added_to_hass(self) -> None:
-        """Follow the responder."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            self.responder.async_add_listener(self.async_write_ha_state)
-        )
 
     @property
     def native_value(self) -> StateType:

@@ -12,23 +12,20 @@ from homeassistant.components.number import (
     NumberMode,
 )
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfPower
-from homeassistant.helpers.entity import Entity, EntityDescription
 
 from ..control.settings import SchedulerSettings
-from ..coordinators.entity import site_device_info
+from ..coordinators.entity import SiteEntity
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
+    from homeassistant.helpers.entity import EntityDescription
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .scheduler import Scheduler
 
 
-class SchedulerEntity(Entity):
-    """An entity of the site that shows or sets something of its scheduler."""
-
-    _attr_has_entity_name = True
-    _attr_should_poll = False
+class SchedulerEntity(SiteEntity):
+    """An entity of the site that shows or sets something of its scheduler (follows its changes)."""
 
     def __init__(
         self,
@@ -37,17 +34,8 @@ class SchedulerEntity(Entity):
         description: EntityDescription,
     ) -> None:
         """Attach to the site device."""
+        super().__init__(scheduler, entry, description)
         self.scheduler = scheduler
-        self.entity_description = description
-        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
-        self._attr_device_info = site_device_info(entry)
-
-    async def async_added_to_hass(self) -> None:
-        """Follow plan and settings changes."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            self.scheduler.async_add_listener(self.async_write_ha_state)
-        )
 
 
 @dataclass(frozen=True, kw_only=True)
