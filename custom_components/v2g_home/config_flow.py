@@ -16,6 +16,7 @@ from homeassistant.core import callback
 from homeassistant.helpers.selector import TextSelector
 
 from .common.compat import vol
+from .common.site import price_area
 from .const import DOMAIN, SUBENTRY_CHARGER, SUBENTRY_PACK
 from .devices.frequency_meter import available_meter_profiles
 from .flows.chargers import ChargerSubentryFlow
@@ -169,6 +170,6 @@ class V2GOptionsFlow(OptionsFlow):
             data_schema=tariff_schema(defaults)
             .extend(house_schema(defaults))
             .extend(frequency_schema(defaults, meters))
-            .extend(reserves_schema(defaults)),
+            .extend(reserves_schema(defaults, price_area(self.config_entry))),
             errors=errors,
         )

@@ -42,16 +42,21 @@ def test_the_times_are_tick_source_latency_and_a_share_of_the_ramp() -> None:
 
 
 def test_a_home_assistant_sensor_is_too_slow_for_fcr_d() -> None:
-    """A sensor reporting every few seconds: FCR-N only."""
+    """A sensor reporting every few seconds: FCR-N, and DK1's FCR (in full within 30 s), not FCR-D."""
     offered = offers(CHARGER_SPEEDS["quasar"], FrequencySource.ENTITY)
-    assert {o.product for o in offered if o.able} == {ReserveProduct.FCR_N}
+    assert {o.product for o in offered if o.able} == {
+        ReserveProduct.FCR_N,
+        ReserveProduct.FCR_DK1,
+    }
     assert {o.reason for o in offered if not o.able} == {"too_slow"}
 
 
 def test_a_slow_device_is_unable() -> None:
-    """A device that needs 12 s to ramp cannot deliver 50 % within 5 s."""
+    """A device that needs 12 s to ramp cannot deliver 50 % within 5 s; 40 s misses DK1's 30 s too."""
     slow = DeviceSpeed(latency_s=1.0, ramp_s=12.0, step_kw=0.01)
-    assert _able(slow, FrequencySource.METER) == {"fcr_n"}
+    assert _able(slow, FrequencySource.METER) == {"fcr_n", "fcr_dk1"}
+    slower = DeviceSpeed(latency_s=1.0, ramp_s=40.0, step_kw=0.01)
+    assert _able(slower, FrequencySource.METER) == {"fcr_n"}
 
 
 def test_a_device_of_unknown_speed_offers_nothing() -> None:
@@ -88,3 +93,23 @@ def test_the_summary_names_the_products_or_why_none(
 ) -> None:
     """What the device's sensor shows: never a product it cannot deliver in time."""
     assert summary(offers(speed, source)) is word
+
+
+@pytest.mark.parametrize(
+    ("speed", "source", "word"),
+    [
+        (CHARGER_SPEEDS["quasar"], FrequencySource.METER, OfferSummary.FCR_DK1),
+        (CHARGER_SPEEDS["quasar"], FrequencySource.ENTITY, OfferSummary.FCR_DK1),
+        (
+            DeviceSpeed(latency_s=1.0, ramp_s=40.0, step_kw=0.01),
+            FrequencySource.METER,
+            OfferSummary.TOO_SLOW,
+        ),
+        (CHARGER_SPEEDS["evtec_bidipro"], None, OfferSummary.NO_FREQUENCY_SOURCE),
+    ],
+)
+def test_a_dk1_site_is_told_about_dk1s_fcr_only(
+    speed: DeviceSpeed | None, source: FrequencySource | None, word: OfferSummary
+) -> None:
+    """In DK1 the Nordic products are not sold: a device fast enough for DK1's FCR shows that."""
+    assert summary(offers(speed, source), "DK1") is word

@@ -47,6 +47,11 @@ def test_fcr_n_with_fcr_d_needs_two_slopes_and_is_left_to_the_fast_task() -> Non
     assert curve_for(ReservedPower(fcr_n_kw=2.0, fcr_d_up_kw=3.0), RATED_KW) is None
 
 
+def test_dk1_fcr_is_left_to_the_fast_task() -> None:
+    """Model 711's line starts at its dead band's edge; DK1's runs from 50 Hz."""
+    assert curve_for(ReservedPower(fcr_dk1_kw=2.0), RATED_KW) is None
+
+
 def test_nothing_reserved_or_no_rating_means_no_curve() -> None:
     """Nothing to configure."""
     assert curve_for(ReservedPower(), RATED_KW) is None

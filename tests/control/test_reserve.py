@@ -54,6 +54,30 @@ def test_fcr_d_down_acts_above_50_1_and_is_full_at_50_5(
     assert droop_export_kw(DOWN, hz) == pytest.approx(export_kw)
 
 
+@pytest.mark.parametrize(
+    ("hz", "export_kw"),
+    [
+        (50.0, 0.0),
+        (49.991, 0.0),
+        (50.01, 0.0),
+        (49.98, 0.4),
+        (49.9, 2.0),
+        (50.1, -2.0),
+        (49.8, 4.0),
+        (50.2, -4.0),
+        (49.5, 4.0),
+        (50.6, -4.0),
+    ],
+)
+def test_dk1_fcr_is_proportional_outside_its_dead_band_and_full_at_200_mhz(
+    hz: float, export_kw: float
+) -> None:
+    """DK1's FCR: r x (50 - f)/0.2 within +-r, nothing within +-10 mHz of 50 Hz."""
+    assert droop_export_kw(ReservedPower(fcr_dk1_kw=4.0), hz) == pytest.approx(
+        export_kw
+    )
+
+
 def test_products_add_up() -> None:
     """Several products on one device: their droops add."""
     both = ReservedPower(fcr_n_kw=4.0, fcr_d_up_kw=5.0, fcr_d_down_kw=3.0)

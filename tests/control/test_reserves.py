@@ -93,6 +93,19 @@ def test_the_settings_come_from_the_options_section() -> None:
     assert ReserveSettings.from_options({}) == ReserveSettings()
 
 
+def test_a_dk1_site_offers_only_what_is_sold_in_dk1() -> None:
+    """DK1 lies in the continental area: its FCR and mFRR up; a Nordic product chosen before is dropped."""
+    chosen = {"reserves_on": True, "reserve_products": ["fcr_n", "fcr_dk1", "mfrr_up"]}
+    settings = ReserveSettings.from_options(chosen, area="DK1")
+    assert settings.products == ("fcr_dk1", "mfrr_up")
+    assert settings.area == "DK1"
+    assert ReserveSettings.from_options({}, area="DK1").products == ("fcr_dk1",)
+    assert ReserveSettings.from_options(chosen, area="DK2").products == (
+        "fcr_n",
+        "mfrr_up",
+    )
+
+
 def test_offered_hours_run_overnight_in_danish_time() -> None:
     settings = ReserveSettings(enabled=True, offer_from=time(17), offer_to=time(7))
     start = datetime(2026, 1, 15, 12, tzinfo=UTC)  # 13:00 Danish time

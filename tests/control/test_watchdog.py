@@ -97,3 +97,12 @@ def test_fcr_n_needs_room_both_ways() -> None:
     n = ReservedPower(fcr_n_kw=2.0)
     assert _state(reserved=n, device=pack(soc_pct=20.1)) is ResponseState.RESERVE_FLOOR
     assert _state(reserved=n, device=pack(soc_pct=99.9)) is ResponseState.SOC_CEILING
+
+
+def test_dk1_fcr_needs_room_both_ways() -> None:
+    """DK1's FCR is symmetric like FCR-N: both edges stop it."""
+    dk1 = ReservedPower(fcr_dk1_kw=2.0)
+    assert (
+        _state(reserved=dk1, device=pack(soc_pct=20.1)) is ResponseState.RESERVE_FLOOR
+    )
+    assert _state(reserved=dk1, device=pack(soc_pct=99.9)) is ResponseState.SOC_CEILING

@@ -46,13 +46,15 @@ def meter_options(port: int) -> dict[str, Any]:
     }
 
 
-def grid_site(subentries: list[ConfigSubentryData], **options: Any) -> MockConfigEntry:
-    """A site with these devices and extra options (the frequency source)."""
+def grid_site(
+    subentries: list[ConfigSubentryData], area: str = "DK2", **options: Any
+) -> MockConfigEntry:
+    """A site in `area` (DK2: FCR-N and FCR-D) with these devices and extra options (the frequency source)."""
     entry = site_entry(subentries)
     return MockConfigEntry(
         domain=entry.domain,
         title=entry.title,
-        data=dict(entry.data),
+        data={**entry.data, "price_area": area},
         options={**entry.options, **options},
         subentries_data=subentries,
     )

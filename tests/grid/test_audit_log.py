@@ -13,7 +13,9 @@ import pytest
 from custom_components.v2g_home.control.response import ResponseState
 from custom_components.v2g_home.grid.audit_log import (
     MAGIC,
+    MAGIC_V1,
     ROW,
+    ROW_V1,
     LogRow,
     append_rows,
     day_file,
@@ -46,11 +48,17 @@ def row(at: datetime, **changes: object) -> LogRow:
     return LogRow(**{**values, **changes})  # type: ignore[arg-type]
 
 
-def test_a_row_takes_37_bytes_and_reads_back() -> None:
+def test_a_row_takes_41_bytes_and_reads_back() -> None:
     """Float32 values are exact to 4 decimals; unknown values stay unknown."""
-    original = row(NOON, hz=None, soc_pct=None, state=ResponseState.STALE_FREQUENCY)
+    original = row(
+        NOON,
+        hz=None,
+        soc_pct=None,
+        state=ResponseState.STALE_FREQUENCY,
+        fcr_dk1_kw=2.5,
+    )
     packed = original.pack()
-    assert len(packed) == ROW.size == 37
+    assert len(packed) == ROW.size == 41
     assert LogRow.unpack(packed) == original
     assert LogRow.unpack(row(NOON).pack()) == row(NOON)
 
@@ -75,6 +83,28 @@ def test_rows_go_to_one_file_per_device_and_utc_day(tmp_path: Path) -> None:
     assert read_rows(tmp_path, "dev", late, late + timedelta(seconds=2)) == rows
     assert read_rows(tmp_path, "dev", rows[1].at, rows[1].at) == [rows[1]]
     assert read_rows(tmp_path, "other", late, late + timedelta(days=1)) == []
+
+
+def _version_1(at: datetime) -> bytes:
+    """A row as version 1 wrote it: FCR-N, FCR-D up and down only."""
+    return ROW_V1.pack(at.timestamp(), 49.812, -1.5, -1.4375, 0.0, 4.0, 0.0, 61.25, 1)
+
+
+def test_a_version_1_file_is_read_and_rewritten_before_new_rows(
+    tmp_path: Path,
+) -> None:
+    """A day begun before the update reads back (no DK1 FCR); new rows turn the file into version 2."""
+    path = day_file(tmp_path, "dev", NOON)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(MAGIC_V1 + _version_1(NOON) + _version_1(NOON)[:5])
+    (old,) = read_rows(tmp_path, "dev", NOON, NOON)
+    assert old == row(NOON, state=ResponseState(old.state))
+    assert old.fcr_dk1_kw == 0.0
+    new = row(NOON + timedelta(seconds=1), fcr_d_up_kw=0.0, fcr_dk1_kw=3.0)
+    append_rows(tmp_path, {"dev": [new]}, NOON)
+    assert path.read_bytes().startswith(MAGIC)
+    assert len(path.read_bytes()) == len(MAGIC) + 2 * ROW.size
+    assert read_rows(tmp_path, "dev", NOON, NOON + timedelta(seconds=1)) == [old, new]
 
 
 def test_days_older_than_seven_are_deleted(tmp_path: Path) -> None:

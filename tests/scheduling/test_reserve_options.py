@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from tests.helpers.site import site_entry
 
@@ -15,11 +17,22 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
 
+def dk2_site() -> MockConfigEntry:
+    """A site without devices in DK2, where FCR-N and FCR-D are sold."""
+    entry = site_entry([])
+    return MockConfigEntry(
+        domain=entry.domain,
+        title=entry.title,
+        data={**entry.data, "price_area": "DK2"},
+        options=dict(entry.options),
+    )
+
+
 async def test_reserves_are_stored_as_a_section_of_the_options(
     hass: HomeAssistant,
 ) -> None:
     """Turned on with three products from 17:00 to 07:00 and a 30-80 % band; reopened with them."""
-    entry = site_entry([])
+    entry = dk2_site()
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     chosen = {
@@ -63,7 +76,7 @@ async def test_no_products_or_an_upside_down_band_are_refused(
     hass: HomeAssistant,
 ) -> None:
     """Reserves on without a product, or a lowest SoC above the highest: errors on the section."""
-    entry = site_entry([])
+    entry = dk2_site()
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     result = await hass.config_entries.options.async_configure(
@@ -82,3 +95,32 @@ async def test_no_products_or_an_upside_down_band_are_refused(
         },
     )
     assert result["errors"] == {"reserves": "reserve_band_invalid"}
+
+
+def _products_field(result: dict[str, object]) -> tuple[list[str], list[str]]:
+    """The options and the default of the products field in a shown options form."""
+    schema = result["data_schema"].schema  # type: ignore[attr-defined]
+    (section,) = (key for key in schema if str(key) == "reserves")
+    fields = schema[section].schema.schema
+    (key,) = (key for key in fields if str(key) == "reserve_products")
+    return list(fields[key].config["options"]), list(key.default())
+
+
+async def test_a_dk1_site_is_offered_dk1s_products(hass: HomeAssistant) -> None:
+    """DK1 is in the continental area: its FCR and mFRR up, its FCR chosen at first; FCR-N is refused."""
+    entry = site_entry([])
+    assert entry.data["price_area"] == "DK1"
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert _products_field(result) == (["fcr_dk1", "mfrr_up"], ["fcr_dk1"])
+    chosen = {**RESERVES, "reserve_products": ["fcr_dk1", "mfrr_up"]}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**TARIFFS, "reserves": chosen}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options["reserves"]["reserve_products"] == ["fcr_dk1", "mfrr_up"]
+    again = await hass.config_entries.options.async_init(entry.entry_id)
+    with pytest.raises(InvalidData):
+        await hass.config_entries.options.async_configure(
+            again["flow_id"], {**TARIFFS, "reserves": RESERVES}
+        )

@@ -85,7 +85,7 @@ def entry(
     return MockConfigEntry(
         domain=DOMAIN,
         title=site.title,
-        data=dict(site.data),
+        data={**site.data, "price_area": "DK2"},  # the FCR-N/FCR-D area
         options={
             **site.options,
             "reserves": RESERVES,
@@ -290,7 +290,7 @@ async def test_a_bid_the_device_cannot_deliver_is_refused(
     entry = MockConfigEntry(
         domain=DOMAIN,
         title=site.title,
-        data=dict(site.data),
+        data={**site.data, "price_area": "DK2"},  # the FCR-N/FCR-D area
         options={**site.options, "reserves": RESERVES},
         subentries_data=subentries,
     )

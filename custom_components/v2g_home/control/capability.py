@@ -14,7 +14,12 @@ from enum import StrEnum
 import math
 
 from .frequency import FrequencySource
-from .reserve import FREQUENCY_PRODUCTS, PRODUCT_SPEEDS, ReserveProduct
+from .reserve import (
+    NORDIC_FCR,
+    PRODUCT_SPEEDS,
+    ReserveProduct,
+    area_products,
+)
 
 TICK_S = 0.5  # the fast task runs at 2 Hz while a reserve is committed
 # What a reading adds before the task sees a change: a meter register or 701 Hz is read at every tick;
@@ -123,17 +128,21 @@ class OfferSummary(StrEnum):
 
     FCR_N_AND_FCR_D = "fcr_n_and_fcr_d"
     FCR_N_ONLY = "fcr_n_only"  # FCR-D asks for more speed than FCR-N
+    FCR_DK1 = "fcr_dk1"  # DK1's FCR, the one a DK1 site sells
     TOO_SLOW = "too_slow"
     SPEED_UNKNOWN = "speed_unknown"
     NO_FREQUENCY_SOURCE = "no_frequency_source"
 
 
-def summary(device_offers: tuple[Offer, ...]) -> OfferSummary:
-    """The one word for a device's offers (a product not offered is never shown as offered)."""
+def summary(device_offers: tuple[Offer, ...], area: str = "DK2") -> OfferSummary:
+    """The one word for a device's offers in the site's price area (never more than it can deliver)."""
     able = {offer.product for offer in device_offers if offer.able}
-    if able == set(FREQUENCY_PRODUCTS):
+    if ReserveProduct.FCR_DK1 in area_products(area):
+        if ReserveProduct.FCR_DK1 in able:
+            return OfferSummary.FCR_DK1
+    elif able >= set(NORDIC_FCR):
         return OfferSummary.FCR_N_AND_FCR_D
-    if ReserveProduct.FCR_N in able:
+    elif ReserveProduct.FCR_N in able:
         return OfferSummary.FCR_N_ONLY
     reasons = {offer.reason for offer in device_offers if not offer.able}
     for why in (OfferSummary.NO_FREQUENCY_SOURCE, OfferSummary.SPEED_UNKNOWN):

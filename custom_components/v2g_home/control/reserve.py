@@ -21,23 +21,39 @@ NOMINAL_HZ = 50.0
 FCR_N_BAND_HZ = 0.1  # FCR-N is linear over 49.9..50.1 Hz, without a dead band
 FCR_D_START_HZ = 0.1  # FCR-D starts 0.1 Hz away from 50 Hz ...
 FCR_D_SPAN_HZ = 0.4  # ... and is fully activated 0.4 Hz further (49.5 / 50.5 Hz)
+FCR_DK1_DEAD_BAND_HZ = 0.01  # DK1 (continental) FCR: nothing within +-10 mHz ...
+FCR_DK1_FULL_HZ = 0.2  # ... and in proportion to the deviation, in full at +-200 mHz
 
 
 class ReserveProduct(StrEnum):
-    """The reserves a home device can hold: the DK2 frequency containment reserves, and mFRR up."""
+    """The reserves a home device can hold: the frequency containment reserves, and mFRR up."""
 
     FCR_N = "fcr_n"
     FCR_D_UP = "fcr_d_up"
     FCR_D_DOWN = "fcr_d_down"
+    FCR_DK1 = "fcr_dk1"  # DK1's FCR (continental Europe), sold in 4-hour blocks
     MFRR_UP = "mfrr_up"  # manual: the aggregator activates it with the dispatch action
 
 
-# The products the fast task delivers from the measured frequency (mFRR up follows a dispatch).
-FREQUENCY_PRODUCTS: tuple[ReserveProduct, ...] = (
+# DK2's frequency containment reserves (the Nordic synchronous area).
+NORDIC_FCR: tuple[ReserveProduct, ...] = (
     ReserveProduct.FCR_N,
     ReserveProduct.FCR_D_UP,
     ReserveProduct.FCR_D_DOWN,
 )
+# The products the fast task delivers from the measured frequency (mFRR up follows a dispatch).
+FREQUENCY_PRODUCTS: tuple[ReserveProduct, ...] = (*NORDIC_FCR, ReserveProduct.FCR_DK1)
+# What a site can sell in its price area: DK1 lies in the continental synchronous area, DK2 in
+# the Nordic one; mFRR capacity is bought in both.
+AREA_PRODUCTS: dict[str, tuple[ReserveProduct, ...]] = {
+    "DK1": (ReserveProduct.FCR_DK1, ReserveProduct.MFRR_UP),
+    "DK2": (*NORDIC_FCR, ReserveProduct.MFRR_UP),
+}
+
+
+def area_products(area: str) -> tuple[ReserveProduct, ...]:
+    """The products a site in price area `area` can sell (DK2's for an area not known)."""
+    return AREA_PRODUCTS.get(area.upper(), AREA_PRODUCTS["DK2"])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,7 +64,8 @@ class ProductSpeed:
     within_s: float
 
 
-# nordic-reserves.md: FCR-N 63 % in 60 s, 100 % in about 3 min; FCR-D 50 % in 5 s, 100 % in 30 s.
+# nordic-reserves.md: FCR-N 63 % in 60 s, 100 % in about 3 min; FCR-D 50 % in 5 s, 100 % in 30 s;
+# DK1's FCR 100 % within 30 s.
 PRODUCT_SPEEDS: dict[ReserveProduct, tuple[ProductSpeed, ...]] = {
     ReserveProduct.FCR_N: (
         ProductSpeed(share=0.63, within_s=60.0),
@@ -62,6 +79,7 @@ PRODUCT_SPEEDS: dict[ReserveProduct, tuple[ProductSpeed, ...]] = {
         ProductSpeed(share=0.5, within_s=5.0),
         ProductSpeed(share=1.0, within_s=30.0),
     ),
+    ReserveProduct.FCR_DK1: (ProductSpeed(share=1.0, within_s=30.0),),
 }
 
 
@@ -72,6 +90,7 @@ class ReservedPower:
     fcr_n_kw: float = 0.0
     fcr_d_up_kw: float = 0.0
     fcr_d_down_kw: float = 0.0
+    fcr_dk1_kw: float = 0.0
 
     def __post_init__(self) -> None:
         """Refuse what cannot be a reserve: negative or non-finite kW."""
@@ -142,6 +161,7 @@ def reserved_now(
         fcr_n_kw=totals[ReserveProduct.FCR_N],
         fcr_d_up_kw=totals[ReserveProduct.FCR_D_UP],
         fcr_d_down_kw=totals[ReserveProduct.FCR_D_DOWN],
+        fcr_dk1_kw=totals[ReserveProduct.FCR_DK1],
     )
 
 
@@ -157,6 +177,11 @@ def activation(product: ReserveProduct, hz: float) -> float:
         return _clamp((NOMINAL_HZ - FCR_D_START_HZ - hz) / FCR_D_SPAN_HZ, 0.0, 1.0)
     if product is ReserveProduct.FCR_D_DOWN:
         return -_clamp((hz - NOMINAL_HZ - FCR_D_START_HZ) / FCR_D_SPAN_HZ, 0.0, 1.0)
+    if product is ReserveProduct.FCR_DK1:
+        deviation = NOMINAL_HZ - hz
+        if abs(deviation) <= FCR_DK1_DEAD_BAND_HZ:
+            return 0.0
+        return _clamp(deviation / FCR_DK1_FULL_HZ, -1.0, 1.0)
     return 0.0  # mFRR is activated by a dispatch, never by the frequency
 
 
@@ -164,7 +189,8 @@ def droop_export_kw(reserved: ReservedPower, hz: float) -> float:
     """The extra export (kW, + = towards the grid) the committed products ask for at `hz`.
 
     FCR-N rN x (50 - f)/0.1 within +-rN; FCR-D up rU x clamp((49.9 - f)/0.4, 0, 1); FCR-D down
-    -rD x clamp((f - 50.1)/0.4, 0, 1). A frequency that is not a finite number asks for nothing.
+    -rD x clamp((f - 50.1)/0.4, 0, 1); DK1's FCR r x clamp((50 - f)/0.2, -1, 1) outside its
+    +-10 mHz dead band. A frequency that is not a finite number asks for nothing.
     """
     if not math.isfinite(hz):
         return 0.0

@@ -16,6 +16,7 @@ from ..planner.model import AvailabilityWindow
 from ..planner.reserve_model import ReserveCommitment, ReserveMarket, ReserveOffer
 from ..planner.reserve_products import PRODUCTS
 from ..prices.reserve_forecast import bid_prices
+from .reserve import FREQUENCY_PRODUCTS, ReserveProduct, area_products
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -32,9 +33,8 @@ OFFER_FROM: Final = "reserve_offer_from"
 OFFER_TO: Final = "reserve_offer_to"
 BAND_LOW: Final = "reserve_soc_low_pct"
 BAND_HIGH: Final = "reserve_soc_high_pct"
-# What a site can offer from Home Assistant: the products it can deliver. DK1's FCR is planned and
-# backtested (planner/reserve_products.py) but not yet delivered by the frequency response.
-HA_PRODUCTS: Final = ("fcr_n", "fcr_d_up", "fcr_d_down", "mfrr_up")
+# What a site can offer from Home Assistant: the products it can deliver (in its own price area).
+HA_PRODUCTS: Final = tuple(product.value for product in ReserveProduct)
 _HOUR = timedelta(hours=1)
 
 
@@ -49,15 +49,23 @@ class ReserveSettings:
     offer_to: time = time(0)  # the same as offer_from: the whole day
     soc_low_pct: float = 0.0
     soc_high_pct: float = 100.0
+    area: str = "DK2"  # the site's price area: the products are the ones sold there
 
     @classmethod
-    def from_options(cls, options: Mapping[str, Any]) -> ReserveSettings:
-        """The settings stored in a site's options (defaults where missing)."""
+    def from_options(
+        cls, options: Mapping[str, Any], *, area: str = "DK2"
+    ) -> ReserveSettings:
+        """The settings stored in a site's options (defaults where missing), for its price area.
+
+        Only the products sold in the site's area are kept: one chosen before the area changed
+        is dropped rather than planned.
+        """
         default = cls()
+        sold = offered_in(area)
         products = tuple(
             key
-            for key in options.get(RESERVE_PRODUCTS, default.products)
-            if key in HA_PRODUCTS
+            for key in options.get(RESERVE_PRODUCTS, default_products(area))
+            if key in sold
         )
         return cls(
             enabled=bool(options.get(RESERVES_ON, False)),
@@ -67,7 +75,22 @@ class ReserveSettings:
             offer_to=_time(options.get(OFFER_TO), default.offer_to),
             soc_low_pct=float(options.get(BAND_LOW, default.soc_low_pct)),
             soc_high_pct=float(options.get(BAND_HIGH, default.soc_high_pct)),
+            area=area,
         )
+
+
+def offered_in(area: str) -> tuple[str, ...]:
+    """The product keys a site in price area `area` can offer."""
+    return tuple(product.value for product in area_products(area))
+
+
+def default_products(area: str) -> tuple[str, ...]:
+    """What a site offers until its owner chooses: the area's frequency reserves."""
+    return tuple(
+        product.value
+        for product in area_products(area)
+        if product in FREQUENCY_PRODUCTS
+    )
 
 
 def _time(value: object, default: time) -> time:

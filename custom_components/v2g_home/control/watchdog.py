@@ -33,8 +33,9 @@ def local_droop_state(
     margin = 0.0 if engaged else REENGAGE_MARGIN_PCT
     # The device may run its full rating in the direction of the reserve before the next check.
     step = poll_step_pct(inputs.device, rated_kw)
-    exports = bool(reserved.fcr_n_kw or reserved.fcr_d_up_kw)
-    imports = bool(reserved.fcr_n_kw or reserved.fcr_d_down_kw)
+    symmetric = bool(reserved.fcr_n_kw or reserved.fcr_dk1_kw)
+    exports = symmetric or bool(reserved.fcr_d_up_kw)
+    imports = symmetric or bool(reserved.fcr_d_down_kw)
     if exports and soc - step <= inputs.floor.soc_pct + margin:
         return ResponseState(inputs.floor.verdict.value)
     if imports and soc + step >= inputs.ceiling_pct - margin:

@@ -20,13 +20,13 @@ from ..control.reserve_settings import (
     AGGREGATOR_SHARE,
     BAND_HIGH,
     BAND_LOW,
-    HA_PRODUCTS,
     OFFER_FROM,
     OFFER_TO,
     RESERVE_PRODUCTS,
     RESERVES,
     RESERVES_ON,
     ReserveSettings,
+    offered_in,
 )
 
 if TYPE_CHECKING:
@@ -45,15 +45,15 @@ def _percent(low: float, high: float) -> NumberSelector:
     )
 
 
-def reserves_schema(defaults: Mapping[str, Any]) -> dict[vol.Marker, Any]:
-    """The reserves section of the site's options (collapsed; off until turned on)."""
+def reserves_schema(defaults: Mapping[str, Any], area: str) -> dict[vol.Marker, Any]:
+    """The reserves section of the site's options (collapsed; off until turned on), for its area."""
     current: Mapping[str, Any] = defaults.get(RESERVES) or {}
-    settings = ReserveSettings.from_options(current)
+    settings = ReserveSettings.from_options(current, area=area)
     fields = {
         vol.Required(RESERVES_ON, default=settings.enabled): BooleanSelector(),
         vol.Required(RESERVE_PRODUCTS, default=list(settings.products)): SelectSelector(
             SelectSelectorConfig(
-                options=list(HA_PRODUCTS),
+                options=list(offered_in(area)),
                 multiple=True,
                 translation_key=RESERVE_PRODUCTS,
             )

@@ -20,8 +20,14 @@ from ..common.actions import (
     local_to_utc,
 )
 from ..common.compat import vol
+from ..common.site import price_area
 from ..const import DOMAIN
-from ..control.reserve import FREQUENCY_PRODUCTS, Commitment, ReserveProduct
+from ..control.reserve import (
+    FREQUENCY_PRODUCTS,
+    Commitment,
+    ReserveProduct,
+    area_products,
+)
 from .audit_log import KEEP
 from .view import async_export_csv
 
@@ -84,7 +90,8 @@ async def async_set_reserved_power(
 ) -> None:
     """Hold these kW of each product on one device from now for a while; all 0 ends what was set by hand.
 
-    A product the device cannot deliver at the speed it demands is refused with the reason.
+    A product not sold in the site's price area, or one the device cannot deliver at the speed it
+    demands, is refused with the reason.
     """
     if device_id is None:
         raise invalid("reserve_needs_device")
@@ -95,9 +102,12 @@ async def async_set_reserved_power(
     for product, kw in wanted.items():
         if not 0 <= kw <= MAX_RESERVE_KW:
             raise invalid("invalid_reserve", product=product.value, power=f"{kw:g}")
-    refuse_undeliverable(
-        responder, device_id, [product for product, kw in wanted.items() if kw > 0]
-    )
+    held = [product for product, kw in wanted.items() if kw > 0]
+    area = price_area(responder.entry)
+    for product in held:
+        if product not in area_products(area):
+            raise invalid("reserve_not_in_area", product=product.value, area=area)
+    refuse_undeliverable(responder, device_id, held)
     now = dt_util.utcnow()
     await responder.book.async_replace(
         [

@@ -1,10 +1,12 @@
 """The per-second log an aggregator audits: one row per device and second while a reserve is committed.
 
-Rows are 37 bytes (little-endian: time as float64 seconds since the epoch, frequency, setpoint,
-measured power, FCR-N, FCR-D up and FCR-D down reserved, SoC as float32, NaN for "not known", and
-the response state as a byte), one file per device and UTC day under
-`<config>/v2g_home/frequency_log/<entry>/<device>/`, each starting with an 8-byte magic. Rows are
-buffered and written in the executor every few seconds; days older than 7 are deleted.
+Rows are 41 bytes (little-endian: time as float64 seconds since the epoch, frequency, setpoint,
+measured power, FCR-N, FCR-D up, FCR-D down and DK1 FCR reserved, SoC as float32, NaN for "not
+known", and the response state as a byte), one file per device and UTC day under
+`<config>/v2g_home/frequency_log/<entry>/<device>/`, each starting with an 8-byte magic that names
+its version. Version 1 files (37-byte rows, without DK1's FCR) are still read, and one written to
+again is first rewritten as version 2. Rows are buffered and written in the executor every few
+seconds; days older than 7 are deleted.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from pathlib import Path
 
-MAGIC = b"V2GFLOG1"
-ROW = struct.Struct("<d7fB")
+MAGIC_V1 = b"V2GFLOG1"
+MAGIC = b"V2GFLOG2"
+ROW_V1 = struct.Struct("<d7fB")
+ROW = struct.Struct("<d8fB")
 KEEP = timedelta(days=7)
 # Append-only: a state's code is its index here, so old files stay readable.
 STATE_CODES: tuple[ResponseState, ...] = tuple(ResponseState)
@@ -39,6 +43,7 @@ CSV_HEADER = (
     "fcr_n_kw",
     "fcr_d_up_kw",
     "fcr_d_down_kw",
+    "fcr_dk1_kw",
     "soc_pct",
     "state",
 )
@@ -57,9 +62,10 @@ class LogRow:
     fcr_d_down_kw: float
     soc_pct: float | None
     state: ResponseState
+    fcr_dk1_kw: float = 0.0
 
     def pack(self) -> bytes:
-        """The row's 37 bytes."""
+        """The row's 41 bytes (version 2)."""
 
         def num(value: float | None) -> float:
             return math.nan if value is None else value
@@ -72,14 +78,19 @@ class LogRow:
             self.fcr_n_kw,
             self.fcr_d_up_kw,
             self.fcr_d_down_kw,
+            self.fcr_dk1_kw,
             num(self.soc_pct),
             STATE_CODES.index(self.state),
         )
 
     @classmethod
     def unpack(cls, data: bytes) -> LogRow:
-        """A row from its bytes."""
-        at, hz, setpoint, power, n, up, down, soc, code = ROW.unpack(data)
+        """A row from its bytes, of either version."""
+        if len(data) == ROW_V1.size:
+            at, hz, setpoint, power, n, up, down, soc, code = ROW_V1.unpack(data)
+            dk1 = 0.0
+        else:
+            at, hz, setpoint, power, n, up, down, dk1, soc, code = ROW.unpack(data)
 
         def value(number: float) -> float | None:
             return None if math.isnan(number) else round(number, 4)
@@ -92,11 +103,25 @@ class LogRow:
             fcr_n_kw=round(n, 4),
             fcr_d_up_kw=round(up, 4),
             fcr_d_down_kw=round(down, 4),
+            fcr_dk1_kw=round(dk1, 4),
             soc_pct=value(soc),
             state=STATE_CODES[code]
             if code < len(STATE_CODES)
             else ResponseState.DEVICE_SILENT,
         )
+
+
+def _file_rows(data: bytes) -> list[LogRow]:
+    """Every whole row of a file's bytes (none for a file that is not a log)."""
+    for magic, row in ((MAGIC, ROW), (MAGIC_V1, ROW_V1)):
+        if data.startswith(magic):
+            body = data[len(magic) :]
+            usable = len(body) - len(body) % row.size  # a torn last row is left out
+            return [
+                LogRow.unpack(body[i : i + row.size])
+                for i in range(0, usable, row.size)
+            ]
+    return []
 
 
 def day_file(root: Path, device_id: str, day: datetime) -> Path:
@@ -111,6 +136,10 @@ def append_rows(root: Path, rows: Mapping[str, list[LogRow]], now: datetime) -> 
             path = day_file(root, device_id, row.at)
             path.parent.mkdir(parents=True, exist_ok=True)
             new = not path.exists()
+            if not new and path.read_bytes()[: len(MAGIC)] != MAGIC:
+                # A version 1 file (or a broken one) cannot take version 2 rows: rewrite it.
+                kept = _file_rows(path.read_bytes())
+                path.write_bytes(MAGIC + b"".join(r.pack() for r in kept))
             with path.open("ab") as file:
                 if new:
                     file.write(MAGIC)
@@ -130,15 +159,9 @@ def read_rows(
     while day <= end:
         path = day_file(root, device_id, day)
         if path.exists():
-            data = path.read_bytes()
-            if data.startswith(MAGIC):
-                body = data[len(MAGIC) :]
-                usable = len(body) - len(body) % ROW.size  # a torn last row is left out
-                rows.extend(
-                    row
-                    for i in range(0, usable, ROW.size)
-                    if start <= (row := LogRow.unpack(body[i : i + ROW.size])).at <= end
-                )
+            rows.extend(
+                row for row in _file_rows(path.read_bytes()) if start <= row.at <= end
+            )
         day += timedelta(days=1)
     return rows
 
@@ -163,6 +186,7 @@ def to_csv(rows: Iterable[tuple[str, LogRow]]) -> str:
                 _cell(row.fcr_n_kw),
                 _cell(row.fcr_d_up_kw),
                 _cell(row.fcr_d_down_kw),
+                _cell(row.fcr_dk1_kw),
                 _cell(row.soc_pct),
                 row.state.value,
             )

@@ -144,6 +144,7 @@ async def tick_device(
             fcr_n_kw=reserved.fcr_n_kw,
             fcr_d_up_kw=reserved.fcr_d_up_kw,
             fcr_d_down_kw=reserved.fcr_d_down_kw,
+            fcr_dk1_kw=reserved.fcr_dk1_kw,
             soc_pct=device.known_soc_pct,
             state=track.state,
         ),

@@ -15,6 +15,7 @@ from homeassistant.components.sensor import (
 from homeassistant.const import EntityCategory, UnitOfFrequency
 from homeassistant.helpers.typing import StateType
 
+from ..common.site import price_area
 from ..control.capability import OfferSummary, summary
 from ..control.response import ResponseState
 from ..coordinators.base import DeviceCoordinator
@@ -126,7 +127,9 @@ class ReserveOfferSensor(V2GEntity[DeviceCoordinator[Any]], SensorEntity):
     @property
     def native_value(self) -> str:
         """The products it can offer, or why none."""
-        return summary(self.responder.offers(self.device_id)).value
+        return summary(
+            self.responder.offers(self.device_id), price_area(self.responder.entry)
+        ).value
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:

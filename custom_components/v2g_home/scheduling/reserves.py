@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.util import dt as dt_util
 
-from ..const import CONF_PRICE_AREA, DEFAULTS, DOMAIN
+from ..common.site import price_area
+from ..const import DOMAIN
 from ..control.reserve_settings import RESERVES, ReserveSettings, reserve_market
 from ..planner.reserve_plan import reserve_income_between, reserved_kw_at
 from ..pricing.reserve_prices import ReservePriceFeed
@@ -78,11 +79,12 @@ def site_reserves(
 ) -> SiteReserves:
     """A site's reserves from its options (the price feed only when reserves are on)."""
     options = {**entry.data, **entry.options}
-    settings = ReserveSettings.from_options(options.get(RESERVES) or {})
+    area = price_area(entry)
+    settings = ReserveSettings.from_options(options.get(RESERVES) or {}, area=area)
     feed = (
         ReservePriceFeed(
             hass,
-            area=str(options.get(CONF_PRICE_AREA, DEFAULTS[CONF_PRICE_AREA])),
+            area=area,
             currency=currency,
             products=settings.products,
         )
