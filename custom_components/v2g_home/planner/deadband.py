@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 Setpoints = list[FloatArray]
+# Setpoints with the reserves the linear model held alongside them (None: no reserves).
+Candidate = tuple[Setpoints, FloatArray | None]
 _SHARES = (0.75, 1.0, 1.25)
 _NOISE_KW = 1e-3
 
@@ -104,22 +106,24 @@ def _ranked_patterns(arrays: ProblemArrays, net: FloatArray) -> list[FloatArray]
 def dead_band_plan(
     arrays: ProblemArrays,
     relaxation: Relaxation,
-    cost_of: Callable[[Setpoints], tuple[bool, float]],
-) -> Setpoints:
+    cost_of: Callable[[Setpoints, FloatArray | None], tuple[bool, float]],
+) -> Candidate:
     """The cheapest of several dead-band-feasible candidates (`cost_of` ranks: misses, then cost).
 
     Candidates: error diffusion (small flows merge into fewer slots at the dead band or above),
     and on/off patterns whose powers the linear model re-optimises: the diffusion's own pattern,
     and patterns that keep the relaxed plan's big flows and move the small ones, as pulses, to the
-    best-priced slots (see `_ranked_patterns`).
+    best-priced slots (see `_ranked_patterns`). Each re-optimised candidate keeps the reserves it
+    was solved with: the relaxed plan's may not fit its flows (a pulse at the dead band takes room
+    an accepted bid needs).
     """
     hours = arrays.hours
     net = relaxation.charge_kw - relaxation.discharge_kw
     diffused = [realise(d, hours, net[i]) for i, d in enumerate(arrays.devices)]
-    candidates = [diffused]
+    candidates: list[Candidate] = [(diffused, relaxation.reserve_kw)]
     for pattern in [np.stack(diffused), *_ranked_patterns(arrays, net)]:
         bounds = pattern_bounds(arrays, pattern)
         solved = one_setpoint_per_slot(arrays, solve_relaxation(arrays, bounds), bounds)
         if solved.converged:
-            candidates.append(_setpoints(arrays, solved))
-    return min(candidates, key=cost_of)
+            candidates.append((_setpoints(arrays, solved), solved.reserve_kw))
+    return min(candidates, key=lambda candidate: cost_of(*candidate))

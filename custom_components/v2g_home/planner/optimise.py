@@ -43,8 +43,8 @@ def _outcome(arrays: ProblemArrays) -> tuple[Outcome, float | None, bool]:
     )
     held = one_way.reserve_kw
     if has_dead_band(arrays):
-        setpoints = dead_band_plan(
-            arrays, one_way, lambda s: evaluate(arrays, s, held).rank
+        setpoints, held = dead_band_plan(
+            arrays, one_way, lambda s, r: evaluate(arrays, s, r).rank
         )
     else:
         setpoints = _followed(arrays, one_way)
