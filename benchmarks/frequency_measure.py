@@ -40,6 +40,7 @@ GOALS = {
     "fcr_d_t100_s": 30.0,
     "fcr_n_t63_s": 60.0,
     "log_max_gap_s": 2.0,
+    "fcr_dk1_t100_s": 30.0,
 }
 RAMP_S = {
     "quasar": 2.0,

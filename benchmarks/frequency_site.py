@@ -145,8 +145,10 @@ def _subentry(device: Device, port: int) -> ConfigSubentryData:
     )
 
 
-def site_entry(site_devices: list[Device], meter_port: int) -> MockConfigEntry:
-    """The site as the flows store it: flat prices from a sensor, the grid meter as the frequency source."""
+def site_entry(
+    site_devices: list[Device], meter_port: int, area: str = "DK2"
+) -> MockConfigEntry:
+    """The site in `area` as the flows store it: flat prices from a sensor, the grid meter as the frequency source."""
     options: dict[str, Any] = {k: v for k, v in DEFAULTS.items() if k not in PRICE_KEYS}
     options |= {
         "frequency_meter_host": HOST,
@@ -165,7 +167,7 @@ def site_entry(site_devices: list[Device], meter_port: int) -> MockConfigEntry:
             "name": "Home",
             "price_source": "entity",
             "price_entity": PRICE_ENTITY,
-            "price_area": "DK1",
+            "price_area": area,
             "currency": "DKK",
         },
         options=options,
