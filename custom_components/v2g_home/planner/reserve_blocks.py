@@ -48,6 +48,8 @@ def block_span(product: ReserveProduct, moment: datetime) -> tuple[datetime, dat
 
 def blocks_of(product: ReserveProduct, slots: tuple[Slot, ...]) -> Blocks:
     """The blocks of a product over the slots."""
+    if product.block_hours == 1:
+        return _hourly_blocks(slots)
     spans: list[tuple[datetime, datetime]] = []
     number = np.full(len(slots), -1, dtype=int)
     linked = np.zeros(len(slots), dtype=bool)
@@ -63,3 +65,25 @@ def blocks_of(product: ReserveProduct, slots: tuple[Slot, ...]) -> Blocks:
             spans.append(span)
         number[t] = len(spans) - 1
     return Blocks(number=number, linked=linked, spans=tuple(spans))
+
+
+def _hourly_blocks(slots: tuple[Slot, ...]) -> Blocks:
+    """The blocks of an hourly product (as `blocks_of`, on timestamps: a plan re-made often)."""
+    starts = np.array([s.start.timestamp() for s in slots])
+    ends = starts + np.array([s.duration.total_seconds() for s in slots])
+    hours = np.floor(starts / 3600.0) * 3600.0
+    kept = np.flatnonzero(ends <= hours + 3600.0)
+    new = np.ones(kept.size, dtype=bool)
+    new[1:] = hours[kept[1:]] != hours[kept[:-1]]
+    number = np.full(len(slots), -1, dtype=int)
+    number[kept] = np.cumsum(new) - 1
+    linked = np.zeros(len(slots), dtype=bool)
+    follows = kept[~new]
+    linked[follows] = (number[follows - 1] == number[follows]) & (
+        ends[follows - 1] == starts[follows]
+    )
+    spans = tuple(
+        (start, start + timedelta(hours=1))
+        for start in (datetime.fromtimestamp(h, UTC) for h in hours[kept[new]].tolist())
+    )
+    return Blocks(number=number, linked=linked, spans=spans)
