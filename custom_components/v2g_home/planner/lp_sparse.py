@@ -76,16 +76,13 @@ class GroupedRows:
         slot_of[shared] = slot
         together = ~alone
         where = home[column[together]]
-        self._dense = np.zeros((n_groups, 2 * size, width))
-        np.add.at(
-            self._dense,
-            (
-                where,
-                row[together] - where * size,
-                slot_of[column[together]],
-            ),
-            value[together],
-        )
+        # Row within the home group's two, then the column's slot there (repeated entries add).
+        place = (row[together] - where * size + where * 2 * size) * width + slot_of[
+            column[together]
+        ]
+        self._dense = _weighted_count(
+            place, weights=value[together], minlength=n_groups * 2 * size * width
+        ).reshape(n_groups, 2 * size, width)
         self._dense_t = np.ascontiguousarray(np.swapaxes(self._dense, 1, 2))
 
     def times(self, x: FloatArray) -> FloatArray:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .array_types import BoolArray, IntArray
+from .array_types import BoolArray, FloatArray, IntArray
 from .expected import DANISH_TIME
 
 if TYPE_CHECKING:
@@ -46,10 +46,14 @@ def block_span(product: ReserveProduct, moment: datetime) -> tuple[datetime, dat
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def blocks_of(product: ReserveProduct, slots: tuple[Slot, ...]) -> Blocks:
-    """The blocks of a product over the slots."""
+def blocks_of(
+    product: ReserveProduct,
+    slots: tuple[Slot, ...],
+    edges: tuple[FloatArray, FloatArray],
+) -> Blocks:
+    """The blocks of a product over the slots (`edges`: their start and end timestamps)."""
     if product.block_hours == 1:
-        return _hourly_blocks(slots)
+        return _hourly_blocks(edges)
     spans: list[tuple[datetime, datetime]] = []
     number = np.full(len(slots), -1, dtype=int)
     linked = np.zeros(len(slots), dtype=bool)
@@ -67,17 +71,16 @@ def blocks_of(product: ReserveProduct, slots: tuple[Slot, ...]) -> Blocks:
     return Blocks(number=number, linked=linked, spans=tuple(spans))
 
 
-def _hourly_blocks(slots: tuple[Slot, ...]) -> Blocks:
+def _hourly_blocks(edges: tuple[FloatArray, FloatArray]) -> Blocks:
     """The blocks of an hourly product (as `blocks_of`, on timestamps: a plan re-made often)."""
-    starts = np.array([s.start.timestamp() for s in slots])
-    ends = starts + np.array([s.duration.total_seconds() for s in slots])
+    starts, ends = edges
     hours = np.floor(starts / 3600.0) * 3600.0
     kept = np.flatnonzero(ends <= hours + 3600.0)
     new = np.ones(kept.size, dtype=bool)
     new[1:] = hours[kept[1:]] != hours[kept[:-1]]
-    number = np.full(len(slots), -1, dtype=int)
+    number = np.full(starts.size, -1, dtype=int)
     number[kept] = np.cumsum(new) - 1
-    linked = np.zeros(len(slots), dtype=bool)
+    linked = np.zeros(starts.size, dtype=bool)
     follows = kept[~new]
     linked[follows] = (number[follows - 1] == number[follows]) & (
         ends[follows - 1] == starts[follows]
