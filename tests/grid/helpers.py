@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 import time
 from typing import TYPE_CHECKING, Any
@@ -13,8 +14,14 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.v2g_home.control.reserve import Commitment, ReserveProduct
 from custom_components.v2g_home.devices.simulator import ModbusSimulator
+from custom_components.v2g_home.devices.simulator.actuator import DER_DYNAMICS
+from custom_components.v2g_home.devices.simulator.sunspec_der import (
+    SimulatedDerStorage,
+)
+from custom_components.v2g_home.devices.simulator.sunspec_der_droop import LocalDroop
+from custom_components.v2g_home.grid.responder import FrequencyResponder
 from tests.helpers.scheduling import flat, select, set_prices
-from tests.helpers.site import site_entry
+from tests.helpers.site import der_pack_subentry, site_entry
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -23,8 +30,10 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from custom_components.v2g_home.coordinators.charger import ChargerCoordinator
-    from custom_components.v2g_home.devices.simulator import SimDevice
-    from custom_components.v2g_home.grid.responder import FrequencyResponder
+    from custom_components.v2g_home.devices.simulator import SimClock, SimDevice
+    from custom_components.v2g_home.devices.simulator.grid_frequency import (
+        FrequencyTrace,
+    )
 
 
 def meter_options(port: int) -> dict[str, Any]:
@@ -58,6 +67,35 @@ async def serving(device: SimDevice) -> AsyncIterator[ModbusSimulator]:
         yield server
     finally:
         await server.stop()
+
+
+DER_MODE = "select.v2g_home_simulated_der_storage_control_mode"
+
+
+@dataclass(frozen=True)
+class DroopSite:
+    """A site of one SunSpec DER battery with its own model 711 droop, set up and in auto."""
+
+    der: SimulatedDerStorage
+    droop: LocalDroop
+    server: ModbusSimulator
+    entry: MockConfigEntry
+    responder: FrequencyResponder
+    device_id: str
+
+
+@asynccontextmanager
+async def droop_site(
+    hass: HomeAssistant, clock: SimClock, grid: FrequencyTrace
+) -> AsyncIterator[DroopSite]:
+    """Serve a DER battery with model 711 and set a site up with it, for the length of a test."""
+    der = SimulatedDerStorage(clock, grid=grid, with_droop=True, dynamics=DER_DYNAMICS)
+    assert der.droop is not None
+    async with serving(der) as server:
+        entry = grid_site([der_pack_subentry(server.port)])
+        responder = await start(hass, entry, [DER_MODE])
+        (device_id,) = entry.runtime_data.devices
+        yield DroopSite(der, der.droop, server, entry, responder, device_id)
 
 
 async def start(

@@ -10,18 +10,20 @@ import pytest
 from custom_components.v2g_home.control.reserve import ReserveProduct
 from custom_components.v2g_home.control.response import ResponseState
 from custom_components.v2g_home.devices.simulator import SimulatedBiDiPro
-from custom_components.v2g_home.devices.simulator.actuator import (
-    BIDIPRO_DYNAMICS,
-    DER_DYNAMICS,
-)
-from custom_components.v2g_home.devices.simulator.sunspec_der import (
-    SimulatedDerStorage,
-)
+from custom_components.v2g_home.devices.simulator.actuator import BIDIPRO_DYNAMICS
 from custom_components.v2g_home.grid.audit_log import max_gap_s
 from custom_components.v2g_home.grid.local_droop import LocalDroops
-from tests.helpers.site import bidipro_subentry, der_pack_subentry
+from tests.helpers.site import bidipro_subentry
 
-from .helpers import commit, grid_site, meter_options, serving, start, wait_for
+from .helpers import (
+    commit,
+    droop_site,
+    grid_site,
+    meter_options,
+    serving,
+    start,
+    wait_for,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -32,7 +34,6 @@ if TYPE_CHECKING:
     )
 
 BIDIPRO_MODE = "select.evtec_bidipro_10_control_mode"
-DER_MODE = "select.v2g_home_simulated_der_storage_control_mode"
 
 
 async def test_a_reload_keeps_the_commitment_and_the_log(
@@ -79,22 +80,17 @@ async def test_a_crash_never_takes_our_droop_for_the_devices_own(
     hass: HomeAssistant, live_clock: SimClock, grid: FrequencyTrace
 ) -> None:
     """Stopped without restoring the 711 settings: after the restart the device gets its own back at the end."""
-    der = SimulatedDerStorage(
-        live_clock, grid=grid, with_droop=True, dynamics=DER_DYNAMICS
-    )
-    assert der.droop is not None
-    own = dict(der.droop.settings)
-    async with serving(der) as server:
-        entry = grid_site([der_pack_subentry(server.port)])
-        responder = await start(hass, entry, [DER_MODE])
-        (device_id,) = entry.runtime_data.devices
-        await commit(responder, device_id, ReserveProduct.FCR_D_UP, 3.0)
+    async with droop_site(hass, live_clock, grid) as site:
+        der, entry, device_id = site.der, site.entry, site.device_id
+        own = dict(site.droop.settings)
+        await commit(site.responder, device_id, ReserveProduct.FCR_D_UP, 3.0)
         await wait_for(
-            lambda: responder.tracks[device_id].state is ResponseState.DEVICE_LOCAL,
+            lambda: site.responder.tracks[device_id].state
+            is ResponseState.DEVICE_LOCAL,
             20,
             "the device's own droop set",
         )
-        ours = dict(der.droop.settings)
+        ours = dict(site.droop.settings)
         assert ours != own
 
         async def crashed(*_args: object) -> None:
@@ -102,7 +98,7 @@ async def test_a_crash_never_takes_our_droop_for_the_devices_own(
 
         with patch.object(LocalDroops, "async_release", crashed):
             assert await hass.config_entries.async_unload(entry.entry_id)
-        assert der.droop.settings == ours  # still our curve, until its reversion timer
+        assert site.droop.settings == ours  # still our curve, until its reversion timer
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
         again = entry.runtime_data.responder
@@ -121,5 +117,5 @@ async def test_a_crash_never_takes_our_droop_for_the_devices_own(
             20,
             "released",
         )
-        assert {**der.droop.settings, "AdptCtlReq": 0} == own
+        assert {**site.droop.settings, "AdptCtlReq": 0} == own
         await hass.config_entries.async_unload(entry.entry_id)

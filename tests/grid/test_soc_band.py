@@ -14,7 +14,7 @@ from custom_components.v2g_home.devices.simulator.sunspec_der import (
 )
 from tests.helpers.site import der_pack_subentry
 
-from .helpers import commit, grid_site, serving, settle, start, wait_for
+from .helpers import DER_MODE, commit, grid_site, serving, settle, start, wait_for
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from custom_components.v2g_home.devices.simulator.grid_frequency import (
         FrequencyTrace,
     )
-
-DER_MODE = "select.v2g_home_simulated_der_storage_control_mode"
 
 
 @pytest.mark.parametrize(

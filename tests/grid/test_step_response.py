@@ -25,6 +25,7 @@ from tests.helpers.ha import state
 from tests.helpers.site import bidipro_subentry, charger_subentry, der_pack_subentry
 
 from .helpers import (
+    DER_MODE,
     commit,
     grid_site,
     meter_options,
@@ -131,9 +132,7 @@ async def test_fcr_n_both_ways_on_a_der_battery_read_from_its_own_701_hz(
     der = SimulatedDerStorage(live_clock, grid=grid, dynamics=DER_DYNAMICS)
     async with serving(der) as server:
         entry = grid_site([der_pack_subentry(server.port)])
-        responder = await start(
-            hass, entry, ["select.v2g_home_simulated_der_storage_control_mode"]
-        )
+        responder = await start(hass, entry, [DER_MODE])
         (device_id,) = entry.runtime_data.devices
         assert responder.source.kind is not None
         assert responder.source.kind.value == "der"

@@ -10,16 +10,18 @@ import pytest
 from custom_components.v2g_home.control.reserve import ReserveProduct
 from custom_components.v2g_home.control.response import ResponseState
 from custom_components.v2g_home.devices.simulator import SimulatedBiDiPro
-from custom_components.v2g_home.devices.simulator.actuator import (
-    BIDIPRO_DYNAMICS,
-    DER_DYNAMICS,
-)
-from custom_components.v2g_home.devices.simulator.sunspec_der import (
-    SimulatedDerStorage,
-)
-from tests.helpers.site import bidipro_subentry, der_pack_subentry
+from custom_components.v2g_home.devices.simulator.actuator import BIDIPRO_DYNAMICS
+from tests.helpers.site import bidipro_subentry
 
-from .helpers import commit, grid_site, meter_options, serving, start, wait_for
+from .helpers import (
+    commit,
+    droop_site,
+    grid_site,
+    meter_options,
+    serving,
+    start,
+    wait_for,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -37,18 +39,9 @@ async def test_a_device_that_drops_the_reserves_droop_gets_it_again(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Something switches the 711 droop off: the watchdog sees it within seconds and sets it again."""
-    der = SimulatedDerStorage(
-        live_clock, grid=grid, with_droop=True, dynamics=DER_DYNAMICS
-    )
-    assert der.droop is not None
-    droop = der.droop
-    async with serving(der) as server:
-        entry = grid_site([der_pack_subentry(server.port)])
-        responder = await start(
-            hass, entry, ["select.v2g_home_simulated_der_storage_control_mode"]
-        )
-        (device_id,) = entry.runtime_data.devices
-        await commit(responder, device_id, ReserveProduct.FCR_D_UP, 3.0)
+    async with droop_site(hass, live_clock, grid) as site:
+        der, droop, responder = site.der, site.droop, site.responder
+        await commit(responder, site.device_id, ReserveProduct.FCR_D_UP, 3.0)
         await wait_for(lambda: droop.settings["Ena"] == 1, 20, "the droop set")
         with caplog.at_level(logging.WARNING):
             droop.store("Ena", 0, live_clock.now())
@@ -58,8 +51,8 @@ async def test_a_device_that_drops_the_reserves_droop_gets_it_again(
         await wait_for(
             lambda: der.power_kw == pytest.approx(-1.5, rel=0.03), 20, "-1.5 kW"
         )
-        assert responder.tracks[device_id].state is ResponseState.DEVICE_LOCAL
-        await hass.config_entries.async_unload(entry.entry_id)
+        assert responder.tracks[site.device_id].state is ResponseState.DEVICE_LOCAL
+        await hass.config_entries.async_unload(site.entry.entry_id)
 
 
 async def test_a_device_that_stops_answering_is_logged_and_taken_back(
