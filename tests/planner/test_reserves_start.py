@@ -25,7 +25,7 @@ def test_the_slacks_are_named_and_start_at_a_share_of_the_scale() -> None:
     assert slack is not None
     assert slack.size > 0
     # Exactly the columns after the reserves, each a single +1 or -1 in one row, from 0 up.
-    first = layout.n_base + int(np.prod(layout.reserve_shape))
+    first = layout.n_base + layout.runs.count
     assert slack.tolist() == list(range(first, program.cost.size))
     rows = layout.rows
     counts = np.bincount(rows.column, minlength=program.cost.size)

@@ -25,11 +25,8 @@ class _Level:
     """One halving step: inv(L) of the odd blocks and their couplings to the even blocks around them."""
 
     size: int  # blocks before padding
-    odd_root_inverse: FloatArray  # inv(L), the odd blocks' Cholesky factors inverted
-    odd_root_inverse_t: FloatArray  # inv(L).T (contiguous)
-    left: FloatArray  # inv(L) lower of each odd block (to the even block before it)
-    right: FloatArray  # inv(L) upper (to the even block after it)
-    couplings_t: FloatArray  # [left | right] transposed (contiguous): (n, 2d, d)
+    odd_root_inverse_t: FloatArray  # inv(L).T, L the odd blocks' Cholesky factors
+    couplings_t: FloatArray  # (inv(L) [lower | upper]).T: to the even blocks around
 
 
 class StableBlockTridiagonal:
@@ -60,39 +57,31 @@ class StableBlockTridiagonal:
         if size % 2:
             diagonal = np.concatenate([diagonal, np.eye(d)[None]])
             upper = np.concatenate([upper, np.zeros((1, d, d))])
-        root_inverse = _root_inverses(diagonal[1::2])
+        root_inverse_t = _root_inverses_t(diagonal[1::2])
         # Odd block k couples to the even block before it by upper[k - 1].T, after it by upper[k].
-        around = np.concatenate([np.swapaxes(upper[0::2], 1, 2), upper[1::2]], axis=2)
-        couplings = root_inverse @ around
-        couplings_t = np.ascontiguousarray(np.swapaxes(couplings, 1, 2))
+        around_t = np.concatenate([upper[0::2], np.swapaxes(upper[1::2], 1, 2)], axis=1)
+        couplings_t = around_t @ root_inverse_t
         # D^-1 = inv(L).T inv(L): the Schur complement is a Gram matrix of the couplings.
-        gram = couplings_t @ couplings
+        gram = couplings_t @ np.swapaxes(couplings_t, 1, 2)
         reduced = diagonal[0::2] - gram[:, :d, :d]
         reduced[1:] -= gram[:-1, d:, d:]
         self._levels.append(
             _Level(
-                size=size,
-                odd_root_inverse=root_inverse,
-                odd_root_inverse_t=np.ascontiguousarray(
-                    np.swapaxes(root_inverse, 1, 2)
-                ),
-                left=np.ascontiguousarray(couplings[:, :, :d]),
-                right=np.ascontiguousarray(couplings[:, :, d:]),
-                couplings_t=couplings_t,
+                size=size, odd_root_inverse_t=root_inverse_t, couplings_t=couplings_t
             )
         )
         return reduced, -gram[:, :d, d:]
 
     def solve(self, rhs: FloatArray) -> FloatArray:
         """The solution x for the right-hand side `rhs` (n, d)."""
-        r = rhs[..., None]
+        r = rhs
         reached = []
         for level in self._levels:
             if level.size % 2:
                 r = np.concatenate([r, np.zeros_like(r[:1])])
             # z = inv(L) r_odd; the even blocks lose what reaches them through each odd block.
-            z = level.odd_root_inverse @ r[1::2]
-            through = level.couplings_t @ z
+            z = (r[1::2, None, :] @ level.odd_root_inverse_t)[:, 0]
+            through = (level.couplings_t @ z[:, :, None])[:, :, 0]
             d = z.shape[1]
             reduced = r[0::2] - through[:, :d]
             reduced[1:] -= through[:-1, d:]
@@ -100,18 +89,20 @@ class StableBlockTridiagonal:
             r = reduced
         x = np.linalg.solve(self._last, r.reshape(-1)).reshape(r.shape)
         for level, z in zip(reversed(self._levels), reversed(reached), strict=True):
-            through = z - level.left @ x
-            through[:-1] -= level.right[:-1] @ x[1:]
-            odd_x = level.odd_root_inverse_t @ through
-            full = np.empty((2 * len(x), *np.shape(x)[1:]))
+            n, d = z.shape
+            around = np.zeros((n, 1, 2 * d))
+            around[:, 0, :d] = x
+            around[:-1, 0, d:] = x[1:]
+            through = z - (around @ level.couplings_t)[:, 0]
+            full = np.empty((2 * n, d))
             full[0::2] = x
-            full[1::2] = odd_x
+            full[1::2] = (level.odd_root_inverse_t @ through[:, :, None])[:, :, 0]
             x = full[: level.size]
-        return x[..., 0]
+        return x
 
 
-def _root_inverses(blocks: FloatArray) -> FloatArray:
-    """inv(L) for each block = L L^T, from one Cholesky factorisation of [[block, I], [I, c I]].
+def _root_inverses_t(blocks: FloatArray) -> FloatArray:
+    """inv(L).T for each block = L L^T, from one Cholesky factorisation of [[block, I], [I, c I]].
 
     The factor's lower left part is inv(L).T, found by forward substitution inside the
     factorisation (as stable as inverting L, and one batched call instead of two). Any c above
@@ -123,7 +114,7 @@ def _root_inverses(blocks: FloatArray) -> FloatArray:
     augmented = _frame(n, d).copy()
     augmented[:, :d, :d] = blocks
     factor = np.linalg.cholesky(augmented)
-    return np.ascontiguousarray(np.swapaxes(factor[:, d:, :d], 1, 2))
+    return np.ascontiguousarray(factor[:, d:, :d])
 
 
 @lru_cache(maxsize=32)

@@ -15,8 +15,8 @@ from .blocktri import BlockTridiagonal
 class NormalSolver(Protocol):
     """A factorised A diag(theta) A^T."""
 
-    def solve(self, rhs: FloatArray) -> FloatArray:
-        """The y with (A diag(theta) A^T) y = rhs."""
+    def solve(self, rhs: FloatArray, *, rough: bool = False) -> FloatArray:
+        """The y with (A diag(theta) A^T) y = rhs; `rough`: no refinement needed (a predictor)."""
         ...
 
 
@@ -152,8 +152,8 @@ class NormalEquations:
     grid: FloatArray  # slots: the balance rows' diagonal
     system: BlockTridiagonal
 
-    def solve(self, rhs: FloatArray) -> FloatArray:
-        """The y with (A diag(theta) A^T) y = rhs."""
+    def solve(self, rhs: FloatArray, *, rough: bool = False) -> FloatArray:  # noqa: ARG002
+        """The y with (A diag(theta) A^T) y = rhs (solved directly: never refined)."""
         rhs_dyn = rhs[: self.n_rows].reshape(self.coupling.shape)
         rhs_bal = rhs[self.n_rows :]
         reduced = rhs_dyn.T - self.coupling.T * (rhs_bal / self.grid)[:, None]

@@ -6,9 +6,9 @@ charge and r the kW held of each product (nordic-reserves.md):
 - room to charge more: -p + sum(down_factor x r) <= P_charge;
 - at both boundaries of the slot: E - floor >= sum(drain_h x r) / eta_d and
   top - E >= eta_c x sum(fill_h x r).
-Slots of one bid block hold the same r (a link row per slot and product). Inequalities get a
-slack each. Income (1 - aggregator share) x price x r and the expected activation cost are in the
-cost of r; an accepted bid adds a bonus above any price for holding it.
+Slots of one bid block hold the same r: one variable per run of them (lp_runs). Inequalities
+get a slack each. Income (1 - aggregator share) x price x r and the expected activation cost
+are in the cost of r; an accepted bid adds a bonus above any price for holding it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .lp_layout import (
     penalty_per_kwh,
 )
 from .lp_rows import RowFamilies, Term
+from .lp_runs import Runs, reserve_runs
 from .lp_sparse import GroupedNormal, GroupedRows
 
 if TYPE_CHECKING:
@@ -35,12 +36,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, kw_only=True)
 class ReserveLayout:
-    """The base variables (as `Layout`), then reserves (m x P x T), then slacks; rows by slot."""
+    """The base variables (as `Layout`), then reserves (one per run), then slacks; rows by group."""
 
     base: Layout
     rows: GroupedRows
     n_base: int
-    reserve_shape: tuple[int, int, int]
+    runs: Runs
 
     @property
     def n_devices(self) -> int:
@@ -65,8 +66,11 @@ class ReserveLayout:
 
     def reserve_kw(self, x: FloatArray) -> FloatArray:
         """The reserves (m x P x T)."""
-        size = int(np.prod(self.reserve_shape))
-        return x[self.n_base : self.n_base + size].reshape(self.reserve_shape)
+        index = self.runs.index
+        held = index >= 0
+        reserve_kw = np.zeros(index.shape)
+        reserve_kw[held] = x[self.n_base + index[held]]
+        return reserve_kw
 
     def times(self, x: FloatArray) -> FloatArray:
         """A x."""
@@ -95,10 +99,11 @@ def build_reserve_program(
     if not isinstance(layout, Layout):
         raise TypeError("reserves extend the base model only")
     n, t_count = layout.n_devices, layout.n_slots
-    m, p_count = len(reserves.devices), len(reserves.market.products)
     n_base = base.cost.size
-    families = RowFamilies(n_groups=t_count, n_columns=n_base + m * p_count * t_count)
+    runs = reserve_runs(reserves.upper_kw > 0, reserves.linked)
+    families = RowFamilies(n_groups=runs.n_groups, n_columns=n_base + runs.count)
     slots = np.arange(t_count)
+    group = runs.group
 
     def column(offset: int, i: int, t: IntArray) -> IntArray:
         return offset + i * t_count + t
@@ -107,7 +112,7 @@ def build_reserve_program(
     for i in range(n):
         previous = np.where(slots > 0, column(energy, i, slots - 1), 0)
         families.add(
-            slots,
+            group,
             base.rhs[i * t_count : (i + 1) * t_count],
             [
                 (column(energy, i, slots), np.ones(t_count)),
@@ -118,7 +123,7 @@ def build_reserve_program(
         )
     grid = 3 * n * t_count
     families.add(
-        slots,
+        group,
         base.rhs[n * t_count :],
         [
             (grid + k * t_count + slots, np.full(t_count, sign))
@@ -128,16 +133,16 @@ def build_reserve_program(
         + [(column(discharge, i, slots), np.ones(t_count)) for i in range(n)],
     )
     for j, i in enumerate(reserves.devices):
-        _device_rows(families, arrays, reserves, (i, j), n_base)
+        _device_rows(families, arrays, reserves, (i, j), (n_base, runs))
     rows, rhs, slack_columns = families.finish()
-    cost, lower, upper = _reserve_columns(arrays, reserves)
+    cost, lower, upper = _reserve_columns(arrays, reserves, runs)
     n_slack = slack_columns
     return LinearProgram(
         layout=ReserveLayout(
             base=layout,
             rows=rows,
             n_base=n_base,
-            reserve_shape=(m, p_count, t_count),
+            runs=runs,
         ),
         cost=np.concatenate([base.cost, cost, np.zeros(n_slack)]),
         lower=np.concatenate([base.lower, lower, np.zeros(n_slack)]),
@@ -148,16 +153,21 @@ def build_reserve_program(
 
 
 def _reserve_columns(
-    arrays: ProblemArrays, reserves: ReserveArrays
+    arrays: ProblemArrays, reserves: ReserveArrays, runs: Runs
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Cost, lower and upper bound of every reserve variable (m x P x T, flattened)."""
+    """Cost, lower and upper bound of every reserve variable: its slots' costs, their least bound."""
     bonus = reserve_bonus_per_kw(arrays, reserves) * arrays.hours
     cost = (
         -reserves.income_per_kw[None, :, :]
         + reserves.activation_per_kw
         - np.where(reserves.committed_kw > 0, bonus[None, None, :], 0.0)
     )
-    return cost.ravel(), np.zeros(cost.size), reserves.upper_kw.ravel()
+    held = runs.index >= 0
+    index = runs.index[held]
+    run_cost = np.bincount(index, weights=cost[held], minlength=runs.count)
+    upper = np.full(runs.count, np.inf)
+    np.minimum.at(upper, index, reserves.upper_kw[held])
+    return run_cost.astype(float), np.zeros(runs.count), upper
 
 
 def _device_rows(
@@ -165,10 +175,13 @@ def _device_rows(
     arrays: ProblemArrays,
     reserves: ReserveArrays,
     which: tuple[int, int],
-    n_base: int,
+    columns: tuple[int, Runs],
 ) -> None:
     """The headroom, energy and link rows of one taking-part device."""
     i, j = which
+    n_base, runs = columns
+    group = runs.group
+    index = n_base + np.maximum(runs.index[j], 0)  # P x T
     device = arrays.devices[i]
     spec = device.device
     t_count = arrays.hours.size
@@ -183,9 +196,8 @@ def _device_rows(
     energy_offset = 2 * len(arrays.devices) * t_count + i * t_count
 
     def reserve_terms(t: IntArray, factors: FloatArray) -> list[Term]:
-        base = n_base + j * p_count * t_count
         return [
-            (base + p * t_count + t, np.where(held[p, t], factors[p], 0.0))
+            (index[p, t], np.where(held[p, t], factors[p], 0.0))
             for p in range(p_count)
             if factors[p] != 0.0
         ]
@@ -195,13 +207,13 @@ def _device_rows(
     fill = reserves.fill_h * spec.charge_efficiency
     ones = np.ones(ts.size)
     families.add(
-        ts,
+        group[ts],
         np.full(ts.size, spec.max_discharge_kw),
         [(discharge, ones), (charge, -ones), *reserve_terms(ts, up)],
         slack=1.0,
     )
     families.add(
-        ts,
+        group[ts],
         np.full(ts.size, spec.max_charge_kw),
         [(charge, ones), (discharge, -ones), *reserve_terms(ts, down)],
         slack=1.0,
@@ -209,14 +221,14 @@ def _device_rows(
     end = energy_offset + ts
     if drain.any():
         families.add(
-            ts,
+            group[ts],
             reserves.floor_kwh[j, ts + 1],
             [(end, ones), *reserve_terms(ts, -drain)],
             slack=-1.0,
         )
     if fill.any():
         families.add(
-            ts,
+            group[ts],
             reserves.top_kwh[j, ts + 1],
             [(end, ones), *reserve_terms(ts, fill)],
             slack=1.0,
@@ -236,27 +248,26 @@ def _device_rows(
         present = np.where(starts > 0, 1.0, 0.0)
         if drain.any():
             families.add(
-                starts,
+                group[starts],
                 reserves.floor_kwh[j, starts] - known,
                 [(start_energy, present), *reserve_terms(starts, -drain)],
                 slack=-1.0,
             )
         if fill.any():
             families.add(
-                starts,
+                group[starts],
                 reserves.top_kwh[j, starts] - known,
                 [(start_energy, present), *reserve_terms(starts, fill)],
                 slack=1.0,
             )
     for p in range(p_count):
-        links = np.flatnonzero(reserves.linked[p] & held[p] & previous_held[p])
+        links = np.flatnonzero(runs.links[j, p])
         if links.size:
-            base = n_base + (j * p_count + p) * t_count
             families.add(
-                links,
+                group[links],
                 np.zeros(links.size),
                 [
-                    (base + links, np.ones(links.size)),
-                    (base + links - 1, -np.ones(links.size)),
+                    (index[p, links], np.ones(links.size)),
+                    (index[p, links - 1], -np.ones(links.size)),
                 ],
             )

@@ -76,16 +76,13 @@ class GroupedRows:
         slot_of[shared] = slot
         together = ~alone
         where = home[column[together]]
-        self._dense = np.zeros((n_groups, 2 * size, width))
-        np.add.at(
-            self._dense,
-            (
-                where,
-                row[together] - where * size,
-                slot_of[column[together]],
-            ),
-            value[together],
-        )
+        # Row within the home group's two, then the column's slot there (repeated entries add).
+        place = (row[together] - where * size + where * 2 * size) * width + slot_of[
+            column[together]
+        ]
+        self._dense = _weighted_count(
+            place, weights=value[together], minlength=n_groups * 2 * size * width
+        ).reshape(n_groups, 2 * size, width)
         self._dense_t = np.ascontiguousarray(np.swapaxes(self._dense, 1, 2))
 
     def times(self, x: FloatArray) -> FloatArray:
@@ -172,16 +169,20 @@ class GroupedNormal:
                 continue
         return None
 
-    def solve(self, rhs: FloatArray) -> FloatArray:
+    def solve(self, rhs: FloatArray, *, rough: bool = False) -> FloatArray:
         """The y with (A diag(theta) A^T) y = rhs: conjugate gradients, the factorisation as preconditioner.
 
         With an accurate factorisation the first step is the answer; where the matrix is nearly
         singular (a degenerate optimum) a few more steps win back the digits. Should they stall,
         the factorisation is repeated with more damping, and the best answer is kept. The steps run
-        on the scaled system (y / scale); the residual is judged unscaled.
+        on the scaled system (y / scale); the residual is judged unscaled. `rough` takes the
+        factorisation's answer as it is, unchecked.
         """
-        size = max(float(np.abs(rhs).max(initial=0.0)), 1e-300)
         scaled: FloatArray = rhs.reshape(self._scale.shape) * self._scale
+        if rough and self._system is not None:
+            answer: FloatArray = (self._system.solve(scaled) * self._scale).reshape(-1)
+            return answer
+        size = max(float(np.abs(rhs).max(initial=0.0)), 1e-300)
         best: FloatArray = np.zeros_like(scaled)
         best_error = 1.0
         while self._system is not None:

@@ -145,16 +145,15 @@ def compile_reserves(
     taking_part = tuple(sorted(offered))
     m = len(taking_part)
     buy, sell = prices
-    hours = np.array([s.hours for s in slots])
+    starts = np.array([s.start.timestamp() for s in slots])
+    seconds = np.array([s.duration.total_seconds() for s in slots])
+    hours = seconds / 3600.0
+    edges = (starts, starts + seconds)
     by_length: dict[int, Blocks] = {}
     for product in products:
         if product.block_hours not in by_length:
-            by_length[product.block_hours] = blocks_of(product, slots)
+            by_length[product.block_hours] = blocks_of(product, slots, edges)
     blocks = [by_length[product.block_hours] for product in products]
-    edges = (
-        np.array([s.start.timestamp() for s in slots]),
-        np.array([s.end.timestamp() for s in slots]),
-    )
     income = np.zeros((len(products), n_slots))
     for p, (product, block) in enumerate(zip(products, blocks, strict=True)):
         income[p] = (
@@ -176,13 +175,19 @@ def compile_reserves(
             spec.max_charge_kw + spec.max_discharge_kw
         )  # the headroom rules bind first
         round_trip = buy - spec.charge_efficiency * spec.discharge_efficiency * sell
+        # Per block length: the same for every product sold in such blocks.
+        holdable: dict[int, BoolArray] = {}
         for p, (product, block) in enumerate(zip(products, blocks, strict=True)):
             share = market.activation_of(product)
             activation[i, p] = (
                 cost_share(product, share) * (round_trip + spec.wear_per_kwh) * hours
             )
             committed[i, p] = _committed(market, spec.device_id, product.key, edges)
-            held = _holdable(block, rules[i], hours, market.closed_until)
+            if product.block_hours not in holdable:
+                holdable[product.block_hours] = _holdable(
+                    block, rules[i], hours, market.closed_until
+                )
+            held = holdable[product.block_hours]
             sold = held & (income[p] != 0.0) & offer.may_hold(product.key)
             open_kw = np.where(sold, limit, 0.0)
             # An accepted bid fixes the hour: exactly it is held there, where the device can.
@@ -213,18 +218,19 @@ def _block_prices(market: ReserveMarket, key: str, blocks: Blocks) -> FloatArray
     per_block = np.zeros(
         len(blocks.spans) + 1
     )  # the last entry for slots outside any block
+    step = timedelta(hours=1)
     for number, (start, end) in enumerate(blocks.spans):
-        prices: list[float] = []
-        moment = start
+        moment, total, count = start, 0.0, 0
         while moment < end:
             price = hours.get(moment)
             if price is None:
-                prices = []
+                count = 0
                 break
-            prices.append(price)
-            moment += timedelta(hours=1)
-        if prices:
-            per_block[number] = sum(prices) / len(prices)
+            total += price
+            count += 1
+            moment += step
+        if count:
+            per_block[number] = total / count
     result: FloatArray = per_block[blocks.number]
     return result
 

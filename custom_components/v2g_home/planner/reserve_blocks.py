@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .array_types import BoolArray, IntArray
+from .array_types import BoolArray, FloatArray, IntArray
 from .expected import DANISH_TIME
 
 if TYPE_CHECKING:
@@ -46,8 +46,14 @@ def block_span(product: ReserveProduct, moment: datetime) -> tuple[datetime, dat
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def blocks_of(product: ReserveProduct, slots: tuple[Slot, ...]) -> Blocks:
-    """The blocks of a product over the slots."""
+def blocks_of(
+    product: ReserveProduct,
+    slots: tuple[Slot, ...],
+    edges: tuple[FloatArray, FloatArray],
+) -> Blocks:
+    """The blocks of a product over the slots (`edges`: their start and end timestamps)."""
+    if product.block_hours == 1:
+        return _hourly_blocks(edges)
     spans: list[tuple[datetime, datetime]] = []
     number = np.full(len(slots), -1, dtype=int)
     linked = np.zeros(len(slots), dtype=bool)
@@ -63,3 +69,24 @@ def blocks_of(product: ReserveProduct, slots: tuple[Slot, ...]) -> Blocks:
             spans.append(span)
         number[t] = len(spans) - 1
     return Blocks(number=number, linked=linked, spans=tuple(spans))
+
+
+def _hourly_blocks(edges: tuple[FloatArray, FloatArray]) -> Blocks:
+    """The blocks of an hourly product (as `blocks_of`, on timestamps: a plan re-made often)."""
+    starts, ends = edges
+    hours = np.floor(starts / 3600.0) * 3600.0
+    kept = np.flatnonzero(ends <= hours + 3600.0)
+    new = np.ones(kept.size, dtype=bool)
+    new[1:] = hours[kept[1:]] != hours[kept[:-1]]
+    number = np.full(starts.size, -1, dtype=int)
+    number[kept] = np.cumsum(new) - 1
+    linked = np.zeros(starts.size, dtype=bool)
+    follows = kept[~new]
+    linked[follows] = (number[follows - 1] == number[follows]) & (
+        ends[follows - 1] == starts[follows]
+    )
+    spans = tuple(
+        (start, start + timedelta(hours=1))
+        for start in (datetime.fromtimestamp(h, UTC) for h in hours[kept[new]].tolist())
+    )
+    return Blocks(number=number, linked=linked, spans=spans)
