@@ -9,17 +9,12 @@ from custom_components.v2g_home.control.reserve_settings import (
     ReserveSettings,
     reserve_market,
 )
-from custom_components.v2g_home.planner.model import (
-    PlanningProblem,
-    Site,
-    Slot,
-    StorageDevice,
-)
+from custom_components.v2g_home.planner.model import PlanningProblem, Site, Slot
 from custom_components.v2g_home.planner.optimise import plan
 from custom_components.v2g_home.planner.reserve_model import ReserveCommitment
 
 from .reserve_scenarios import real_dst_prices
-from .scenarios import DANISH
+from .scenarios import DANISH, leaf, pack
 
 # Found by running Home Assistant's reserve test at 00:37 UTC: the plan's first slot is short, the
 # car's charger refuses less than 1.38 kW, and FCR-D up is committed two hours later.
@@ -39,28 +34,11 @@ def _slots() -> tuple[Slot, ...]:
 
 def test_a_dead_band_plan_keeps_the_committed_reserve() -> None:
     """The Quasar and a pack at flat prices, FCR-N/FCR-D at their medians: the bid is held in full."""
-    car = StorageDevice(
-        device_id="car",
-        capacity_kwh=37.0,
-        initial_soc=0.5,
-        max_charge_kw=7.4,
-        max_discharge_kw=7.4,
-        reserve_soc=0.2,
-        min_power_kw=1.38,
-        charge_efficiency=0.92,
-        discharge_efficiency=0.92,
-        wear_per_kwh=0.1,
+    car = leaf(
+        device_id="car", soc_min=0.0, soc_max=1.0, reserve_soc=0.2, min_power_kw=1.38
     )
-    pack = StorageDevice(
-        device_id="pack",
-        capacity_kwh=10.0,
-        initial_soc=0.5,
-        max_charge_kw=5.0,
-        max_discharge_kw=5.0,
-        reserve_soc=0.2,
-        charge_efficiency=0.95,
-        discharge_efficiency=0.95,
-        wear_per_kwh=0.1,
+    battery = pack(
+        "pack", initial_soc=0.5, soc_min=0.0, reserve_soc=0.2, wear_per_kwh=0.1
     )
     slots = _slots()
     commitments = [
@@ -84,7 +62,7 @@ def test_a_dead_band_plan_keeps_the_committed_reserve() -> None:
     )
     problem = PlanningProblem(
         slots=slots,
-        devices=(car, pack),
+        devices=(car, battery),
         site=Site(export_limit_kw=10.0),
         reserves=market,
     )
