@@ -13,15 +13,21 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.v2g_home.control.reserve import Commitment, ReserveProduct
-from custom_components.v2g_home.devices.simulator import ModbusSimulator
-from custom_components.v2g_home.devices.simulator.actuator import DER_DYNAMICS
+from custom_components.v2g_home.devices.simulator import (
+    ModbusSimulator,
+    SimulatedBiDiPro,
+)
+from custom_components.v2g_home.devices.simulator.actuator import (
+    BIDIPRO_DYNAMICS,
+    DER_DYNAMICS,
+)
 from custom_components.v2g_home.devices.simulator.sunspec_der import (
     SimulatedDerStorage,
 )
 from custom_components.v2g_home.devices.simulator.sunspec_der_droop import LocalDroop
 from custom_components.v2g_home.grid.responder import FrequencyResponder
 from tests.helpers.scheduling import flat, select, set_prices
-from tests.helpers.site import der_pack_subentry, site_entry
+from tests.helpers.site import bidipro_subentry, der_pack_subentry, site_entry
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -72,6 +78,33 @@ async def serving(device: SimDevice) -> AsyncIterator[ModbusSimulator]:
 
 
 DER_MODE = "select.v2g_home_simulated_der_storage_control_mode"
+BIDIPRO_MODE = "select.evtec_bidipro_10_control_mode"
+
+
+@dataclass(frozen=True)
+class ChargerSite:
+    """A site of one BiDiPro 10 that ramps in real time, the grid meter its frequency source, in auto."""
+
+    evse: SimulatedBiDiPro
+    server: ModbusSimulator
+    entry: MockConfigEntry
+    responder: FrequencyResponder
+    device_id: str
+
+
+@asynccontextmanager
+async def bidipro_site(
+    hass: HomeAssistant, clock: SimClock, meter_port: int, area: str = "DK2"
+) -> AsyncIterator[ChargerSite]:
+    """Serve a BiDiPro 10 and set a site in `area` up with it, for the length of a test."""
+    evse = SimulatedBiDiPro(clock, dynamics=BIDIPRO_DYNAMICS)
+    async with serving(evse) as server:
+        entry = grid_site(
+            [bidipro_subentry(server.port)], area=area, **meter_options(meter_port)
+        )
+        responder = await start(hass, entry, [BIDIPRO_MODE])
+        (device_id,) = entry.runtime_data.devices
+        yield ChargerSite(evse, server, entry, responder, device_id)
 
 
 @dataclass(frozen=True)

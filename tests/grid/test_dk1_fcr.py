@@ -7,14 +7,11 @@ from typing import TYPE_CHECKING
 from homeassistant.util import dt as dt_util
 
 from custom_components.v2g_home.control.reserve import ReserveProduct
-from custom_components.v2g_home.devices.simulator import SimulatedBiDiPro
-from custom_components.v2g_home.devices.simulator.actuator import BIDIPRO_DYNAMICS
 from tests.helpers.ha import state
 from tests.helpers.services import device_of
-from tests.helpers.site import bidipro_subentry
 
-from .helpers import grid_site, meter_options, serving, settle, start, wait_for
-from .test_actions import BIDIPRO_MODE, BIDIPRO_OFFER, act, refused
+from .helpers import BIDIPRO_MODE, bidipro_site, settle, wait_for
+from .test_actions import BIDIPRO_OFFER, act, refused
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -32,15 +29,8 @@ async def test_a_dk1_site_holds_and_delivers_dk1s_fcr(
     meter_server: ModbusSimulator,
 ) -> None:
     """4 kW: 2 kW out at 49.9 Hz, nothing inside 10 mHz, 4 kW in at 50.2 Hz; FCR-N is refused in DK1."""
-    evse = SimulatedBiDiPro(live_clock, dynamics=BIDIPRO_DYNAMICS)
-    async with serving(evse) as server:
-        entry = grid_site(
-            [bidipro_subentry(server.port)],
-            area="DK1",
-            **meter_options(meter_server.port),
-        )
-        responder = await start(hass, entry, [BIDIPRO_MODE])
-        (device_id,) = entry.runtime_data.devices
+    async with bidipro_site(hass, live_clock, meter_server.port, "DK1") as site:
+        evse, responder, device_id = site.evse, site.responder, site.device_id
         assert state(hass, BIDIPRO_OFFER) == "fcr_dk1"
         device = device_of(hass, BIDIPRO_MODE)
         assert (
@@ -63,4 +53,4 @@ async def test_a_dk1_site_holds_and_delivers_dk1s_fcr(
         assert responder.book.reserved(device_id, dt_util.utcnow()).products == (
             ReserveProduct.FCR_DK1,
         )
-        await hass.config_entries.async_unload(entry.entry_id)
+        await hass.config_entries.async_unload(site.entry.entry_id)

@@ -9,21 +9,10 @@ import pytest
 
 from custom_components.v2g_home.control.reserve import ReserveProduct
 from custom_components.v2g_home.control.response import ResponseState
-from custom_components.v2g_home.devices.simulator import SimulatedBiDiPro
-from custom_components.v2g_home.devices.simulator.actuator import BIDIPRO_DYNAMICS
 from custom_components.v2g_home.grid.audit_log import max_gap_s
 from custom_components.v2g_home.grid.local_droop import LocalDroops
-from tests.helpers.site import bidipro_subentry
 
-from .helpers import (
-    commit,
-    droop_site,
-    grid_site,
-    meter_options,
-    serving,
-    start,
-    wait_for,
-)
+from .helpers import bidipro_site, commit, droop_site, wait_for
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -33,8 +22,6 @@ if TYPE_CHECKING:
         FrequencyTrace,
     )
 
-BIDIPRO_MODE = "select.evtec_bidipro_10_control_mode"
-
 
 async def test_a_reload_keeps_the_commitment_and_the_log(
     hass: HomeAssistant,
@@ -43,13 +30,9 @@ async def test_a_reload_keeps_the_commitment_and_the_log(
     meter_server: ModbusSimulator,
 ) -> None:
     """FCR-D up during an event: after a reload the car exports again, and the log runs on across it."""
-    evse = SimulatedBiDiPro(live_clock, dynamics=BIDIPRO_DYNAMICS)
-    async with serving(evse) as server:
-        entry = grid_site(
-            [bidipro_subentry(server.port)], **meter_options(meter_server.port)
-        )
-        responder = await start(hass, entry, [BIDIPRO_MODE])
-        (device_id,) = entry.runtime_data.devices
+    async with bidipro_site(hass, live_clock, meter_server.port) as site:
+        evse, entry, responder = site.evse, site.entry, site.responder
+        device_id = site.device_id
         await commit(responder, device_id, ReserveProduct.FCR_D_UP, 4.0)
         grid.fixed_hz = 49.7
         await wait_for(lambda: evse.power_kw <= -1.95, 20, "-2 kW")

@@ -9,19 +9,8 @@ import pytest
 
 from custom_components.v2g_home.control.reserve import ReserveProduct
 from custom_components.v2g_home.control.response import ResponseState
-from custom_components.v2g_home.devices.simulator import SimulatedBiDiPro
-from custom_components.v2g_home.devices.simulator.actuator import BIDIPRO_DYNAMICS
-from tests.helpers.site import bidipro_subentry
 
-from .helpers import (
-    commit,
-    droop_site,
-    grid_site,
-    meter_options,
-    serving,
-    start,
-    wait_for,
-)
+from .helpers import bidipro_site, commit, droop_site, wait_for
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -62,13 +51,9 @@ async def test_a_device_that_stops_answering_is_logged_and_taken_back(
     meter_server: ModbusSimulator,
 ) -> None:
     """Its seconds are logged as device_silent with no power; once it answers, the response resumes."""
-    evse = SimulatedBiDiPro(live_clock, dynamics=BIDIPRO_DYNAMICS)
-    async with serving(evse) as server:
-        entry = grid_site(
-            [bidipro_subentry(server.port)], **meter_options(meter_server.port)
-        )
-        responder = await start(hass, entry, ["select.evtec_bidipro_10_control_mode"])
-        (device_id,) = entry.runtime_data.devices
+    async with bidipro_site(hass, live_clock, meter_server.port) as site:
+        evse, server, entry = site.evse, site.server, site.entry
+        responder, device_id = site.responder, site.device_id
         coordinator = entry.runtime_data.devices[device_id]
         await commit(responder, device_id, ReserveProduct.FCR_D_UP, 4.0)
         grid.fixed_hz = 49.7
