@@ -74,42 +74,56 @@ def test_without_a_frequency_source_nothing_is_offered_unless_the_device_measure
 
 
 @pytest.mark.parametrize(
-    ("speed", "source", "word"),
+    ("area", "speed", "source", "word"),
     [
-        (CHARGER_SPEEDS["quasar"], FrequencySource.METER, OfferSummary.FCR_N_AND_FCR_D),
-        (CHARGER_SPEEDS["quasar"], FrequencySource.ENTITY, OfferSummary.FCR_N_ONLY),
         (
+            "DK2",
+            CHARGER_SPEEDS["quasar"],
+            FrequencySource.METER,
+            OfferSummary.FCR_N_AND_FCR_D,
+        ),
+        (
+            "DK2",
+            CHARGER_SPEEDS["quasar"],
+            FrequencySource.ENTITY,
+            OfferSummary.FCR_N_ONLY,
+        ),
+        (
+            "DK2",
             DeviceSpeed(latency_s=1.0, ramp_s=400.0, step_kw=0.01),
             FrequencySource.METER,
             OfferSummary.TOO_SLOW,
         ),
-        (None, FrequencySource.METER, OfferSummary.SPEED_UNKNOWN),
-        (None, None, OfferSummary.SPEED_UNKNOWN),
-        (CHARGER_SPEEDS["evtec_bidipro"], None, OfferSummary.NO_FREQUENCY_SOURCE),
-    ],
-)
-def test_the_summary_names_the_products_or_why_none(
-    speed: DeviceSpeed | None, source: FrequencySource | None, word: OfferSummary
-) -> None:
-    """What the device's sensor shows: never a product it cannot deliver in time."""
-    assert summary(offers(speed, source)) is word
-
-
-@pytest.mark.parametrize(
-    ("speed", "source", "word"),
-    [
-        (CHARGER_SPEEDS["quasar"], FrequencySource.METER, OfferSummary.FCR_DK1),
-        (CHARGER_SPEEDS["quasar"], FrequencySource.ENTITY, OfferSummary.FCR_DK1),
+        ("DK2", None, FrequencySource.METER, OfferSummary.SPEED_UNKNOWN),
+        ("DK2", None, None, OfferSummary.SPEED_UNKNOWN),
         (
+            "DK2",
+            CHARGER_SPEEDS["evtec_bidipro"],
+            None,
+            OfferSummary.NO_FREQUENCY_SOURCE,
+        ),
+        # In DK1 the Nordic products are not sold: a device fast enough for DK1's FCR shows that.
+        ("DK1", CHARGER_SPEEDS["quasar"], FrequencySource.METER, OfferSummary.FCR_DK1),
+        ("DK1", CHARGER_SPEEDS["quasar"], FrequencySource.ENTITY, OfferSummary.FCR_DK1),
+        (
+            "DK1",
             DeviceSpeed(latency_s=1.0, ramp_s=40.0, step_kw=0.01),
             FrequencySource.METER,
             OfferSummary.TOO_SLOW,
         ),
-        (CHARGER_SPEEDS["evtec_bidipro"], None, OfferSummary.NO_FREQUENCY_SOURCE),
+        (
+            "DK1",
+            CHARGER_SPEEDS["evtec_bidipro"],
+            None,
+            OfferSummary.NO_FREQUENCY_SOURCE,
+        ),
     ],
 )
-def test_a_dk1_site_is_told_about_dk1s_fcr_only(
-    speed: DeviceSpeed | None, source: FrequencySource | None, word: OfferSummary
+def test_the_summary_names_the_products_or_why_none(
+    area: str,
+    speed: DeviceSpeed | None,
+    source: FrequencySource | None,
+    word: OfferSummary,
 ) -> None:
-    """In DK1 the Nordic products are not sold: a device fast enough for DK1's FCR shows that."""
-    assert summary(offers(speed, source), "DK1") is word
+    """What the device's sensor shows in the site's area: never a product it cannot deliver in time."""
+    assert summary(offers(speed, source), area) is word
