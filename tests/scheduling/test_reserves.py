@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
     from datetime import datetime
 
+    from homeassistant.config_entries import ConfigSubentryData
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.test_util.aiohttp import (
         AiohttpClientMocker,
@@ -80,17 +81,27 @@ def entry(
     aioclient_mock.get(
         FCR_URL, json=json.loads(FCR_FIXTURE.read_text(encoding="utf-8"))
     )
-    subentries = [charger_subentry(quasar_server.port), pack_subentry(pack_server.port)]
+    return reserve_site(
+        [charger_subentry(quasar_server.port), pack_subentry(pack_server.port)],
+        "DK2",  # the FCR-N/FCR-D area
+        RESERVES,
+        **meter_options(meter_server.port),
+    )
+
+
+def reserve_site(
+    subentries: list[ConfigSubentryData],
+    area: str,
+    reserves: dict[str, Any],
+    **options: Any,
+) -> MockConfigEntry:
+    """A site in `area` with these devices, reserve options and extra options (the frequency source)."""
     site = site_entry(subentries)
     return MockConfigEntry(
         domain=DOMAIN,
         title=site.title,
-        data={**site.data, "price_area": "DK2"},  # the FCR-N/FCR-D area
-        options={
-            **site.options,
-            "reserves": RESERVES,
-            **meter_options(meter_server.port),
-        },
+        data={**site.data, "price_area": area},
+        options={**site.options, "reserves": reserves, **options},
         subentries_data=subentries,
     )
 
@@ -285,14 +296,10 @@ async def test_a_bid_the_device_cannot_deliver_is_refused(
     aioclient_mock.get(
         FCR_URL, json=json.loads(FCR_FIXTURE.read_text(encoding="utf-8"))
     )
-    subentries = [charger_subentry(quasar_server.port), pack_subentry(pack_server.port)]
-    site = site_entry(subentries)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=site.title,
-        data={**site.data, "price_area": "DK2"},  # the FCR-N/FCR-D area
-        options={**site.options, "reserves": RESERVES},
-        subentries_data=subentries,
+    entry = reserve_site(
+        [charger_subentry(quasar_server.port), pack_subentry(pack_server.port)],
+        "DK2",
+        RESERVES,
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)

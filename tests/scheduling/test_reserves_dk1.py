@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.v2g_home.const import DOMAIN
 from custom_components.v2g_home.planner.reserve_blocks import block_span
@@ -17,12 +16,19 @@ from tests.grid.helpers import meter_options
 from tests.helpers.recorded import FIXTURES
 from tests.helpers.scheduling import scheduler_of
 from tests.helpers.services import charger_device
-from tests.helpers.site import charger_subentry, pack_subentry, site_entry
+from tests.helpers.site import charger_subentry, pack_subentry
 
-from .test_reserves import RESERVES, _auto, _entity, meter_server  # noqa: F401
+from .test_reserves import (  # noqa: F401
+    RESERVES,
+    _auto,
+    _entity,
+    meter_server,
+    reserve_site,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
     from pytest_homeassistant_custom_component.test_util.aiohttp import (
         AiohttpClientMocker,
     )
@@ -46,19 +52,11 @@ def entry(
     aioclient_mock.get(
         FCR_DK1_URL, json=json.loads(FCR_DK1_FIXTURE.read_text(encoding="utf-8"))
     )
-    subentries = [charger_subentry(quasar_server.port), pack_subentry(pack_server.port)]
-    site = site_entry(subentries)
-    assert site.data["price_area"] == "DK1"
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=site.title,
-        data=dict(site.data),
-        options={
-            **site.options,
-            "reserves": {**RESERVES, "reserve_products": ["fcr_dk1"]},
-            **meter_options(meter_server.port),
-        },
-        subentries_data=subentries,
+    return reserve_site(
+        [charger_subentry(quasar_server.port), pack_subentry(pack_server.port)],
+        "DK1",
+        {**RESERVES, "reserve_products": ["fcr_dk1"]},
+        **meter_options(meter_server.port),
     )
 
 
