@@ -98,7 +98,6 @@ def test_a_dk1_site_offers_only_what_is_sold_in_dk1() -> None:
     chosen = {"reserves_on": True, "reserve_products": ["fcr_n", "fcr_dk1", "mfrr_up"]}
     settings = ReserveSettings.from_options(chosen, area="DK1")
     assert settings.products == ("fcr_dk1", "mfrr_up")
-    assert settings.area == "DK1"
     assert ReserveSettings.from_options({}, area="DK1").products == ("fcr_dk1",)
     assert ReserveSettings.from_options(chosen, area="DK2").products == (
         "fcr_n",

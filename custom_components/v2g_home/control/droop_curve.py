@@ -4,10 +4,11 @@ IEEE 1547's droop changes active power by (f_nom - db - f) / (f_nom x k) per uni
 below f_nom - db (under-frequency) and likewise above f_nom + db: one dead band and one gain per side.
 So the device can deliver by itself FCR-N alone (no dead band, the FCR-N slope) and FCR-D up and/or
 down (a 0.1 Hz dead band, the FCR-D slopes); FCR-N together with FCR-D needs two slopes on one side,
-which the model cannot hold, and is left to the fast task. So is DK1's FCR: its line runs from 50 Hz
-and only its first 10 mHz are dead, while the model's line starts at the dead band's edge. The device's droop does not stop at the
-full activation: beyond 49.9/50.1 Hz (FCR-N) or 49.5/50.5 Hz (FCR-D) it delivers more, up to its
-own limits, and the watchdog still keeps the floors.
+which the model cannot hold, and is left to the fast task. So is DK1's FCR: its line runs from
+50 Hz and only its first 10 mHz are dead, while the model's line starts at the dead band's edge.
+The device's droop does not stop at the full activation: beyond 49.9/50.1 Hz (FCR-N) or
+49.5/50.5 Hz (FCR-D) it delivers more, up to its own limits, and the watchdog still keeps the
+floors.
 """
 
 from __future__ import annotations

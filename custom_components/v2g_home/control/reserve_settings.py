@@ -49,7 +49,6 @@ class ReserveSettings:
     offer_to: time = time(0)  # the same as offer_from: the whole day
     soc_low_pct: float = 0.0
     soc_high_pct: float = 100.0
-    area: str = "DK2"  # the site's price area: the products are the ones sold there
 
     @classmethod
     def from_options(
@@ -75,7 +74,6 @@ class ReserveSettings:
             offer_to=_time(options.get(OFFER_TO), default.offer_to),
             soc_low_pct=float(options.get(BAND_LOW, default.soc_low_pct)),
             soc_high_pct=float(options.get(BAND_HIGH, default.soc_high_pct)),
-            area=area,
         )
 
 

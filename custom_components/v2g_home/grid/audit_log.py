@@ -124,6 +124,12 @@ def _file_rows(data: bytes) -> list[LogRow]:
     return []
 
 
+def _magic(path: Path) -> bytes:
+    """The first bytes of a file, where its version stands."""
+    with path.open("rb") as file:
+        return file.read(len(MAGIC))
+
+
 def day_file(root: Path, device_id: str, day: datetime) -> Path:
     """The file of one device's UTC day."""
     return root / device_id / f"{day.astimezone(UTC).date().isoformat()}.bin"
@@ -136,7 +142,7 @@ def append_rows(root: Path, rows: Mapping[str, list[LogRow]], now: datetime) -> 
             path = day_file(root, device_id, row.at)
             path.parent.mkdir(parents=True, exist_ok=True)
             new = not path.exists()
-            if not new and path.read_bytes()[: len(MAGIC)] != MAGIC:
+            if not new and _magic(path) != MAGIC:
                 # A version 1 file (or a broken one) cannot take version 2 rows: rewrite it.
                 kept = _file_rows(path.read_bytes())
                 path.write_bytes(MAGIC + b"".join(r.pack() for r in kept))
