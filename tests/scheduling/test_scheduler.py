@@ -54,7 +54,11 @@ async def test_auto_charges_in_the_cheap_slot(
     assert len(plan["buy"]) == len(plan["sell"]) == len(plan["t"]) - 1 == 96
     assert [len(device["kw"]) for device in plan["devices"]] == [96, 96]
     assert plan["next"]["a"] == "charge"
-    assert attributes["power_kw"] == pytest.approx(7.4 + 5.0, abs=0.1)
+    # The cheap slot at full power on both. (The window `power_kw` averages may run on into the next
+    # slot: at some hours of the day the car goes on charging to its reserve there.)
+    first = sum(device["kw"][0] for device in plan["devices"])
+    assert first == pytest.approx(7.4 + 5.0, abs=0.1)  # + is charging
+    assert attributes["power_kw"] >= 7.4
     assert scheduler_of(loaded_entry).plan is not None
 
 
