@@ -85,6 +85,24 @@ def test_rows_go_to_one_file_per_device_and_utc_day(tmp_path: Path) -> None:
     assert read_rows(tmp_path, "other", late, late + timedelta(days=1)) == []
 
 
+def test_one_flush_across_midnight_and_devices_writes_each_file_once_in_order(
+    tmp_path: Path,
+) -> None:
+    """Rows of two devices and two days in one flush: each file gets its magic once and its rows in order."""
+    late = NOON.replace(hour=23, minute=59, second=58)
+    seconds = [late + timedelta(seconds=n) for n in range(4)]
+    rows = {
+        "a": [row(at, setpoint_kw=float(n)) for n, at in enumerate(seconds)],
+        "b": [row(at, setpoint_kw=-float(n)) for n, at in enumerate(seconds)],
+    }
+    append_rows(tmp_path, rows, NOON)
+    for device_id, written in rows.items():
+        today = day_file(tmp_path, device_id, late)
+        assert today.read_bytes().count(MAGIC) == 1
+        assert len(today.read_bytes()) == len(MAGIC) + 2 * ROW.size
+        assert read_rows(tmp_path, device_id, seconds[0], seconds[-1]) == written
+
+
 def _version_1(at: datetime) -> bytes:
     """A row as version 1 wrote it: FCR-N, FCR-D up and down only."""
     return ROW_V1.pack(at.timestamp(), 49.812, -1.5, -1.4375, 0.0, 4.0, 0.0, 61.25, 1)

@@ -137,19 +137,21 @@ def day_file(root: Path, device_id: str, day: datetime) -> Path:
 
 def append_rows(root: Path, rows: Mapping[str, list[LogRow]], now: datetime) -> None:
     """Write buffered rows and delete days older than 7 (blocking: run in the executor)."""
+    by_file: dict[Path, list[LogRow]] = {}
     for device_id, device_rows in rows.items():
         for row in device_rows:
-            path = day_file(root, device_id, row.at)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            new = not path.exists()
-            if not new and _magic(path) != MAGIC:
-                # A version 1 file (or a broken one) cannot take version 2 rows: rewrite it.
-                kept = _file_rows(path.read_bytes())
-                path.write_bytes(MAGIC + b"".join(r.pack() for r in kept))
-            with path.open("ab") as file:
-                if new:
-                    file.write(MAGIC)
-                file.write(row.pack())
+            by_file.setdefault(day_file(root, device_id, row.at), []).append(row)
+    for path, file_rows in by_file.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        new = not path.exists()
+        if not new and _magic(path) != MAGIC:
+            # A version 1 file (or a broken one) cannot take version 2 rows: rewrite it.
+            kept = _file_rows(path.read_bytes())
+            path.write_bytes(MAGIC + b"".join(r.pack() for r in kept))
+        with path.open("ab") as file:
+            if new:
+                file.write(MAGIC)
+            file.write(b"".join(row.pack() for row in file_rows))
     oldest = (now - KEEP).date().isoformat()
     for path in root.glob("*/*.bin"):
         if path.stem < oldest:
