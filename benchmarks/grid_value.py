@@ -8,10 +8,12 @@ Prices: ../shared/data/grid (Energi Data Service, Energinet): DK2 day-ahead 2025
 37 kWh, 20-90 %, 10 kW both ways, 92 % each way, wear 0.05 DKK per kWh discharged, spot prices both
 ways; the aggregator keeps 40 %, FCR-N activation 30 % of the reserve (half each way). Values are DKK
 a year over smart charging alone (no discharge, no reserves). Perfect foresight plans the year at once;
-the forecast bid is the backtest's rolling mode (bids at 07:00 for the next day on same-hour medians
-of the last week, spot known at 13:00). The perfect-foresight plan of "both" is compared with HiGHS
-on the same LP (tests/planner/lp_reference_reserves.py), and a 48 h quarter-hour plan is timed with
-and without the three products.
+the forecast bid is the backtest's rolling mode (bids at 17:00 for the next day, an hour before the
+late FCR auction closes and after the day-ahead prices are out, on same-hour medians of the last
+week's reserve prices), compared with a bid at 00:00 for the early auction (closes 00:30, before
+them). The perfect-foresight plan of "both" is compared with HiGHS on the same LP
+(tests/planner/lp_reference_reserves.py), and a 48 h quarter-hour plan is timed with and without the
+three products.
 """
 
 from __future__ import annotations
@@ -267,12 +269,13 @@ def main() -> None:
         for case in CASES
         for foresight in modes
     }
-    late = replace(setup, bid_hour=13)
-    after_spot = (
+    early = replace(setup, bid_hour=0)
+    before_spot = (
         {}
         if args.no_rolling
         else {
-            home: run_case(slots, home, "both", late, foresight=False) for home in homes
+            home: run_case(slots, home, "both", early, foresight=False)
+            for home in homes
         }
     )
     out = ["2025, DK2, DKK a year over smart charging alone; perfect foresight:", ""]
@@ -280,7 +283,7 @@ def main() -> None:
     if not args.no_rolling:
         out += [
             "",
-            "The same with the forecast bid (rolling, bids at 07:00 for the next day):",
+            "The same with the forecast bid (rolling, bids at 17:00 for the next day):",
             "",
         ]
         out += _value_table(runs, homes, foresight=False, markdown=args.markdown)
@@ -292,13 +295,13 @@ def main() -> None:
             )
             smart_pf = runs[(home, "smart", True)].totals.net_profit
             smart_bid = runs[(home, "smart", False)].totals.net_profit
-            later = after_spot[home].totals
+            earlier = before_spot[home].totals
             out.append(
                 f"{home}: the forecast bid earns {bid.net_profit / best.net_profit:.1%} of perfect"
                 f" foresight's net profit ({(bid.net_profit - smart_bid) / (best.net_profit - smart_pf):.1%}"
-                f" of its value over smart charging); bid at 13:00, once the day-ahead prices are"
-                f" out: {later.net_profit / best.net_profit:.1%}"
-                f" ({(later.net_profit - smart_bid) / (best.net_profit - smart_pf):.1%})"
+                f" of its value over smart charging); bid at 00:00 in the early auction, before the"
+                f" day-ahead prices: {earlier.net_profit / best.net_profit:.1%}"
+                f" ({(earlier.net_profit - smart_bid) / (best.net_profit - smart_pf):.1%})"
             )
     out += ["", *_reserve_lines(runs, homes, modes), ""]
     for home in homes:

@@ -84,6 +84,7 @@ def test_activation_moves_half_each_way_only_for_symmetric_products() -> None:
         {"power_factor": 0.0},
         {"expected_activation": 1.5},
         {"block_hours": 5},
+        {"gate_hour": 24},
     ],
 )
 def test_a_product_no_battery_could_hold_is_refused(changes: dict[str, object]) -> None:
@@ -99,6 +100,7 @@ def test_a_product_no_battery_could_hold_is_refused(changes: dict[str, object]) 
         "block_hours": 1,
         "dataset": "d",
         "dataset_product": "p",
+        "gate_hour": 18,
     }
     values.update(changes)
     with pytest.raises(ValueError, match="x:"):

@@ -129,7 +129,12 @@ def run(args: argparse.Namespace, stderr: TextIO) -> BacktestResult:
             f" {args.terminal_value} terminal value)"
         )
         if reserves is not None:
-            mode += f"; reserves bid at {args.bid_hour:02d}:00 for the next day on forecast prices"
+            when_bid = (
+                "an hour before each auction closes"
+                if args.bid_hour is None
+                else f"at {args.bid_hour:02d}:00"
+            )
+            mode += f"; reserves bid {when_bid} for the next day on forecast prices"
     names = " + ".join(path.name for path in args.prices)
     return BacktestResult(
         title=f"{names} ({prices.file_format}{area}), {first} to {last} (Danish time)",

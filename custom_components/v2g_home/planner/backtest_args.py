@@ -224,9 +224,10 @@ def _reserve_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--bid-hour",
         type=_hour,
-        default=7,
-        help="rolling mode: the Danish hour the next day's reserves are bid (default 7, before"
-        " the day-ahead prices are out; from 13 the bid sees them)",
+        default=None,
+        help="rolling mode: the Danish hour the next day's reserves are bid (default: an hour"
+        " before each product's last auction closes, 17 for FCR-N and FCR-D, 7 for DK1's FCR"
+        " and mFRR; from 13 the bid sees the day-ahead prices)",
     )
 
 

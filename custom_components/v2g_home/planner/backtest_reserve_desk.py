@@ -1,11 +1,12 @@
 """The backtest's reserve desk: what each plan may sell, the D-1 bids, and the income of what was held.
 
-Perfect foresight sells at the real prices in one plan. The realistic mode bids for the next day at
-the setup's bid hour (07:00 Danish time by default, before the day-ahead prices are published around
-13:00; from 13:00 on the bid sees them) and before the reserve results are known: the bid plan sees
-the reserve prices as same-hour medians of the last week, and tomorrow's spot, while unknown, at
-prices expected from the last two weeks. What it offers is accepted (a small bidder takes the
-marginal price) and held as a commitment in every later plan; income is booked at the real prices.
+Perfect foresight sells at the real prices in one plan. The realistic mode bids for the next day an
+hour before each product's last auction closes (FCR-N and FCR-D at 17:00 Danish time, after the
+day-ahead prices are published around 13:00; DK1's FCR and mFRR at 07:00, before them), or at the
+setup's bid hour for every product, and before the reserve results are known: the bid plan sees the
+reserve prices as same-hour medians of the last week, and tomorrow's spot, while unknown, at prices
+expected from the last two weeks. What it offers is accepted (a small bidder takes the marginal
+price) and held as a commitment in every later plan; income is booked at the real prices.
 """
 
 from __future__ import annotations
@@ -34,6 +35,25 @@ if TYPE_CHECKING:
 _HELD_KW = 1e-3
 
 
+@dataclass(frozen=True)
+class BidMoment:
+    """A bid made the day before `day` starts: which products, at which Danish hour."""
+
+    day: datetime
+    products: frozenset[str]
+    hour: int
+    last: bool  # the day's last bid: after it, the day is closed to new reserves
+
+
+def bid_hours(setup: ReserveSetup) -> dict[int, frozenset[str]]:
+    """Per Danish hour the day before, the products bid then: an hour before each one's gate."""
+    hours: dict[int, set[str]] = {}
+    for spec in setup.products:
+        hour = max(spec.gate_hour - 1, 0) if setup.bid_hour is None else setup.bid_hour
+        hours.setdefault(hour, set()).add(spec.key)
+    return {hour: frozenset(keys) for hour, keys in hours.items()}
+
+
 @dataclass
 class ProductBook:
     """What one product earned over the run."""
@@ -59,7 +79,7 @@ class ReserveDesk:
         *,
         perfect_foresight: bool,
     ) -> None:
-        """Find the bid moments (07:00 Danish time, for the day after)."""
+        """Find the bid moments (see `bid_hours`), each for the day after."""
         self.setup = setup
         self.slots = tuple(slots)
         self.site = site
@@ -70,12 +90,19 @@ class ReserveDesk:
             self.slots[0].start if self.slots else datetime.max.replace(tzinfo=UTC)
         )
         self.books = {p.key: ProductBook() for p in setup.products}
-        self.bids: dict[int, datetime] = {}
+        self.bids: dict[int, BidMoment] = {}
         if not perfect_foresight:
+            hours = bid_hours(setup)
+            last = max(hours, default=0)
             for index, slot in enumerate(self.slots):
                 local = slot.start.astimezone(DANISH_TIME)
-                if local.hour == setup.bid_hour and local.minute == 0:
-                    self.bids[index] = _day_start(slot.start, 1)
+                if local.hour in hours and local.minute == 0:
+                    self.bids[index] = BidMoment(
+                        day=_day_start(slot.start, 1),
+                        products=hours[local.hour],
+                        hour=local.hour,
+                        last=local.hour == last,
+                    )
 
     def market(
         self, start: int, stop: int, previous: tuple[Plan, int] | None
@@ -154,7 +181,8 @@ class ReserveDesk:
         ],
     ) -> None:
         """Bid for the day after: plan it on expected prices and hold what the plan offers."""
-        day = self.bids[index]
+        moment = self.bids[index]
+        day = moment.day
         day_end = _day_start(day, 1)
         first_day = bisect_left(self.starts, day)
         last_day = bisect_left(self.starts, day_end)
@@ -162,7 +190,7 @@ class ReserveDesk:
             return
         stop = bisect_left(self.starts, _day_start(day, 2))
         # Before the day-ahead prices are out, the bid plan sees the day at expected prices.
-        spot_known = self.setup.bid_hour >= PUBLICATION_HOUR
+        spot_known = moment.hour >= PUBLICATION_HOUR
         slots = self._expected(index, last_day if spot_known else first_day, stop)
         market = ReserveMarket(
             products=self.setup.products,
@@ -180,6 +208,8 @@ class ReserveDesk:
         )
         offset = first_day - index
         for held in plan.reserves:
+            if held.product not in moment.products:
+                continue  # bid later, in its own auction
             spec = next(p for p in self.setup.products if p.key == held.product)
             t = offset
             while t < last_day - index:
@@ -198,7 +228,8 @@ class ReserveDesk:
                     )
                 while t < last_day - index and plan.slots[t].start < end:
                     t += 1
-        self.bid_until = day_end
+        if moment.last:
+            self.bid_until = day_end
         now = self.slots[index].start
         self.commitments = [c for c in self.commitments if c.end > now]
 

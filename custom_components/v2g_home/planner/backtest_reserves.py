@@ -29,9 +29,9 @@ class ReserveSetup:
     ]  # per kW and hour, the spot file's currency
     aggregator_share: float = 0.4
     activation: dict[str, float] = field(default_factory=dict)
-    bid_hour: int = (
-        7  # Danish time the day before; from 13:00 the day's spot prices are known
-    )
+    # Danish hour the day before at which every product is bid; None: an hour before each one's
+    # auction closes (ReserveProduct.gate_hour). From 13:00 the day's spot prices are known.
+    bid_hour: int | None = None
 
 
 def _records(path: Path) -> tuple[list[dict[str, str]], set[str]]:
@@ -83,7 +83,7 @@ def reserve_setup(
     currency: str,
     aggregator_share: float,
     fcr_n_activation: float,
-    bid_hour: int = 7,
+    bid_hour: int | None = None,
 ) -> ReserveSetup:
     """Read the price files and choose the products (by default every one the files price)."""
     per_kw: dict[str, dict[datetime, float]] = {}

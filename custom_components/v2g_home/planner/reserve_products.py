@@ -3,6 +3,10 @@
 Facts from nordic-reserves.md (Energinet, Svenska kraftnät): FCR-N holds 134 % of the bid in power and
 one hour of full activation each way; FCR-D holds 20 % of the bid the other way and 20 minutes of
 energy. The DK1 FCR and mFRR rows carry our assumptions where the reference gives none (see docs).
+When the last auction for a day closes (the day before, Danish time): FCR-N and FCR-D's late auction at
+18:00 (Svenska kraftnät, for the Swedish-Danish market since June 2023; the early one closes at 00:30),
+after the day-ahead prices (about 13:00); DK1's FCR at 08:00 (regelleistung.net, FCR Cooperation); mFRR
+capacity before the day-ahead market (Energinet), taken as 08:00.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class ReserveProduct:
     block_hours: int  # bids are whole blocks of this many Danish hours
     dataset: str  # Energi Data Service dataset of its capacity price
     dataset_product: str  # the product's name in that dataset
+    gate_hour: int  # Danish hour the day before when the last auction for a day closes
 
     def __post_init__(self) -> None:
         """Refuse products no battery could hold: no endurance, negative shares, no block."""
@@ -44,6 +49,10 @@ class ReserveProduct:
             raise ValueError(f"{self.key}: expected activation must be a share")
         if self.block_hours < 1 or 24 % self.block_hours:
             raise ValueError(f"{self.key}: blocks must divide a day into whole hours")
+        if not 0 <= self.gate_hour <= 23:
+            raise ValueError(
+                f"{self.key}: an auction closes at an hour of the day before"
+            )
 
     @property
     def up_factor(self) -> float:
@@ -97,6 +106,7 @@ FCR_N: Final = ReserveProduct(
     block_hours=1,
     dataset="FcrNdDK2",
     dataset_product="FCR-N",
+    gate_hour=18,
 )
 FCR_D_UP: Final = ReserveProduct(
     key="fcr_d_up",
@@ -110,6 +120,7 @@ FCR_D_UP: Final = ReserveProduct(
     block_hours=1,
     dataset="FcrNdDK2",
     dataset_product="FCR-D upp",
+    gate_hour=18,
 )
 FCR_D_DOWN: Final = ReserveProduct(
     key="fcr_d_down",
@@ -123,6 +134,7 @@ FCR_D_DOWN: Final = ReserveProduct(
     block_hours=1,
     dataset="FcrNdDK2",
     dataset_product="FCR-D ned",
+    gate_hour=18,
 )
 # Assumptions (the reference gives no limited-energy rule for these): continental FCR's 15 minutes
 # for a limited-energy unit and a smaller activation than FCR-N (a +-10 mHz dead band); mFRR up held
@@ -139,6 +151,7 @@ FCR_DK1: Final = ReserveProduct(
     block_hours=4,
     dataset="FcrDK1",
     dataset_product="FCR",
+    gate_hour=8,
 )
 MFRR_UP: Final = ReserveProduct(
     key="mfrr_up",
@@ -152,6 +165,7 @@ MFRR_UP: Final = ReserveProduct(
     block_hours=1,
     dataset="MfrrCapacityMarket",
     dataset_product="Up",
+    gate_hour=8,
 )
 
 PRODUCTS: Final[dict[str, ReserveProduct]] = {
