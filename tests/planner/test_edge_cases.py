@@ -229,6 +229,23 @@ def test_terminal_value_keeps_energy_for_tomorrow() -> None:
     assert kept.device("leaf").terminal_value == 5.0
 
 
+def test_energy_nothing_can_take_is_not_bought_for_later() -> None:
+    """No export, no house load, no trip: a cheap hour is no reason to fill the car."""
+    prices = [0.05, 1.0, 1.0, 1.0]
+    closed = Site(export_allowed=False)
+    idle = plan(PlanningProblem(slots=hourly(prices), devices=(leaf(),), site=closed))
+    assert idle.device("leaf").terminal_value == 0.0
+    assert idle.device("leaf").soc[-1] == pytest.approx(0.5)
+    # A house to serve (or export) makes the stored kWh worth something again.
+    home = plan(
+        PlanningProblem(
+            slots=hourly(prices, house_load_kw=0.5), devices=(leaf(),), site=closed
+        )
+    )
+    assert home.device("leaf").terminal_value > 0.0
+    assert home.device("leaf").setpoint_kw[0] > 0.0
+
+
 def test_below_the_floor_the_plan_only_charges_back() -> None:
     low = leaf(initial_soc=0.1)
     result = plan(PlanningProblem(slots=hourly([0.1, 3.0, 3.0, 3.0]), devices=(low,)))

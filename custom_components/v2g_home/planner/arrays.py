@@ -16,9 +16,9 @@ from .model import (
     PlanningProblem,
     Slot,
     StorageDevice,
-    TerminalValue,
 )
 from .reserve_arrays import ReserveArrays, band_kwh, compile_reserves, offered_slots
+from .terminal_value import terminal_value_per_kwh
 
 __all__ = [
     "BoolArray",
@@ -75,18 +75,6 @@ class ProblemArrays:
     boundaries: tuple[datetime, ...]
     devices: tuple[DeviceArrays, ...]
     reserves: ReserveArrays | None = None  # None: no reserves offered
-
-
-def terminal_value_per_kwh(
-    policy: TerminalValue, sell_per_kwh: FloatArray, device: StorageDevice
-) -> float:
-    """The value of one stored kWh at the end of the horizon (see TerminalValue)."""
-    if policy.price_per_kwh is not None:
-        return policy.price_per_kwh
-    if sell_per_kwh.size == 0:
-        return 0.0
-    typical = float(np.quantile(sell_per_kwh, policy.quantile))
-    return max(0.0, (typical - device.wear_per_kwh) * device.discharge_efficiency)
 
 
 def _availability(device: StorageDevice, slots: tuple[Slot, ...]) -> BoolArray:
@@ -244,6 +232,9 @@ def compile_problem(problem: PlanningProblem) -> ProblemArrays:
     solar = np.array([s.solar_kw for s in slots])
     boundaries = (*(s.start for s in slots), slots[-1].end) if slots else ()
     site = problem.site
+    # Energy nobody can take (no export, no house load to serve) is worth nothing later; a car's
+    # trips still use it.
+    takers = site.export_allowed or bool(np.any(load - solar > 0.0))
     devices = []
     market = problem.reserves
     offered: dict[int, BoolArray] = {}
@@ -278,7 +269,10 @@ def compile_problem(problem: PlanningProblem) -> ProblemArrays:
                 energy_min_kwh=reach.low,
                 energy_max_kwh=reach.high,
                 terminal_value_per_kwh=terminal_value_per_kwh(
-                    problem.terminal_value, sell, device
+                    problem.terminal_value,
+                    sell,
+                    device,
+                    usable=takers or bool(device.departures),
                 ),
                 infeasibilities=tuple(reach.problems),
                 departing=frozenset(requirements[2]),

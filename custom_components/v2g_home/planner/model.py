@@ -148,7 +148,8 @@ class TerminalValue:
     expected buy price, exporting, or saving a purchase). Their setpoints are not part of the plan.
     At the end of the horizon (or of the lookahead), a kWh stored is worth `price_per_kwh` if set,
     else (q - wear) x discharge efficiency, floored at 0, where q is the `quantile` of the sell
-    prices (the buy price where that is lower): what a typical later hour would pay for it.
+    prices (the buy price where that is lower): what a typical later hour would pay for it. Where
+    nothing can take the energy (no export, no house load, no trip), it is worth nothing.
     """
 
     price_per_kwh: float | None = None
