@@ -127,7 +127,6 @@ def test_a_bid_commits_only_its_own_products_and_sees_spot_once_published() -> N
         ]
         for bid in seen
     ]
-    assert any(
-        tomorrow[0]
-    )  # expected prices: the day-ahead prices are not out at 07:00
+    # At 07:00 the day-ahead prices are not out: the bid plans tomorrow at expected ones.
+    assert any(tomorrow[0])
     assert not any(tomorrow[1])  # at 17:00 they are
