@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 # The scheduler re-plans at every quarter hour of the real clock; tests that fire their timers forward by up to
 # a few minutes would see an extra "slot" plan when a quarter hour falls inside that window.
-QUARTER_HOUR_MARGIN_S = 100  # below the 120 s test timeout, which counts this wait
+QUARTER_HOUR_MARGIN_S = 100
 
 
 @pytest.fixture(scope="session")
@@ -45,12 +45,26 @@ def quiet_sql() -> None:
     logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
 
 
+def seconds_to_wait(now: float, margin_s: float = QUARTER_HOUR_MARGIN_S) -> float:
+    """How long to wait at the Unix time `now` so that at least `margin_s` remain before the next quarter hour."""
+    to_next = 900 - now % 900
+    return to_next + 1 if to_next < margin_s else 0.0
+
+
 @pytest.fixture
 def clear_of_quarter_hours() -> None:
-    """Start a test at least QUARTER_HOUR_MARGIN_S before the next quarter hour of the wall clock."""
-    to_next = 900 - time.time() % 900
-    if to_next < QUARTER_HOUR_MARGIN_S:
-        time.sleep(to_next + 1)
+    """Opt in: the test starts at least QUARTER_HOUR_MARGIN_S before the next quarter hour of the wall clock.
+
+    The wait itself happens in `pytest_runtest_protocol`, before the test's timeout starts counting.
+    """
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    """Wait out a quarter hour before the timeout starts: up to 100 s of it would leave a slow test 20 s."""
+    if "clear_of_quarter_hours" in getattr(item, "fixturenames", ()):
+        time.sleep(seconds_to_wait(time.time()))
+    yield
 
 
 @pytest.fixture
