@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 import json
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from custom_components.v2g_home.accounting.reserve_income import (
 from custom_components.v2g_home.control.reserve import Commitment, ReserveProduct
 from custom_components.v2g_home.planner.optimise import plan
 from custom_components.v2g_home.planner.reserve_model import ReserveCommitment
+from custom_components.v2g_home.planner.reserve_plan import reserved_kw_at
 from custom_components.v2g_home.prices.models import PriceFetchError
 from custom_components.v2g_home.pricing.reserve_prices import ReservePriceFeed
 from custom_components.v2g_home.scheduling.reservations import (
@@ -215,6 +217,33 @@ def test_the_offer_lists_each_hour_the_plan_covers() -> None:
     assert offer["fcr_n"][0]["start"] == problem.slots[0].start.isoformat()
     assert any(item["kw"] > 0 for item in offer["fcr_d_up"])
     assert offer_of(None, ("fcr_n",), now) == {"fcr_n": []}
+    assert not any(item["expected_prices"] for item in offer["fcr_n"])
+
+
+def test_the_offer_reaches_past_the_published_prices_through_the_lookahead() -> None:
+    """Half a day published, half expected: the plan keeps 12 h, the offer still lists 24 and marks the rest."""
+    problem, _ = _plan()
+    published, expected = problem.slots[:12], problem.slots[12:]
+    result = plan(
+        replace(
+            problem,
+            slots=published,
+            terminal_value=replace(problem.terminal_value, lookahead=expected),
+        )
+    )
+    assert result.slots == published
+    assert result.ahead_slots == expected
+    assert all(len(r.kw) == len(expected) for r in result.reserves_ahead)
+    offer = offer_of(result, ("fcr_n", "fcr_d_up"), published[0].start)
+    assert len(offer["fcr_d_up"]) == 24
+    assert [item["expected_prices"] for item in offer["fcr_d_up"]] == [False] * 12 + [
+        True
+    ] * 12
+    later = [item["kw"] for item in offer["fcr_d_up"][12:]]
+    assert any(kw > 0 for kw in later)
+    assert later[0] == pytest.approx(
+        reserved_kw_at(result, "fcr_d_up", expected[0].start), abs=1e-3
+    )
 
 
 def test_an_offer_changes_when_an_hour_both_cover_differs_or_a_new_one_holds() -> None:

@@ -151,7 +151,9 @@ async def test_the_plan_holds_reserves_and_the_sensors_show_the_offer(
     assert state is not None
     offer = state.attributes["offer"]
     assert 20 <= len(offer) <= 36
-    assert set(offer[0]) == {"start", "kw"}
+    assert set(offer[0]) == {"start", "kw", "expected_prices"}
+    # The published prices (this test publishes no expected ones).
+    assert not offer[0]["expected_prices"]
     assert state.attributes["committed_kw"] == 0.0
     assert offers
     assert set(offers[-1]["offer"]) == {"fcr_n", "fcr_d_up", "fcr_d_down"}

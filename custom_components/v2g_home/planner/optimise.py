@@ -16,7 +16,7 @@ from .lp_layout import penalty_per_kwh
 from .model import DevicePlan, Plan, PlanningProblem, PlanTotals
 from .one_way import realisable
 from .reasons import device_reasons
-from .reserve_plan import reserve_plans
+from .reserve_plan import reserve_plans, reserves_ahead
 
 
 def _relaxed_objective(arrays: ProblemArrays, relaxation: Relaxation) -> float:
@@ -75,6 +75,7 @@ def plan(problem: PlanningProblem) -> Plan:
     arrays = compile_problem(whole)
     outcome, relaxed, converged = _outcome(arrays)
     objective = outcome.objective
+    held_ahead = reserves_ahead(arrays, outcome, len(problem.slots)) if ahead else ()
     if ahead:
         arrays = horizon_part(arrays, len(problem.slots))
         kept = [power[: len(problem.slots)] for power in outcome.setpoints]
@@ -142,4 +143,6 @@ def plan(problem: PlanningProblem) -> Plan:
         ),
         solver_converged=converged,
         reserves=reserve_plans(arrays, outcome),
+        ahead_slots=ahead,
+        reserves_ahead=held_ahead,
     )

@@ -75,6 +75,15 @@ class ReservePlan:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReserveAhead:
+    """What one device would hold of one product in the lookahead, at expected prices (for the offer only)."""
+
+    device_id: str
+    product: str  # a ReserveProduct key
+    kw: tuple[float, ...]  # len(Plan.ahead_slots)
+
+
+@dataclass(frozen=True, kw_only=True)
 class PlanTotals:
     """Money over the horizon (in the price series' currency)."""
 
@@ -105,6 +114,9 @@ class Plan:
     # False: the solver failed numerically and the plan is the idle fallback.
     solver_converged: bool = True
     reserves: tuple[ReservePlan, ...] = ()  # per taking-part device and product offered
+    # Planned over too, at expected prices, but never driven: only the reserve offer reads them.
+    ahead_slots: tuple[Slot, ...] = ()
+    reserves_ahead: tuple[ReserveAhead, ...] = ()
 
     @property
     def feasible(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .arrays import floats
-from .plan_types import ReservePlan
+from .plan_types import ReserveAhead, ReservePlan
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -39,6 +39,24 @@ def reserve_plans(arrays: ProblemArrays, outcome: Outcome) -> tuple[ReservePlan,
     )
 
 
+def reserves_ahead(
+    arrays: ProblemArrays, outcome: Outcome, n_slots: int
+) -> tuple[ReserveAhead, ...]:
+    """The reserves held after the first `n_slots` slots (a lookahead), per device and product."""
+    reserves, held = arrays.reserves, outcome.reserve_kw
+    if reserves is None or held is None:
+        return ()
+    return tuple(
+        ReserveAhead(
+            device_id=arrays.devices[i].device.device_id,
+            product=product.key,
+            kw=tuple(floats(held[j, p, n_slots:])),
+        )
+        for j, i in enumerate(reserves.devices)
+        for p, product in enumerate(reserves.market.products)
+    )
+
+
 def reserve_income_between(
     plan: Plan, start: datetime, end: datetime
 ) -> dict[str, float]:
@@ -57,11 +75,18 @@ def reserve_income_between(
 
 
 def reserved_kw_at(plan: Plan, product: str, moment: datetime) -> float:
-    """KW of a product the plan holds at a moment, over all devices."""
-    return sum(
+    """KW of a product the plan holds at a moment, over all devices (in the lookahead too)."""
+    held = sum(
         kw
         for reserve in plan.reserves
         if reserve.product == product
         for slot, kw in zip(plan.slots, reserve.kw, strict=True)
+        if slot.start <= moment < slot.end
+    )
+    return held + sum(
+        kw
+        for ahead in plan.reserves_ahead
+        if ahead.product == product
+        for slot, kw in zip(plan.ahead_slots, ahead.kw, strict=True)
         if slot.start <= moment < slot.end
     )

@@ -39,11 +39,15 @@ type IncomeBooking = Callable[[str, datetime, float], None]
 
 
 def offer_of(plan: Plan | None, products: Sequence[str], now: datetime) -> Offer:
-    """KW reserved per product and hour, over every device, for the next 36 h the plan covers."""
+    """KW reserved per product and hour, over every device, for the next 36 h the plan covers.
+
+    Hours after the published prices come from the plan's lookahead at expected prices, and say so.
+    """
     if plan is None or not plan.slots:
         return {key: [] for key in products}
     hour = now.replace(minute=0, second=0, microsecond=0)
-    end = min(plan.slots[-1].end, now + OFFER_AHEAD)
+    published = plan.slots[-1].end
+    end = min((plan.ahead_slots or plan.slots)[-1].end, now + OFFER_AHEAD)
     starts = []
     while hour < end:
         starts.append(max(hour, plan.slots[0].start))
@@ -53,6 +57,10 @@ def offer_of(plan: Plan | None, products: Sequence[str], now: datetime) -> Offer
             {
                 "start": start.isoformat(),
                 "kw": round(reserved_kw_at(plan, key, start), 3),
+                # An hour that ends past the published prices is planned partly at expected ones.
+                "expected_prices": start.replace(minute=0, second=0, microsecond=0)
+                + timedelta(hours=1)
+                > published,
             }
             for start in starts
         ]
