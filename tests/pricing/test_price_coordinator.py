@@ -71,8 +71,18 @@ async def test_before_publication_waits_until_13(
     freezer.move_to(datetime(2026, 1, 14, 7, 0, tzinfo=UTC))
     aioclient_mock.get(EDS_URL, json=load_fixture("dayaheadprices_dk1_2026-01-14.json"))
     coordinator = await start_coordinator(hass)
-    assert not forecast(coordinator).tomorrow_known
-    assert forecast(coordinator).next_update == datetime(2026, 1, 14, 12, 0, tzinfo=UTC)
+    data = forecast(coordinator)
+    assert not data.tomorrow_known
+    assert data.next_update == datetime(2026, 1, 14, 12, 0, tzinfo=UTC)
+    # Tomorrow at expected prices (learned from today), priced by the same tariffs; never a known slot.
+    assert len(data.expected) == 96
+    assert data.expected[0].start == data.known_until()
+    assert data.expected[-1].end == datetime(2026, 1, 15, 23, 0, tzinfo=UTC)
+    peak = data.expected[17 * 4]  # 18:00 Danish time tomorrow
+    assert peak.buy_per_kwh == pytest.approx(
+        (peak.spot_per_kwh + 0.05 + 0.8788 + 0.115 + 0.008) * 1.25
+    )
+    assert data.slot_at(peak.start) is None
     await coordinator.async_shutdown()
 
 

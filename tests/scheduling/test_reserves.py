@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from tests.helpers.scheduling import (
     PACK_MODE,
     capture,
     flat,
+    forecast,
     scheduler_of,
     select,
     set_prices,
@@ -35,7 +37,6 @@ from tests.helpers.site import charger_subentry, pack_subentry, site_entry
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
-    from datetime import datetime
 
     from homeassistant.config_entries import ConfigSubentryData
     from homeassistant.core import HomeAssistant
@@ -192,6 +193,39 @@ async def test_the_plan_holds_reserves_and_the_sensors_show_the_offer(
     assert shown["reserves"]
     assert {stretch["p"] for stretch in shown["reserves"]} <= set(offers[-1]["offer"])
     assert {stretch["d"] for stretch in shown["reserves"]} <= {0, 1}
+
+
+async def test_the_offer_reaches_a_day_past_the_published_prices(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """12 h published and a day expected: the plan drives 12 h, the offer lists 36 and marks what is expected."""
+    await _auto(hass, loaded_entry)
+    published = forecast(flat(1.0, 0.8), hours=12)
+    after = forecast(flat(1.0, 0.8), hours=24, start=published.slots[-1].end)
+    offers = capture(hass, "v2g_home_reserve_offer_changed")
+    loaded_entry.runtime_data.prices.async_set_updated_data(
+        replace(published, expected=after.slots)
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    plan = scheduler_of(loaded_entry).plan
+    assert plan is not None
+    assert (
+        plan.slots[-1].end == published.slots[-1].end
+    )  # nothing is driven on an expected price
+    assert plan.ahead_slots[-1].end == after.slots[-1].end
+    assert offers  # the offer grew by a day
+    state = hass.states.get(_entity(hass, f"{loaded_entry.entry_id}_reserved_fcr_d_up"))
+    assert state is not None
+    offer = state.attributes["offer"]
+    assert len(offer) in (36, 37)  # the hours that begin within 36 h
+    expected = [
+        datetime.fromisoformat(item["start"])
+        for item in offer
+        if item["expected_prices"]
+    ]
+    assert expected[0] <= published.slots[-1].end < expected[0] + timedelta(hours=1)
+    assert expected == [expected[0] + timedelta(hours=h) for h in range(len(expected))]
+    assert any(item["kw"] > 0 for item in offer if item["expected_prices"])
 
 
 async def test_an_accepted_bid_holds_in_every_plan_and_across_a_restart(

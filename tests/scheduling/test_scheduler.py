@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
@@ -13,6 +14,8 @@ from tests.helpers.scheduling import (
     PACK_MODE,
     capture,
     first_slot,
+    flat,
+    forecast,
     scheduler_of,
     select,
     set_prices,
@@ -60,6 +63,22 @@ async def test_auto_charges_in_the_cheap_slot(
     assert first == pytest.approx(7.4 + 5.0, abs=0.1)  # + is charging
     assert attributes["power_kw"] >= 7.4
     assert scheduler_of(loaded_entry).plan is not None
+
+
+async def test_without_reserves_the_plan_ends_with_the_published_prices(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Expected prices after the published ones feed only a reserve offer: an energy-only plan ignores them."""
+    published = forecast(flat(1.0, 0.8), hours=12)
+    after = forecast(flat(0.1, 0.0), hours=24, start=published.slots[-1].end)
+    loaded_entry.runtime_data.prices.async_set_updated_data(
+        replace(published, expected=after.slots)
+    )
+    await select(hass, PACK_MODE, "auto")
+    plan = scheduler_of(loaded_entry).plan
+    assert plan is not None
+    assert plan.slots[-1].end == published.slots[-1].end
+    assert plan.ahead_slots == ()
 
 
 async def learn_leaf_soc(hass: HomeAssistant) -> None:

@@ -101,6 +101,8 @@ class PriceForecast:
     next_update: datetime | None
     stale: bool = False
     last_error: str | None = field(default=None)
+    # After the last known slot, at prices expected from the known ones (prices.lookahead): never driven.
+    expected: tuple[BuyAndSell, ...] = ()
 
     def slot_at(self, when: datetime) -> BuyAndSell | None:
         """Return the slot that contains the instant, if known."""

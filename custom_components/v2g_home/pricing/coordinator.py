@@ -34,6 +34,7 @@ from ..prices.entity_adapters import (
     parse_entity_prices,
     parse_nordpool_core_response,
 )
+from ..prices.lookahead import expected_after
 from ..prices.models import (
     BuyAndSell,
     PriceError,
@@ -197,10 +198,18 @@ class PriceCoordinator(DataUpdateCoordinator[PriceForecast]):
             next_update=next_update.astimezone(UTC),
             stale=error is not None,
             last_error=error,
+            expected=self._expected_after(slots),
         )
         self._update_issue(now, forecast)
         update_tariff_issue(self.hass, self.tariff_issue_id, self.tariffs.grid, now)
         return forecast
+
+    def _expected_after(self, slots: tuple[BuyAndSell, ...]) -> tuple[BuyAndSell, ...]:
+        """A day after the known prices, at expected prices (none if the tariffs cannot price them)."""
+        try:
+            return expected_after(slots, self.tariffs, self.currency)
+        except TariffError:
+            return ()
 
     def _polls_attributes(self) -> bool:
         return self.source == SOURCE_ENTITY and not self._is_core_nordpool()

@@ -41,6 +41,8 @@ class PlanInputs:
     settings: SchedulerSettings
     departures: Mapping[str, tuple[datetime, float]]
     reserves: SiteReserves | None = None
+    # Expected prices after the known ones: a site with reserves plans on over them for its offer.
+    expected: Sequence[BuyAndSell] = ()
 
 
 async def async_make_plan(
@@ -53,22 +55,34 @@ async def async_make_plan(
     slots = planner_slots(known, now, None)
     if not slots:
         return None, True
-    house_kw = await async_house_forecast(hass, provider, slots)
+    reserves = inputs.reserves
+    if reserves is not None and not reserves.settings.enabled:
+        reserves = None
+    prices = (*known, *inputs.expected) if reserves is not None else known
+    whole = planner_slots(prices, now, None)
+    house_kw = await async_house_forecast(hass, provider, whole)
     if house_kw is not None:
-        slots = planner_slots(known, now, house_kw)
+        whole = planner_slots(prices, now, house_kw)
+    slots, ahead = whole[: len(slots)], whole[len(slots) :]
     problem = build_problem(
-        slots=slots,
+        slots=whole,
         devices=inputs.snapshots,
         settings=inputs.settings,
         departures=dict(inputs.departures),
     )
     if not problem.devices and house_kw is None:
         return None, True
-    if inputs.reserves is not None and problem.devices:
-        market = await inputs.reserves.async_market(
-            slots, [d.device_id for d in problem.devices], now
+    market = None
+    if reserves is not None and problem.devices:
+        market = await reserves.async_market(
+            whole, [d.device_id for d in problem.devices], now
         )
-        problem = replace(problem, reserves=market)
+    problem = replace(
+        problem,
+        slots=slots,
+        terminal_value=replace(problem.terminal_value, lookahead=ahead),
+        reserves=market,
+    )
     plan = await hass.async_add_executor_job(optimise, problem)
     if not plan.solver_converged:
         LOGGER.warning(
@@ -96,6 +110,7 @@ async def async_plan_site(
             settings=scheduler.settings,
             departures=departures,
             reserves=scheduler.reserves,
+            expected=() if scheduler.prices is None else scheduler.prices.data.expected,
         ),
         scheduler.house_forecast_provider,
     )
