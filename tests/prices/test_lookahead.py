@@ -7,8 +7,9 @@ from itertools import pairwise
 
 import pytest
 
+from custom_components.v2g_home.planner.expected import LOOKAHEAD
 from custom_components.v2g_home.prices.combine import TariffSettings, apply_tariffs
-from custom_components.v2g_home.prices.lookahead import LOOKAHEAD, expected_after
+from custom_components.v2g_home.prices.lookahead import expected_after
 from custom_components.v2g_home.prices.models import BuyAndSell, PriceSeries, PriceSlot
 from custom_components.v2g_home.prices.tariffs import available_presets
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from .expected import DEFAULT_DAYS, expected_prices
+from .expected import DEFAULT_DAYS, LOOKAHEAD, expected_prices
 from .model import TerminalValue
 
 if TYPE_CHECKING:
@@ -16,8 +16,6 @@ if TYPE_CHECKING:
 
     from .backtest_site import SiteSpec
     from .model import Slot
-
-LOOKAHEAD = timedelta(hours=24)
 
 
 class TerminalPolicy(StrEnum):

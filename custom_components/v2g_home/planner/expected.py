@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 DEFAULT_DAYS = 14
+# How far past the known prices a plan looks at expected ones (the best of 12, 24 and 36 h in the backtest).
+LOOKAHEAD = timedelta(hours=24)
 DEFAULT_LATEST_WEIGHT = 0.5
 
 

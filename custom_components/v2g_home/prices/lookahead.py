@@ -8,21 +8,17 @@ ever driven on an expected price.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from ..planner.expected import expected_prices
+from ..planner.expected import LOOKAHEAD, expected_prices
 from .combine import TariffSettings, apply_tariffs
 from .models import PriceSeries, PriceSlot
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import timedelta
 
     from .models import BuyAndSell
-
-LOOKAHEAD = timedelta(
-    hours=24
-)  # as the backtest's learned lookahead (planner.backtest_lookahead)
 
 
 def expected_after(
