@@ -426,6 +426,36 @@ async def test_template_tariff_in_use_and_broken(
     await broken.async_shutdown()
 
 
+async def test_a_tariff_that_breaks_later_keeps_the_prices_but_expects_none(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The last good prices go on (stale); no expected ones are made from a tariff that gives no number."""
+    freezer.move_to(NOW)
+    aioclient_mock.get(
+        EDS_URL, json=load_fixture("dayaheadprices_dk1_2026-01-14_15.json")
+    )
+    hass.states.async_set("sensor.grid_rate", "0.4")
+    coordinator = await start_coordinator(
+        hass,
+        {
+            **SITE,
+            CONF_TARIFF_PRESET: "template",
+            "tariff_template": "{{ states('sensor.grid_rate') }}",
+        },
+    )
+    good = forecast(coordinator)
+    assert len(good.expected) == 96
+    hass.states.async_set("sensor.grid_rate", "unknown")
+    await coordinator.async_refresh()
+    data = forecast(coordinator)
+    assert data.stale
+    assert data.slots == good.slots
+    assert data.expected == ()
+    await coordinator.async_shutdown()
+
+
 async def test_outdated_tariff_preset_raises_an_issue(
     hass: HomeAssistant,
     aioclient_mock: AiohttpClientMocker,
