@@ -48,21 +48,20 @@ def offer_of(plan: Plan | None, products: Sequence[str], now: datetime) -> Offer
     hour = now.replace(minute=0, second=0, microsecond=0)
     published = plan.slots[-1].end
     end = min((plan.ahead_slots or plan.slots)[-1].end, now + OFFER_AHEAD)
-    starts = []
+    hours: list[tuple[datetime, bool]] = []
     while hour < end:
-        starts.append(max(hour, plan.slots[0].start))
-        hour += timedelta(hours=1)
+        following = hour + timedelta(hours=1)
+        # An hour that ends past the published prices is planned partly at expected ones.
+        hours.append((max(hour, plan.slots[0].start), following > published))
+        hour = following
     return {
         key: [
             {
                 "start": start.isoformat(),
                 "kw": round(reserved_kw_at(plan, key, start), 3),
-                # An hour that ends past the published prices is planned partly at expected ones.
-                "expected_prices": start.replace(minute=0, second=0, microsecond=0)
-                + timedelta(hours=1)
-                > published,
+                "expected_prices": expected,
             }
-            for start in starts
+            for start, expected in hours
         ]
         for key in products
     }
